@@ -10,6 +10,7 @@
 
 pub mod atomic;
 pub mod exports;
+pub mod plots;
 
 /// Errors writing reports.
 #[derive(Debug, thiserror::Error)]
