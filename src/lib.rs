@@ -24,6 +24,7 @@ pub mod extract;
 pub mod features;
 pub mod ingest;
 pub mod lexicon;
+pub mod merge;
 pub mod model;
 pub mod pipeline;
 pub mod report;

@@ -1,19 +1,61 @@
-//! The whole run, stage after stage.
+//! The whole run, stage after stage, streaming.
 //!
 //! Takes: input paths and [`AnalyzeOptions`].
-//! Gives: the output folder filled with exports, and a [`RunSummary`]
-//! (articles written, inputs that failed) from which `main` picks the exit
-//! code.
+//! Gives: the output folder filled with exports and `manifest.json`, and a
+//! [`RunSummary`] (articles written, inputs that failed) from which `main`
+//! picks the exit code.
+//!
+//! # How a run streams
+//!
+//! The ingest iterator is read on its own thread and cut into *windows*:
+//! consecutive inputs, at most [`AnalyzeOptions::window`] of them
+//! (default [`DEFAULT_WINDOW`]) and at most
+//! [`AnalyzeOptions::window_bytes`] of document text (default
+//! [`DEFAULT_WINDOW_BYTES`]); the window closes at whichever comes first.
+//! Each window is extracted, analysed and scored in parallel on a local
+//! rayon pool of [`AnalyzeOptions::threads`] threads, compared (stories,
+//! pairs, flags) as one group, written in input order, and dropped. At most
+//! three windows are alive at once (one being read, one queued, one being
+//! processed), so memory is bounded whatever the corpus size.
+//!
+//! **Limit:** work that spans articles (story grouping, cross-outlet
+//! comparison) only sees the articles of one window. Two articles about
+//! the same event land in the same story only if they fall in the same
+//! window; sort a corpus by date (or give a `story` column) for the best
+//! grouping.
+//!
+//! # Shards
+//!
+//! `--shard i/n` keeps window `w` iff `w % n == i`. Windows are cut from the
+//! whole input identically in every shard, so each shard's windows are
+//! exactly the windows of an unsharded run, stories are never split by
+//! sharding, and `framelens merge` restores the unsharded output byte for
+//! byte from the window list each shard records in `manifest.json`. Every
+//! shard still reads (parses) the whole input; it only skips the analysis
+//! of windows it does not own.
 
-use crate::compare::{self, CompareOptions};
+use crate::compare::{self, CompareOptions, Comparison};
 use crate::extract;
 use crate::features;
-use crate::ingest::{self, IngestOptions, InputError};
+use crate::ingest::{self, IngestItem, IngestOptions, InputError};
 use crate::lexicon::{LexiconError, Lexicons};
+use crate::merge::{Manifest, WindowEntry};
 use crate::model::{self, Model, ModelError};
+use crate::report::exports::{Exports, WindowWriter};
 use crate::report::{self, ReportError};
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+/// Default number of inputs per window.
+pub const DEFAULT_WINDOW: usize = 1024;
+/// Default cap on the document text of one window, in bytes.
+pub const DEFAULT_WINDOW_BYTES: usize = 16 << 20;
+/// How many input errors [`RunSummary::errors`] keeps (all of them are
+/// written to `errors.csv`; [`RunSummary::error_count`] counts them all).
+pub const MAX_KEPT_ERRORS: usize = 1000;
+/// Name of the run manifest written last into the output folder.
+pub const MANIFEST: &str = "manifest.json";
 
 /// Errors that stop a run (bad input files do not: they become `errors.csv` rows).
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +66,60 @@ pub enum PipelineError {
     Model(#[from] ModelError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    #[error("cannot start {threads} worker threads: {reason}")]
+    Threads { threads: usize, reason: String },
+}
+
+/// A fixed share of the input: windows `w` with `w % count == index`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    /// 0-based shard number, `< count`.
+    pub index: usize,
+    /// Number of shards.
+    pub count: usize,
+}
+
+impl Default for Shard {
+    fn default() -> Self {
+        Shard { index: 0, count: 1 }
+    }
+}
+
+impl Shard {
+    /// Does this shard process window `w`?
+    pub fn owns(&self, window: usize) -> bool {
+        window % self.count == self.index
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    /// Parse `i/n` with `0 <= i < n`.
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let (i, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("shard `{s}` is not of the form i/n (e.g. 0/4)"))?;
+        let index: usize = i
+            .trim()
+            .parse()
+            .map_err(|_| format!("shard `{s}`: `{i}` is not a number"))?;
+        let count: usize = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("shard `{s}`: `{n}` is not a number"))?;
+        if count == 0 || index >= count {
+            return Err(format!(
+                "shard `{s}`: need 0 <= i < n (shards are numbered from 0)"
+            ));
+        }
+        Ok(Shard { index, count })
+    }
 }
 
 /// Options of `framelens analyze`.
@@ -34,17 +130,118 @@ pub struct AnalyzeOptions {
     pub lexicon_dir: Option<PathBuf>,
     pub model: Option<PathBuf>,
     pub compare: CompareOptions,
+    /// Worker threads; 0 = all cores.
+    pub threads: usize,
+    /// Inputs per window; 0 = [`DEFAULT_WINDOW`].
+    pub window: usize,
+    /// Document bytes per window; 0 = [`DEFAULT_WINDOW_BYTES`].
+    pub window_bytes: usize,
+    /// The share of the input to process.
+    pub shard: Shard,
+    /// Draw a progress bar on stderr (only drawn if stderr is a terminal).
+    pub progress: bool,
+}
+
+impl AnalyzeOptions {
+    fn window_docs(&self) -> usize {
+        if self.window == 0 {
+            DEFAULT_WINDOW
+        } else {
+            self.window
+        }
+    }
+    fn window_bytes(&self) -> usize {
+        if self.window_bytes == 0 {
+            DEFAULT_WINDOW_BYTES
+        } else {
+            self.window_bytes
+        }
+    }
 }
 
 /// What a run did.
 #[derive(Debug, Clone, Default)]
 pub struct RunSummary {
+    /// Articles written.
     pub articles: usize,
+    /// The first [`MAX_KEPT_ERRORS`] inputs that failed (all are in `errors.csv`).
     pub errors: Vec<InputError>,
+    /// Inputs that failed, all of them.
+    pub error_count: usize,
+    /// Windows this run processed.
+    pub windows: usize,
+    /// Windows in the whole input (all shards).
+    pub windows_total: usize,
+    /// Bytes of document text (decoded page or corpus cell) processed.
+    pub text_bytes: u64,
 }
 
-/// Run ingest → extract → analyze → score → compare → exports.
+/// One window of inputs, as cut by the reader thread.
+struct Window {
+    index: usize,
+    items: Vec<IngestItem>,
+    bytes: u64,
+}
+
+/// Process one input: extract, analyse, score. A panic in any stage is
+/// caught and reported as an error row for this input, so one bad input
+/// never takes the run down.
+fn process(item: IngestItem, lex: &Lexicons, mdl: &Model) -> Result<model::Scored, InputError> {
+    let raw = item?;
+    let (seq, source) = (raw.seq, raw.source.clone());
+    let run = std::panic::AssertUnwindSafe(move || {
+        let article = extract::extract(raw)?;
+        Ok(model::score(features::analyze(article, lex), mdl))
+    });
+    match std::panic::catch_unwind(run) {
+        Ok(r) => r,
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(InputError {
+                seq,
+                source,
+                reason: format!(
+                    "internal error while analysing this input: {msg} (please report it)"
+                ),
+            })
+        }
+    }
+}
+
+fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !enabled || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::with_draw_target(
+        None,
+        indicatif::ProgressDrawTarget::stderr_with_hz(4),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {elapsed_precise} {human_pos} inputs ({per_sec}) {msg}",
+    ) {
+        pb.set_style(style);
+    }
+    pb
+}
+
+/// Run ingest → extract → analyze → score → compare → exports. See the
+/// module docs for how it streams.
 pub fn run_analyze(inputs: &[PathBuf], opts: &AnalyzeOptions) -> Result<RunSummary, PipelineError> {
+    run_analyze_with(inputs, opts, &mut |_| Ok(()))
+}
+
+/// [`run_analyze`], calling `on_window` with each window's comparison after
+/// its rows are written (for reports that need to see every article).
+pub fn run_analyze_with(
+    inputs: &[PathBuf],
+    opts: &AnalyzeOptions,
+    on_window: &mut dyn FnMut(&Comparison) -> Result<(), PipelineError>,
+) -> Result<RunSummary, PipelineError> {
     let owned_lex;
     let lex: &Lexicons = match &opts.lexicon_dir {
         Some(d) => {
@@ -61,30 +258,153 @@ pub fn run_analyze(inputs: &[PathBuf], opts: &AnalyzeOptions) -> Result<RunSumma
         }
         None => Model::embedded(),
     };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .thread_name(|i| format!("framelens-{i}"))
+        .build()
+        .map_err(|e| PipelineError::Threads {
+            threads: opts.threads,
+            reason: e.to_string(),
+        })?;
 
-    let items: Vec<_> = ingest::ingest(inputs, &opts.ingest).collect();
-    let results: Vec<Result<model::Scored, InputError>> = items
-        .into_par_iter()
-        .map(|item| {
-            let raw = item?;
-            let article = extract::extract(raw)?;
-            Ok(model::score(features::analyze(article, lex), mdl))
-        })
-        .collect();
-    let mut scored = Vec::new();
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(s) => scored.push(s),
-            Err(e) => errors.push(e),
+    // A manifest from an earlier run must not vouch for this one until it
+    // is complete.
+    let manifest_path = opts.out.join(MANIFEST);
+    std::fs::create_dir_all(&opts.out).map_err(|e| report::atomic::io_err(&opts.out, e))?;
+    match std::fs::remove_file(&manifest_path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(report::atomic::io_err(&manifest_path, e).into())
         }
+        _ => {}
     }
-    let cmp = compare::compare(scored, &opts.compare);
-    let mut exports = report::exports::Exports::create(&opts.out)?;
-    exports.write(&cmp)?;
-    exports.finish(&opts.out, &errors)?;
-    Ok(RunSummary {
-        articles: cmp.articles.len(),
-        errors,
-    })
+
+    let mut writers: Vec<Box<dyn WindowWriter>> = vec![Box::new(Exports::create(&opts.out)?)];
+    // Further per-window exports (e.g. the compare tables) are pushed here.
+
+    let mut manifest = Manifest {
+        framelens: env!("CARGO_PKG_VERSION").to_string(),
+        schema_version: crate::schema::SCHEMA_VERSION,
+        inputs: inputs.iter().map(|p| p.display().to_string()).collect(),
+        shard: opts.shard,
+        window_docs: opts.window_docs(),
+        window_bytes: opts.window_bytes(),
+        windows_total: 0,
+        windows: Vec::new(),
+    };
+    let mut summary = RunSummary::default();
+    let pb = progress_bar(opts.progress);
+
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Window>(1);
+    let ingest_opts = opts.ingest.clone();
+    let inputs = inputs.to_vec();
+    let (max_docs, max_bytes, shard) = (opts.window_docs(), opts.window_bytes() as u64, opts.shard);
+
+    std::thread::scope(|scope| -> Result<(), PipelineError> {
+        // Reader: cut the input into windows; send the ones this shard owns.
+        let reader = scope.spawn(move || -> usize {
+            let mut index = 0;
+            let mut items = Vec::new();
+            let mut bytes = 0u64;
+            let send = |index: usize, items: Vec<IngestItem>, bytes: u64| -> bool {
+                !shard.owns(index)
+                    || tx
+                        .send(Window {
+                            index,
+                            items,
+                            bytes,
+                        })
+                        .is_ok()
+            };
+            for item in ingest::ingest(&inputs, &ingest_opts) {
+                if let Ok(doc) = &item {
+                    bytes += doc.content.len() as u64;
+                }
+                items.push(item);
+                if items.len() >= max_docs || bytes >= max_bytes {
+                    if !send(index, std::mem::take(&mut items), bytes) {
+                        return index;
+                    }
+                    index += 1;
+                    bytes = 0;
+                }
+            }
+            if !items.is_empty() {
+                send(index, items, bytes);
+                index += 1;
+            }
+            index
+        });
+
+        let mut result = Ok(());
+        for w in rx.iter() {
+            let n_items = w.items.len();
+            let first_seq = w.items.first().map(|i| match i {
+                Ok(d) => d.seq,
+                Err(e) => e.seq,
+            });
+            let results: Vec<Result<model::Scored, InputError>> = pool.install(|| {
+                w.items
+                    .into_par_iter()
+                    .map(|item| process(item, lex, mdl))
+                    .collect()
+            });
+            let mut scored = Vec::with_capacity(results.len());
+            let mut errors = Vec::new();
+            for r in results {
+                match r {
+                    Ok(s) => scored.push(s),
+                    Err(e) => errors.push(e),
+                }
+            }
+            let cmp = pool.install(|| compare::compare(scored, &opts.compare));
+            let step = (|| -> Result<(), PipelineError> {
+                let mut rows = BTreeMap::new();
+                for wr in writers.iter_mut() {
+                    let counts = pool.install(|| wr.write_window(&cmp, &errors))?;
+                    rows.extend(counts);
+                }
+                on_window(&cmp)?;
+                manifest.windows.push(WindowEntry {
+                    index: w.index,
+                    first_seq: first_seq.unwrap_or(0),
+                    inputs: n_items,
+                    rows,
+                });
+                Ok(())
+            })();
+            if let Err(e) = step {
+                result = Err(e);
+                break;
+            }
+            summary.articles += cmp.articles.len();
+            summary.error_count += errors.len();
+            let room = MAX_KEPT_ERRORS.saturating_sub(summary.errors.len());
+            summary.errors.extend(errors.into_iter().take(room));
+            summary.windows += 1;
+            summary.text_bytes += w.bytes;
+            pb.inc(n_items as u64);
+            pb.set_message(format!(
+                "{} articles, {} failed, {:.1} MB text",
+                summary.articles,
+                summary.error_count,
+                summary.text_bytes as f64 / 1e6
+            ));
+        }
+        // On error, dropping the receiver stops the reader at its next send.
+        drop(rx);
+        let total = reader
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        result?;
+        summary.windows_total = total;
+        Ok(())
+    })?;
+    pb.finish_and_clear();
+
+    for wr in writers {
+        wr.finish()?;
+    }
+    manifest.windows_total = summary.windows_total;
+    manifest.write(&manifest_path)?;
+    Ok(summary)
 }

@@ -235,43 +235,148 @@ pub fn fmt_f(v: f64) -> String {
     }
 }
 
+/// Append one CSV record to `out` in the dialect of every export: RFC 4180
+/// (fields quoted only when they contain `,`, `"`, CR or LF, quotes
+/// doubled), CRLF line ends, UTF-8. A record of a single empty field is
+/// written as `""` so it is not mistaken for a blank line.
+pub fn encode_record<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = &'a [u8]>) {
+    let start = out.len();
+    let mut n = 0;
+    for f in fields {
+        if n > 0 {
+            out.push(b',');
+        }
+        n += 1;
+        if f.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+            out.push(b'"');
+            for &b in f {
+                if b == b'"' {
+                    out.push(b'"');
+                }
+                out.push(b);
+            }
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(f);
+        }
+    }
+    if n == 1 && out.len() == start {
+        out.extend_from_slice(b"\"\"");
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+/// CSV rows rendered in memory (used to format a window's rows in parallel
+/// before they are appended, in order, to the files).
+#[derive(Debug, Default)]
+pub struct CsvBuf {
+    buf: Vec<u8>,
+    rows: u64,
+}
+
+impl CsvBuf {
+    /// Append one row; every cell goes through [`safe_cell`].
+    pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
+        let cells: Vec<std::borrow::Cow<'a, str>> = cells.into_iter().map(safe_cell).collect();
+        encode_record(&mut self.buf, cells.iter().map(|c| c.as_bytes()));
+        self.rows += 1;
+    }
+
+    /// Append the rows of another buffer.
+    pub fn extend(&mut self, other: CsvBuf) {
+        self.buf.extend_from_slice(&other.buf);
+        self.rows += other.rows;
+    }
+
+    /// Rows appended so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// The rendered bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf
+    }
+}
+
 /// A CSV writer that neutralises every cell and writes atomically.
 pub struct CsvOut {
-    w: ::csv::Writer<AtomicFile>,
+    file: AtomicFile,
+    scratch: Vec<u8>,
     path: String,
+    rows: u64,
 }
 
 impl CsvOut {
+    /// Create the file (under a temporary name) and write the header.
     pub fn create(path: &Path, header: &[String]) -> Result<CsvOut, ReportError> {
-        let f = AtomicFile::create(path)?;
-        let w = ::csv::WriterBuilder::new()
-            .terminator(::csv::Terminator::CRLF)
-            .from_writer(f);
+        let file = AtomicFile::create(path)?;
         let mut out = CsvOut {
-            w,
+            file,
+            scratch: Vec::new(),
             path: path.display().to_string(),
+            rows: 0,
         };
         out.row(header.iter().map(|s| s.as_str()))?;
+        out.rows = 0;
         Ok(out)
     }
 
-    pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) -> Result<(), ReportError> {
-        let cells: Vec<std::borrow::Cow<'a, str>> = cells.into_iter().map(safe_cell).collect();
-        self.w
-            .write_record(cells.iter().map(|c| c.as_bytes()))
-            .map_err(|e| ReportError::Other {
-                path: self.path.clone(),
-                reason: e.to_string(),
-            })
+    fn write_bytes(&mut self, bytes: &[u8]) -> Result<(), ReportError> {
+        use std::io::Write;
+        self.file.write_all(bytes).map_err(|e| ReportError::Other {
+            path: self.path.clone(),
+            reason: e.to_string(),
+        })
     }
 
+    /// Write one row; every cell goes through [`safe_cell`].
+    pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) -> Result<(), ReportError> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let cells: Vec<std::borrow::Cow<'a, str>> = cells.into_iter().map(safe_cell).collect();
+        encode_record(&mut scratch, cells.iter().map(|c| c.as_bytes()));
+        let r = self.write_bytes(&scratch);
+        self.scratch = scratch;
+        r?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Write a row exactly as given (no neutralisation): for copying rows
+    /// of files framelens wrote itself, as `merge` does.
+    pub fn raw_record(&mut self, rec: &::csv::ByteRecord) -> Result<(), ReportError> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        encode_record(&mut scratch, rec.iter());
+        let r = self.write_bytes(&scratch);
+        self.scratch = scratch;
+        r?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Append rows rendered by a [`CsvBuf`].
+    pub fn append(&mut self, buf: &CsvBuf) -> Result<(), ReportError> {
+        self.write_bytes(&buf.buf)?;
+        self.rows += buf.rows;
+        Ok(())
+    }
+
+    /// Data rows written so far (the header not counted).
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// The final path of the file.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Flush and publish the file under its final name. Dropping a
+    /// `CsvOut` without calling this leaves no file under the final name.
     pub fn finish(self) -> Result<(), ReportError> {
-        let path = self.path.clone();
-        let f = self.w.into_inner().map_err(|e| ReportError::Other {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
-        f.commit()
+        self.file.commit()
     }
 }
 
@@ -350,20 +455,185 @@ pub fn article_row(cmp: &Comparison, i: usize) -> Vec<String> {
     row
 }
 
+/// The rows of one article, rendered in memory.
+struct Rendered {
+    arts: CsvBuf,
+    jsonl: Vec<u8>,
+    sents: CsvBuf,
+    spans: CsvBuf,
+}
+
+/// Turn an `articles.csv` row into a typed JSON object: `integer` and
+/// `float` columns become numbers (`null` when empty), `list` columns arrays
+/// of strings, everything else strings.
+fn typed_json(cols: &[ColumnDoc], row: &[String]) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::Value;
+    let mut obj = serde_json::Map::new();
+    for (c, v) in cols.iter().zip(row) {
+        let val = match c.ty {
+            "integer" => v
+                .parse::<i64>()
+                .map(Value::from)
+                .unwrap_or_else(|_| v.parse::<f64>().map(Value::from).unwrap_or(Value::Null)),
+            "float" => v.parse::<f64>().map(Value::from).unwrap_or(Value::Null),
+            "bool" => match v.as_str() {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => Value::Null,
+            },
+            "list" if v.is_empty() => Value::Array(vec![]),
+            "list" => Value::Array(v.split(';').map(|x| Value::String(x.into())).collect()),
+            _ => Value::String(v.clone()),
+        };
+        obj.insert(c.name.clone(), val);
+    }
+    obj
+}
+
+fn render_article(cols: &[ColumnDoc], cmp: &Comparison, i: usize) -> Result<Rendered, ReportError> {
+    let row = article_row(cmp, i);
+    let mut arts = CsvBuf::default();
+    arts.row(row.iter().map(|s| s.as_str()));
+
+    let s = &cmp.articles[i];
+    let an = &s.analysis;
+    let body = &an.article.body;
+
+    // JSONL: the articles.csv fields (typed), plus body, captions and spans.
+    let mut obj = typed_json(cols, &row);
+    obj.insert("body".into(), serde_json::Value::String(body.clone()));
+    obj.insert("captions".into(), serde_json::json!(an.article.captions));
+    obj.insert(
+        "spans".into(),
+        serde_json::Value::Array(
+            an.spans
+                .iter()
+                .map(|sp| {
+                    serde_json::json!({
+                        "start": sp.start, "end": sp.end, "sentence_index": sp.sentence,
+                        "category": sp.category.id(), "text": &body[sp.start..sp.end],
+                        "rule": sp.rule, "note": sp.note,
+                    })
+                })
+                .collect(),
+        ),
+    );
+    let mut jsonl = serde_json::to_vec(&obj).map_err(|e| ReportError::Other {
+        path: "articles.jsonl".into(),
+        reason: e.to_string(),
+    })?;
+    jsonl.push(b'\n');
+
+    let mut sents = CsvBuf::default();
+    let mut cells: Vec<String> = Vec::new();
+    for (si, sent) in an.layout.sentences.iter().enumerate() {
+        cells.clear();
+        cells.extend([
+            an.article.id.clone(),
+            si.to_string(),
+            sent.paragraph.to_string(),
+            sent.start.to_string(),
+            sent.end.to_string(),
+        ]);
+        let f = an.sentences.get(si);
+        cells.push(f.map(|f| f.words).unwrap_or(0).to_string());
+        match f {
+            Some(f) => cells.extend(f.counts.iter().map(|c| c.to_string())),
+            None => cells.extend(schema::count_features().map(|_| "0".to_string())),
+        }
+        cells.push(
+            s.sentence_probs
+                .get(si)
+                .map(|p| fmt_f(*p))
+                .unwrap_or_default(),
+        );
+        // The text column sits between `end` and `words`.
+        let text = &body[sent.start..sent.end];
+        sents.row(
+            cells[..5]
+                .iter()
+                .map(|c| c.as_str())
+                .chain(std::iter::once(text))
+                .chain(cells[5..].iter().map(|c| c.as_str())),
+        );
+    }
+
+    let mut spans = CsvBuf::default();
+    for sp in &an.spans {
+        let (sentence, start, end) = (
+            sp.sentence.to_string(),
+            sp.start.to_string(),
+            sp.end.to_string(),
+        );
+        spans.row([
+            an.article.id.as_str(),
+            &sentence,
+            &start,
+            &end,
+            sp.category.id(),
+            &body[sp.start..sp.end],
+            &sp.rule,
+            sp.note.as_deref().unwrap_or(""),
+        ]);
+    }
+    Ok(Rendered {
+        arts,
+        jsonl,
+        sents,
+        spans,
+    })
+}
+
+/// Rows written to each file for one window of a run: `(file name, rows)`.
+/// The run manifest records these so that `framelens merge` can put the
+/// windows of several shards back in input order.
+pub type WindowRows = Vec<(String, u64)>;
+
+/// A writer fed window after window by a streaming run
+/// ([`crate::pipeline::run_analyze`]). Implement it for any export that
+/// grows per window (the compare tables, for example) and push it onto the
+/// run's writer list: its per-window row counts go into `manifest.json`, so
+/// `merge` can restore input order for its files too.
+pub trait WindowWriter: Send {
+    /// Write the rows of one window: its comparison and the inputs of the
+    /// window that failed. Return the rows written per file.
+    fn write_window(
+        &mut self,
+        cmp: &Comparison,
+        errors: &[InputError],
+    ) -> Result<WindowRows, ReportError>;
+    /// Publish the files under their final names.
+    fn finish(self: Box<Self>) -> Result<(), ReportError>;
+}
+
 /// The per-article export files of a run, open for streaming: create once,
-/// [`Exports::write`] each batch's comparison in input order, then
-/// [`Exports::finish`] with the input errors. Nothing is visible under the
-/// final names until `finish` renames the temporary files into place.
+/// [`Exports::write`] each window's comparison in input order (and
+/// [`Exports::write_errors`] its failed inputs), then [`Exports::finish`].
+/// Nothing is visible under the final names until `finish` renames the
+/// temporary files into place; dropping an `Exports` unfinished removes
+/// them.
 pub struct Exports {
     arts: CsvOut,
     jsonl: AtomicFile,
     sents: CsvOut,
     spans: CsvOut,
+    errs: CsvOut,
+    jsonl_rows: u64,
     cols: Vec<ColumnDoc>,
 }
 
+/// The files [`Exports`] writes, in the order the data dictionary lists them.
+pub const EXPORT_FILES: &[&str] = &[
+    "articles.csv",
+    "articles.jsonl",
+    "sentences.csv",
+    "spans.csv",
+    "errors.csv",
+];
+
 impl Exports {
-    /// Open `articles.csv`, `articles.jsonl`, `sentences.csv`, `spans.csv` in `dir`.
+    /// Open `articles.csv`, `articles.jsonl`, `sentences.csv`, `spans.csv`,
+    /// `errors.csv` in `dir` (under temporary names).
     pub fn create(dir: &Path) -> Result<Exports, ReportError> {
         std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
         let cols = article_columns();
@@ -372,111 +642,83 @@ impl Exports {
             jsonl: AtomicFile::create(&dir.join("articles.jsonl"))?,
             sents: CsvOut::create(&dir.join("sentences.csv"), &names(&sentence_columns()))?,
             spans: CsvOut::create(&dir.join("spans.csv"), &names(&span_columns()))?,
+            errs: CsvOut::create(&dir.join("errors.csv"), &names(&error_columns()))?,
+            jsonl_rows: 0,
             cols,
         })
     }
 
-    /// Append the rows of every article of `cmp`, in order.
+    /// Append the rows of every article of `cmp`, in order. Rows are
+    /// formatted in parallel on the current rayon pool, then written in
+    /// order.
     pub fn write(&mut self, cmp: &Comparison) -> Result<(), ReportError> {
-        for i in 0..cmp.articles.len() {
-            self.write_article(cmp, i)?;
-        }
-        Ok(())
-    }
-
-    fn write_article(&mut self, cmp: &Comparison, i: usize) -> Result<(), ReportError> {
-        let row = article_row(cmp, i);
-        self.arts.row(row.iter().map(|s| s.as_str()))?;
-
-        let s = &cmp.articles[i];
-        let an = &s.analysis;
-        let body = &an.article.body;
-
-        // JSONL: the same fields as the CSV row, plus body, captions and spans.
-        let mut obj = serde_json::Map::new();
-        for (c, v) in self.cols.iter().zip(&row) {
-            obj.insert(c.name.clone(), serde_json::Value::String(v.clone()));
-        }
-        obj.insert("body".into(), serde_json::Value::String(body.clone()));
-        obj.insert("captions".into(), serde_json::json!(an.article.captions));
-        obj.insert(
-            "spans".into(),
-            serde_json::Value::Array(
-                an.spans
-                    .iter()
-                    .map(|sp| {
-                        serde_json::json!({
-                            "start": sp.start, "end": sp.end, "sentence_index": sp.sentence,
-                            "category": sp.category.id(), "text": &body[sp.start..sp.end],
-                            "rule": sp.rule, "note": sp.note,
-                        })
-                    })
-                    .collect(),
-            ),
-        );
-        let line = serde_json::to_string(&obj).map_err(|e| ReportError::Other {
-            path: "articles.jsonl".into(),
-            reason: e.to_string(),
-        })?;
+        use rayon::prelude::*;
         use std::io::Write;
-        let p = self.jsonl.path().to_path_buf();
-        self.jsonl
-            .write_all(line.as_bytes())
-            .and_then(|_| self.jsonl.write_all(b"\n"))
-            .map_err(|e| io_err(&p, e))?;
-
-        for (si, sent) in an.layout.sentences.iter().enumerate() {
-            let mut r = vec![
-                an.article.id.clone(),
-                si.to_string(),
-                sent.paragraph.to_string(),
-                sent.start.to_string(),
-                sent.end.to_string(),
-                body[sent.start..sent.end].to_string(),
-                an.sentences
-                    .get(si)
-                    .map(|f| f.words)
-                    .unwrap_or(0)
-                    .to_string(),
-            ];
-            if let Some(f) = an.sentences.get(si) {
-                r.extend(f.counts.iter().map(|c| c.to_string()));
-            }
-            r.push(
-                s.sentence_probs
-                    .get(si)
-                    .map(|p| fmt_f(*p))
-                    .unwrap_or_default(),
-            );
-            self.sents.row(r.iter().map(|s| s.as_str()))?;
-        }
-        for sp in &an.spans {
-            let r = [
-                an.article.id.clone(),
-                sp.sentence.to_string(),
-                sp.start.to_string(),
-                sp.end.to_string(),
-                sp.category.id().to_string(),
-                body[sp.start..sp.end].to_string(),
-                sp.rule.clone(),
-                sp.note.clone().unwrap_or_default(),
-            ];
-            self.spans.row(r.iter().map(|s| s.as_str()))?;
+        let cols = &self.cols;
+        let rendered: Vec<Result<Rendered, ReportError>> = (0..cmp.articles.len())
+            .into_par_iter()
+            .map(|i| render_article(cols, cmp, i))
+            .collect();
+        for r in rendered {
+            let r = r?;
+            self.arts.append(&r.arts)?;
+            let p = self.jsonl.path().to_path_buf();
+            self.jsonl.write_all(&r.jsonl).map_err(|e| io_err(&p, e))?;
+            self.jsonl_rows += 1;
+            self.sents.append(&r.sents)?;
+            self.spans.append(&r.spans)?;
         }
         Ok(())
     }
 
-    /// Write `errors.csv` and publish every file under its final name.
-    pub fn finish(self, dir: &Path, errors: &[InputError]) -> Result<(), ReportError> {
-        let mut errs = CsvOut::create(&dir.join("errors.csv"), &names(&error_columns()))?;
+    /// Append `errors.csv` rows for inputs that failed.
+    pub fn write_errors(&mut self, errors: &[InputError]) -> Result<(), ReportError> {
         for e in errors {
-            errs.row([e.source.as_str(), e.reason.as_str()])?;
+            self.errs.row([e.source.as_str(), e.reason.as_str()])?;
         }
-        errs.finish()?;
+        Ok(())
+    }
+
+    /// Data rows written so far, per file, in [`EXPORT_FILES`] order.
+    pub fn rows(&self) -> WindowRows {
+        vec![
+            ("articles.csv".into(), self.arts.rows()),
+            ("articles.jsonl".into(), self.jsonl_rows),
+            ("sentences.csv".into(), self.sents.rows()),
+            ("spans.csv".into(), self.spans.rows()),
+            ("errors.csv".into(), self.errs.rows()),
+        ]
+    }
+
+    /// Publish every file under its final name (`articles.csv` last).
+    pub fn finish(self) -> Result<(), ReportError> {
+        self.errs.finish()?;
         self.spans.finish()?;
         self.sents.finish()?;
         self.jsonl.commit()?;
         self.arts.finish()
+    }
+}
+
+impl WindowWriter for Exports {
+    fn write_window(
+        &mut self,
+        cmp: &Comparison,
+        errors: &[InputError],
+    ) -> Result<WindowRows, ReportError> {
+        let before = self.rows();
+        self.write(cmp)?;
+        self.write_errors(errors)?;
+        Ok(self
+            .rows()
+            .into_iter()
+            .zip(before)
+            .map(|((name, after), (_, b))| (name, after - b))
+            .collect())
+    }
+
+    fn finish(self: Box<Self>) -> Result<(), ReportError> {
+        Exports::finish(*self)
     }
 }
 
