@@ -19,6 +19,7 @@
 //! `pipeline` wires the stages together for the command-line tool; `schema`
 //! holds the single table of feature definitions every export is built from.
 
+pub mod bench;
 pub mod compare;
 pub mod extract;
 pub mod features;
@@ -29,4 +30,5 @@ pub mod model;
 pub mod pipeline;
 pub mod report;
 pub mod schema;
+pub mod synth;
 pub mod text;

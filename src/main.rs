@@ -29,6 +29,12 @@ struct Cli {
 enum Cmd {
     /// Analyse articles and write CSV/JSONL exports.
     Analyze(AnalyzeArgs),
+    /// Print the data dictionary: every column of every export.
+    Schema(SchemaArgs),
+    /// Combine the output folders of several runs (e.g. the shards of one run).
+    Merge(MergeArgs),
+    /// Measure analyze throughput and peak memory on a generated corpus.
+    Bench(BenchArgs),
 }
 
 #[derive(Args)]
@@ -75,6 +81,80 @@ struct AnalyzeArgs {
     /// Output folder.
     #[arg(long, short)]
     out: PathBuf,
+    #[command(flatten)]
+    scale: ScaleArgs,
+}
+
+/// How a run uses the machine and which share of the input it takes.
+#[derive(Args)]
+struct ScaleArgs {
+    /// Worker threads (default: all cores).
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    threads: usize,
+    /// Process only shard i of n (0-based), e.g. --shard 0/4; combine the
+    /// shards' output folders with `framelens merge`.
+    #[arg(long, value_name = "i/n")]
+    shard: Option<pipeline::Shard>,
+    /// Inputs per window: stories and comparisons are found within a window.
+    #[arg(long, default_value_t = pipeline::DEFAULT_WINDOW)]
+    window: usize,
+    /// No progress bar (it is only drawn when stderr is a terminal anyway).
+    #[arg(long, short)]
+    quiet: bool,
+    /// Write run statistics (time, throughput, peak memory) as JSON to this file.
+    #[arg(long, hide = true)]
+    stats_json: Option<PathBuf>,
+}
+
+impl ScaleArgs {
+    fn apply(&self, opts: &mut AnalyzeOptions) {
+        opts.threads = self.threads;
+        opts.shard = self.shard.unwrap_or_default();
+        opts.window = self.window.max(1);
+        opts.progress = !self.quiet;
+    }
+}
+
+#[derive(Args)]
+struct SchemaArgs {
+    /// Print JSON instead of Markdown.
+    #[arg(long)]
+    json: bool,
+    /// Write to this file (atomically) instead of stdout, e.g. docs/DATA_DICTIONARY.md.
+    #[arg(long, value_name = "FILE")]
+    write: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// Output folders of finished runs (all shards of one run, or independent runs).
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Folder to write the combined exports to.
+    #[arg(long, short)]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// Articles in the generated corpus.
+    #[arg(long, default_value_t = 20_000)]
+    articles: usize,
+    /// Seed of the corpus generator.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Thread counts to measure, comma-separated (0 = all cores).
+    #[arg(long, value_delimiter = ',', default_value = "1,0")]
+    threads: Vec<usize>,
+    /// Runs per thread count (the fastest is reported).
+    #[arg(long, default_value_t = 1)]
+    repeat: usize,
+    /// Work folder for the corpus and run outputs.
+    #[arg(long, default_value = "target/bench")]
+    dir: PathBuf,
+    /// Only write the corpus (JSONL) to this file and stop.
+    #[arg(long, value_name = "FILE")]
+    generate: Option<PathBuf>,
 }
 
 fn analyze_options(input: &InputArgs, out: PathBuf) -> AnalyzeOptions {
@@ -104,25 +184,117 @@ fn analyze_options(input: &InputArgs, out: PathBuf) -> AnalyzeOptions {
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.cmd {
         Cmd::Analyze(a) => {
-            let opts = analyze_options(&a.input, a.out.clone());
+            let mut opts = analyze_options(&a.input, a.out.clone());
+            a.scale.apply(&mut opts);
+            let started = std::time::Instant::now();
             let summary =
                 pipeline::run_analyze(&a.input.inputs, &opts).context("analyze failed")?;
+            if let Some(p) = &a.scale.stats_json {
+                let stats = framelens::bench::RunStats {
+                    threads: framelens::bench::effective_threads(opts.threads),
+                    articles: summary.articles,
+                    errors: summary.error_count,
+                    windows: summary.windows,
+                    text_bytes: summary.text_bytes,
+                    seconds: started.elapsed().as_secs_f64(),
+                    peak_rss_kb: framelens::bench::peak_rss_kb(),
+                };
+                std::fs::write(p, serde_json::to_vec_pretty(&stats)?)
+                    .with_context(|| format!("writing {}", p.display()))?;
+            }
             eprintln!(
                 "framelens: {} articles written to {}; {} inputs failed{}",
                 summary.articles,
                 a.out.display(),
-                summary.errors.len(),
-                if summary.errors.is_empty() {
+                summary.error_count,
+                if summary.error_count == 0 {
                     ""
                 } else {
                     " (see errors.csv)"
                 }
             );
-            Ok(if summary.errors.is_empty() {
+            Ok(if summary.error_count == 0 {
                 EXIT_OK
             } else {
                 EXIT_PARTIAL
             })
+        }
+        Cmd::Schema(s) => {
+            use framelens::report::dictionary;
+            let text = if s.json {
+                dictionary::json()
+            } else {
+                dictionary::markdown()
+            };
+            match &s.write {
+                Some(p) => framelens::report::atomic::write_file(p, text.as_bytes())?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(text.as_bytes())?;
+                }
+            }
+            Ok(EXIT_OK)
+        }
+        Cmd::Merge(m) => {
+            let s = framelens::merge::merge(&m.dirs, &m.out).context("merge failed")?;
+            for f in &s.unordered {
+                eprintln!("framelens: warning: {f}: no per-window row counts; rows concatenated in folder order");
+            }
+            if !s.skipped.is_empty() {
+                eprintln!(
+                    "framelens: not merged (not CSV/JSONL): {}",
+                    s.skipped.join(", ")
+                );
+            }
+            eprintln!(
+                "framelens: merged {} folders into {}: {} articles, {} failed inputs{}",
+                m.dirs.len(),
+                m.out.display(),
+                s.articles,
+                s.errors,
+                if s.errors == 0 {
+                    ""
+                } else {
+                    " (see errors.csv)"
+                }
+            );
+            Ok(if s.errors == 0 { EXIT_OK } else { EXIT_PARTIAL })
+        }
+        Cmd::Bench(b) => {
+            use framelens::bench;
+            if let Some(p) = &b.generate {
+                let f = std::fs::File::create(p)
+                    .with_context(|| format!("creating {}", p.display()))?;
+                let mut w = std::io::BufWriter::new(f);
+                let st = framelens::synth::write_jsonl(
+                    &framelens::synth::SynthOptions {
+                        articles: b.articles,
+                        seed: b.seed,
+                    },
+                    &mut w,
+                )
+                .with_context(|| format!("writing {}", p.display()))?;
+                use std::io::Write;
+                w.flush()?;
+                eprintln!(
+                    "framelens: wrote {} articles ({:.1} MB of text) to {}",
+                    st.articles,
+                    st.text_bytes as f64 / 1e6,
+                    p.display()
+                );
+                return Ok(EXIT_OK);
+            }
+            let opts = bench::BenchOptions {
+                articles: b.articles,
+                seed: b.seed,
+                dir: b.dir.clone(),
+                threads: b.threads.clone(),
+                exe: std::env::current_exe().context("finding the framelens binary")?,
+                repeat: b.repeat,
+            };
+            let (st, rows) = bench::run(&opts)?;
+            print!("{}", bench::table(&st, &rows));
+            Ok(EXIT_OK)
         }
     }
 }

@@ -18,6 +18,7 @@ use std::path::Path;
 pub struct ColumnDoc {
     pub name: String,
     /// `string`, `integer`, `float`, `bool`, `list` (`;`-separated) or `json`.
+    #[serde(rename = "type")]
     pub ty: &'static str,
     pub unit: &'static str,
     pub meaning: String,
@@ -502,7 +503,10 @@ fn render_article(cols: &[ColumnDoc], cmp: &Comparison, i: usize) -> Result<Rend
     // JSONL: the articles.csv fields (typed), plus body, captions and spans.
     let mut obj = typed_json(cols, &row);
     obj.insert("body".into(), serde_json::Value::String(body.clone()));
-    obj.insert("captions".into(), serde_json::json!(an.article.captions));
+    obj.insert(
+        "caption_texts".into(),
+        serde_json::json!(an.article.captions),
+    );
     obj.insert(
         "spans".into(),
         serde_json::Value::Array(

@@ -1,0 +1,443 @@
+//! A deterministic synthetic news corpus, for benchmarks and scale tests.
+//!
+//! Takes: a [`SynthOptions`] (number of articles, seed).
+//! Gives: JSONL lines in the corpus format `analyze` reads (`id`, `outlet`,
+//! `url`, `published`, `title`, `text`), written by [`write_jsonl`] or built
+//! one by one by [`article`].
+//!
+//! Every word list and template here was written for framelens; the
+//! stories are invented (fictional places, people and outlets). Articles
+//! mix neutral reporting with the things framelens flags: direct quotes,
+//! named and anonymous sources, neutral and loaded report verbs, hedges,
+//! boosters and loaded words, plus some page boilerplate (newsletter
+//! prompts, "read more" lines) for the extractor to drop. The same options
+//! always give the same bytes.
+
+use std::io::Write;
+
+/// Options of the generator.
+#[derive(Debug, Clone, Copy)]
+pub struct SynthOptions {
+    /// Number of articles.
+    pub articles: usize,
+    /// Seed; the same seed gives the same corpus.
+    pub seed: u64,
+}
+
+impl Default for SynthOptions {
+    fn default() -> Self {
+        SynthOptions {
+            articles: 1000,
+            seed: 42,
+        }
+    }
+}
+
+/// A small, fast, deterministic random number generator (SplitMix64).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+    pub fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+}
+
+const OUTLETS: &[(&str, &str)] = &[
+    ("The Northern Ledger", "northernledger.example"),
+    ("Daily Meridian", "dailymeridian.example"),
+    ("Coastal Wire", "coastalwire.example"),
+    ("Harbour Times", "harbourtimes.example"),
+    ("The Plainsman", "plainsman.example"),
+    ("Valley Courier", "valleycourier.example"),
+    ("Metro Sentinel", "metrosentinel.example"),
+    ("The Lantern", "thelantern.example"),
+];
+
+const PLACES: &[&str] = &[
+    "Eastmarch",
+    "Velora",
+    "Karsund",
+    "the Ostrava Basin",
+    "Port Ellery",
+    "Dunmore",
+    "the Teyla Republic",
+    "Mirovia",
+    "New Halden",
+    "Sarabel",
+];
+const PEOPLE: &[&str] = &[
+    "Minister Anja Korvel",
+    "President Tomas Reyd",
+    "Governor Lise Maranth",
+    "General Oren Vasko",
+    "Senator Ida Quell",
+    "Mayor Pieter Dane",
+    "spokeswoman Cora Linde",
+    "opposition leader Marek Soll",
+    "Professor Hana Ebbe",
+    "Ambassador Yusuf Tarr",
+];
+const GROUPS: &[&str] = &[
+    "the ministry",
+    "the central bank",
+    "the defence council",
+    "the harbour authority",
+    "the farmers' union",
+    "the election commission",
+    "the health agency",
+    "the rail operator",
+];
+const TOPICS: &[&str] = &[
+    "the new grain export deal",
+    "the harbour strike",
+    "a border incident",
+    "the fuel price increase",
+    "the flood relief budget",
+    "the disputed election count",
+    "a rail network outage",
+    "talks on the water treaty",
+    "the hospital funding plan",
+    "the mining licence dispute",
+    "a cyber attack on the tax office",
+    "the drought emergency",
+];
+const NEUTRAL_VERBS: &[&str] = &[
+    "said",
+    "told reporters",
+    "stated",
+    "said in a statement",
+    "added",
+];
+const LOADED_VERBS: &[&str] = &[
+    "claimed", "insisted", "admitted", "conceded", "alleged", "boasted",
+];
+const ANON: &[&str] = &[
+    "a senior official",
+    "sources familiar with the talks",
+    "people close to the negotiations",
+    "one diplomat, who asked not to be named,",
+    "analysts",
+];
+const HEDGES: &[&str] = &[
+    "reportedly",
+    "allegedly",
+    "apparently",
+    "possibly",
+    "may have",
+    "could",
+];
+const BOOSTERS: &[&str] = &[
+    "clearly",
+    "undoubtedly",
+    "extremely",
+    "absolutely",
+    "certainly",
+    "hugely",
+];
+const LOADED: &[&str] = &[
+    "regime",
+    "thugs",
+    "propaganda",
+    "disastrous",
+    "radical",
+    "shocking",
+    "reckless",
+    "so-called",
+    "puppet",
+    "draconian",
+    "catastrophic",
+    "outrageous",
+];
+const NOUNS: &[&str] = &[
+    "talks",
+    "budget",
+    "plan",
+    "deal",
+    "vote",
+    "report",
+    "measures",
+    "agreement",
+    "inquiry",
+    "shipments",
+    "prices",
+    "workers",
+    "officials",
+    "residents",
+    "markets",
+    "negotiators",
+];
+const ADJ: &[&str] = &[
+    "new",
+    "second",
+    "long-awaited",
+    "regional",
+    "provisional",
+    "revised",
+    "joint",
+    "emergency",
+    "annual",
+    "preliminary",
+];
+const VERBS: &[&str] = &[
+    "approved",
+    "delayed",
+    "rejected",
+    "announced",
+    "extended",
+    "reviewed",
+    "signed",
+    "suspended",
+    "expanded",
+    "questioned",
+];
+const BOILER: &[&str] = &[
+    "Subscribe to our newsletter for the latest updates.",
+    "Advertisement",
+    "Read more: Five things to know this week",
+    "Share this article",
+    "Sign up for breaking news alerts",
+    "Copyright 2024. All rights reserved.",
+];
+const QUOTES: &[&str] = &[
+    "We will not accept any delay",
+    "This decision protects families across the country",
+    "The numbers speak for themselves",
+    "Nobody was consulted before the announcement",
+    "We are ready to talk at any time",
+    "It is a dark day for working people",
+    "The agreement is fair to both sides",
+    "Our teams worked through the night",
+];
+
+fn sentence(r: &mut Rng, topic: &str, place: &str, out: &mut String) {
+    let person = r.pick(PEOPLE);
+    match r.below(9) {
+        0 | 1 => {
+            // Neutral reporting.
+            out.push_str(&format!(
+                "The {} {} was {} on {} after {} days of {}, {} {}.",
+                r.pick(ADJ),
+                r.pick(NOUNS),
+                r.pick(VERBS),
+                ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"][r.below(5)],
+                2 + r.below(12),
+                r.pick(NOUNS),
+                person,
+                r.pick(NEUTRAL_VERBS)
+            ));
+        }
+        2 => {
+            let q = r.pick(QUOTES);
+            let verb = if r.chance(0.3) {
+                r.pick(LOADED_VERBS)
+            } else {
+                r.pick(NEUTRAL_VERBS)
+            };
+            if r.chance(0.5) {
+                out.push_str(&format!("\u{201c}{q},\u{201d} {person} {verb}."));
+            } else {
+                out.push_str(&format!("{person} {verb}: \"{q}.\""));
+            }
+        }
+        3 => out.push_str(&format!(
+            "According to {}, {} {} {} the {} {}.",
+            r.pick(ANON),
+            r.pick(GROUPS),
+            r.pick(HEDGES),
+            r.pick(VERBS),
+            r.pick(ADJ),
+            r.pick(NOUNS)
+        )),
+        4 => out.push_str(&format!(
+            "The {} {} is {} {} for the people of {}.",
+            r.pick(LOADED),
+            r.pick(NOUNS),
+            r.pick(BOOSTERS),
+            r.pick(LOADED),
+            place
+        )),
+        5 => out.push_str(&format!(
+            "Figures published by {} show {} {} rose by {}.{} percent in {}.",
+            r.pick(GROUPS),
+            r.pick(ADJ),
+            r.pick(NOUNS),
+            1 + r.below(20),
+            r.below(10),
+            2019 + r.below(6)
+        )),
+        6 => out.push_str(&format!(
+            "Critics {} that {} {} {} the {} without a vote, a move {} called {}.",
+            r.pick(LOADED_VERBS),
+            r.pick(GROUPS),
+            r.pick(HEDGES),
+            r.pick(VERBS),
+            topic.trim_start_matches("the "),
+            r.pick(PEOPLE),
+            r.pick(LOADED)
+        )),
+        7 => out.push_str(&format!(
+            "In {}, {} {} gathered outside {} on {} evening.",
+            place,
+            100 * (1 + r.below(50)),
+            r.pick(NOUNS),
+            r.pick(GROUPS),
+            ["Monday", "Saturday", "Sunday"][r.below(3)]
+        )),
+        _ => out.push_str(&format!(
+            "{} {} that {} {} not change, and {} {} more {} next month.",
+            person,
+            r.pick(NEUTRAL_VERBS),
+            topic,
+            ["would", "will", "must", "should"][r.below(4)],
+            r.pick(GROUPS),
+            r.pick(HEDGES),
+            r.pick(NOUNS)
+        )),
+    }
+}
+
+/// The `i`-th article of the corpus `opts` describes, as a JSON object.
+pub fn article(opts: &SynthOptions, i: usize) -> serde_json::Value {
+    let mut r = Rng::new(opts.seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
+    // Articles come in stories: runs of articles about one event.
+    let story = i / 6;
+    let mut sr = Rng::new(opts.seed ^ (story as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
+    let topic = sr.pick(TOPICS);
+    let place = sr.pick(PLACES);
+    let (outlet, domain) = OUTLETS[r.below(OUTLETS.len())];
+    let day = 1 + (story % 28);
+    let mut text = String::with_capacity(4096);
+    if r.chance(0.4) {
+        text.push_str(r.pick(BOILER));
+        text.push_str("\n\n");
+    }
+    let paragraphs = 6 + r.below(18);
+    for p in 0..paragraphs {
+        let n = 1 + r.below(4);
+        for s in 0..n {
+            if s > 0 {
+                text.push(' ');
+            }
+            sentence(&mut r, topic, place, &mut text);
+        }
+        text.push_str("\n\n");
+        if p == paragraphs / 2 && r.chance(0.3) {
+            text.push_str(r.pick(BOILER));
+            text.push_str("\n\n");
+        }
+    }
+    if r.chance(0.5) {
+        text.push_str(r.pick(BOILER));
+    }
+    let title = format!(
+        "{} {} {} in {}",
+        capitalise(topic),
+        ["sparks", "faces", "draws", "brings"][r.below(4)],
+        ["protests", "questions", "criticism", "praise", "delays"][r.below(5)],
+        place
+    );
+    serde_json::json!({
+        "id": format!("syn{:07}", i + 1),
+        "outlet": outlet,
+        "url": format!("https://{domain}/news/{}-{}", story, i),
+        "published": format!("2024-03-{day:02}"),
+        "title": title,
+        "text": text.trim_end(),
+    })
+}
+
+fn capitalise(s: &str) -> String {
+    let s = s.trim_start_matches("the ").trim_start_matches("a ");
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// What [`write_jsonl`] wrote.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SynthStats {
+    pub articles: usize,
+    /// Bytes of article text (the `text` values, UTF-8).
+    pub text_bytes: u64,
+    /// Bytes of the whole JSONL file.
+    pub file_bytes: u64,
+}
+
+/// Write the corpus as JSONL.
+pub fn write_jsonl(opts: &SynthOptions, w: &mut impl Write) -> std::io::Result<SynthStats> {
+    let mut st = SynthStats::default();
+    let mut line = Vec::with_capacity(8192);
+    for i in 0..opts.articles {
+        let a = article(opts, i);
+        st.text_bytes += a["text"].as_str().map(|t| t.len()).unwrap_or(0) as u64;
+        line.clear();
+        serde_json::to_writer(&mut line, &a)?;
+        line.push(b'\n');
+        w.write_all(&line)?;
+        st.file_bytes += line.len() as u64;
+        st.articles += 1;
+    }
+    Ok(st)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_corpus() {
+        let o = SynthOptions {
+            articles: 20,
+            seed: 7,
+        };
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let st = write_jsonl(&o, &mut a).unwrap();
+        write_jsonl(&o, &mut b).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(st.articles, 20);
+        assert!(st.text_bytes > 20 * 500);
+        let other = write_jsonl(
+            &SynthOptions {
+                articles: 20,
+                seed: 8,
+            },
+            &mut Vec::new(),
+        )
+        .unwrap();
+        assert_ne!(other.text_bytes, st.text_bytes);
+    }
+
+    #[test]
+    fn articles_carry_what_framelens_flags() {
+        let o = SynthOptions::default();
+        let all: String = (0..50)
+            .map(|i| article(&o, i)["text"].as_str().unwrap().to_string())
+            .collect();
+        assert!(all.contains('\u{201c}') && all.contains('"'));
+        assert!(LOADED.iter().any(|w| all.contains(w)));
+        assert!(HEDGES.iter().any(|w| all.contains(w)));
+        assert!(BOOSTERS.iter().any(|w| all.contains(w)));
+        assert!(ANON.iter().any(|w| all.contains(w)));
+    }
+}
