@@ -4,6 +4,11 @@
 //! Gives: a [`Comparison`]: story groups, per-article flags and reliability,
 //! and the cross-article tables (pairs, quotes, actor labels, outlets).
 
+pub mod actors;
+pub mod align;
+pub mod quotes;
+pub mod tokens;
+
 use crate::model::Scored;
 
 /// Per-article results of the comparison, parallel to `Comparison::articles`.

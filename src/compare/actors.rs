@@ -1,0 +1,587 @@
+//! Actor labels: how an article names the people and organisations of a story.
+//!
+//! Takes: a text (body sentence or headline), its loaded-language spans.
+//! Gives: [`Mention`]s: a name ("Xi Jinping") with the label the text puts
+//! around it ("dictator Xi Jinping", "Chinese leader Xi Jinping",
+//! "President Xi"), whether that label contains a `loaded_language` span, and
+//! the role words used; then, per story, the main actors.
+//!
+//! A *name* is a run of capitalised words that are not role words,
+//! nationality adjectives, calendar words or function words ("Vladimir
+//! Putin", "NATO"). Its *label* extends left from the name over adjacent
+//! words (separated by spaces only, or the dot of an abbreviation like
+//! "Gen.") while they are capitalised, role words, or other lower-case words
+//! that are not function words or verb forms; at most [`MAX_LABEL_WORDS`]
+//! words. A one-word name at the start of a sentence counts only if the same
+//! word is also capitalised mid-sentence in the article (so "Footage ..." is
+//! not an actor).
+//!
+//! Main actors of a story: names seen in full (two or more words, or an
+//! all-capitals acronym) and mentioned — a short form like "Putin" counts
+//! for "Vladimir Putin" when it is the first or last word of exactly one
+//! full name — in at least two of the story's articles (two mentions in a
+//! one-article story); the [`MAX_ACTORS`] most widely mentioned.
+
+use super::tokens::{is_stop, normalise, stem, words, Word};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Most words a label may have in front of the name.
+pub const MAX_LABEL_WORDS: usize = 6;
+/// Main actors kept per story.
+pub const MAX_ACTORS: usize = 8;
+
+/// Titles, offices and roles (lower case). Written for this project.
+const ROLE_WORDS: &[&str] = &[
+    "adm",
+    "admiral",
+    "advisor",
+    "ambassador",
+    "analyst",
+    "captain",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "chancellor",
+    "chief",
+    "col",
+    "colonel",
+    "commander",
+    "councillor",
+    "defence",
+    "defense",
+    "deputy",
+    "dictator",
+    "director",
+    "dr",
+    "emperor",
+    "envoy",
+    "foreign",
+    "gen",
+    "general",
+    "gov",
+    "governor",
+    "head",
+    "interior",
+    "king",
+    "leader",
+    "lord",
+    "lt",
+    "marshal",
+    "mayor",
+    "member",
+    "minister",
+    "ministry",
+    "mr",
+    "mrs",
+    "ms",
+    "official",
+    "officials",
+    "pm",
+    "pope",
+    "premier",
+    "president",
+    "prime",
+    "prince",
+    "princess",
+    "queen",
+    "rep",
+    "representative",
+    "secretary",
+    "sen",
+    "senator",
+    "sgt",
+    "sir",
+    "speaker",
+    "spokesman",
+    "spokesperson",
+    "spokeswoman",
+    "strongman",
+    "vice",
+];
+
+/// Abbreviations that end in a dot inside a label ("Gen. Li").
+const ABBREVIATIONS: &[&str] = &[
+    "adm", "col", "dr", "gen", "gov", "lt", "mr", "mrs", "ms", "rep", "sen", "sgt", "st",
+];
+
+/// Nationality and regional adjectives. Written for this project.
+const NATIONALITIES: &[&str] = &[
+    "afghan",
+    "african",
+    "american",
+    "arab",
+    "asian",
+    "australian",
+    "belarusian",
+    "brazilian",
+    "british",
+    "canadian",
+    "dutch",
+    "eastern",
+    "egyptian",
+    "english",
+    "european",
+    "french",
+    "georgian",
+    "german",
+    "greek",
+    "indian",
+    "iranian",
+    "iraqi",
+    "irish",
+    "israeli",
+    "italian",
+    "korean",
+    "mexican",
+    "palestinian",
+    "polish",
+    "russian",
+    "saudi",
+    "scottish",
+    "soviet",
+    "spanish",
+    "swedish",
+    "syrian",
+    "thai",
+    "turkish",
+    "ukrainian",
+    "western",
+];
+
+/// Months and weekdays: capitalised but never actors.
+const CALENDAR: &[&str] = &[
+    "april",
+    "august",
+    "december",
+    "february",
+    "friday",
+    "january",
+    "july",
+    "june",
+    "march",
+    "may",
+    "monday",
+    "november",
+    "october",
+    "saturday",
+    "september",
+    "sunday",
+    "thursday",
+    "tuesday",
+    "wednesday",
+];
+
+/// Verb forms that end a label when met on the way left.
+const VERBS: &[&str] = &[
+    "ask", "asks", "call", "calls", "host", "hosts", "join", "joins", "meet", "meets", "met",
+    "praise", "praises", "tell", "tells", "thank", "thanks", "urge", "urges", "visit", "visits",
+    "warn", "warns", "welcome", "welcomes",
+];
+
+/// True for a role or title word (normalised, lower case).
+pub fn is_role_word(norm: &str) -> bool {
+    ROLE_WORDS.binary_search(&norm).is_ok()
+}
+
+/// True for a nationality adjective as written ("Chinese", "Russian").
+pub fn is_nationality(raw: &str) -> bool {
+    let n = normalise(raw);
+    NATIONALITIES.binary_search(&n.as_str()).is_ok() || (n.len() >= 6 && n.ends_with("ese"))
+}
+
+fn is_calendar(norm: &str) -> bool {
+    CALENDAR.binary_search(&norm).is_ok()
+}
+
+fn is_verb_like(norm: &str) -> bool {
+    VERBS.binary_search(&norm).is_ok()
+        || (norm.len() > 4 && (norm.ends_with("ed") || norm.ends_with("ing")))
+}
+
+fn is_possessive(raw: &str) -> bool {
+    raw.ends_with("'s") || raw.ends_with("\u{2019}s") || raw.ends_with('\'')
+}
+
+fn is_all_caps(raw: &str) -> bool {
+    raw.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && raw.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
+}
+
+/// A word that can be part of a name.
+fn is_name_word(w: &Word<'_>) -> bool {
+    w.is_capitalised()
+        && !is_role_word(&w.norm)
+        && !is_nationality(w.raw)
+        && !is_calendar(&w.norm)
+        && !is_stop(&w.norm)
+        && w.raw.chars().any(|c| c.is_alphabetic())
+}
+
+/// One naming of an actor in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Normalised name words ("xi", "jinping").
+    pub name: Vec<String>,
+    /// The name as written, possessive removed ("Xi Jinping").
+    pub display: String,
+    /// Label as written, whitespace-normalised ("dictator Xi Jinping").
+    pub label: String,
+    /// Byte range of the label in the analysed text.
+    pub start: usize,
+    pub end: usize,
+    /// Stemmed role words of the label ("leader", "minister").
+    pub roles: BTreeSet<String>,
+    /// True when the label overlaps a loaded-language span.
+    pub loaded: bool,
+    /// True when the name is all capitals (an acronym such as NATO).
+    pub acronym: bool,
+}
+
+/// Find the mentions in `text`, sentence by sentence. `sentences` are byte
+/// ranges of `text`; `loaded` are byte ranges of loaded-language spans in
+/// `text`. `known` is the set of normalised words the article capitalises
+/// mid-sentence (see [`mid_sentence_capitals`]).
+pub fn mentions(
+    text: &str,
+    sentences: &[(usize, usize)],
+    loaded: &[(usize, usize)],
+    known: &BTreeSet<String>,
+) -> Vec<Mention> {
+    let mut out = Vec::new();
+    for &(s0, s1) in sentences {
+        let Some(sent) = text.get(s0..s1) else {
+            continue;
+        };
+        let ws = words(sent);
+        let gap_ok = |i: usize| -> bool {
+            // Whether word i-1 and word i are adjacent inside a label.
+            let prev = &ws[i - 1];
+            let gap = &sent[prev.start + prev.raw.len()..ws[i].start];
+            let spaces = !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '\u{a0}');
+            let abbrev = (gap == ". " || gap == ".\u{a0}")
+                && ABBREVIATIONS.binary_search(&prev.norm.as_str()).is_ok();
+            spaces || abbrev
+        };
+        let mut i = 0;
+        while i < ws.len() {
+            if !is_name_word(&ws[i]) {
+                i += 1;
+                continue;
+            }
+            // Maximal run of name words joined by plain spaces; a possessive
+            // word ends the run.
+            let mut j = i + 1;
+            while j < ws.len() && is_name_word(&ws[j]) && gap_ok(j) && !is_possessive(ws[j - 1].raw)
+            {
+                j += 1;
+            }
+            // An acronym directly before a longer name is a label ("PRC Li").
+            let mut n0 = i;
+            while n0 + 1 < j && is_all_caps(ws[n0].raw) && !is_all_caps(ws[n0 + 1].raw) {
+                n0 += 1;
+            }
+            let name_words = &ws[n0..j];
+            let acronym = name_words.len() == 1 && is_all_caps(name_words[0].raw);
+            let single_initial = i == 0 && j - n0 == 1 && n0 == 0 && !acronym;
+            if single_initial && !known.contains(&ws[0].norm) {
+                i = j;
+                continue;
+            }
+            // Extend the label left.
+            let mut l = n0;
+            let mut roles = BTreeSet::new();
+            while l > 0 && n0 - (l - 1) <= MAX_LABEL_WORDS && gap_ok(l) {
+                let w = &ws[l - 1];
+                let ok = if w.is_capitalised() {
+                    !is_stop(&w.norm) && !is_calendar(&w.norm)
+                } else {
+                    !is_stop(&w.norm)
+                        && !is_verb_like(&w.norm)
+                        && !w.norm.chars().all(|c| c.is_numeric())
+                };
+                if !ok {
+                    break;
+                }
+                l -= 1;
+            }
+            for w in &ws[l..n0] {
+                if is_role_word(&w.norm) || !w.is_capitalised() {
+                    roles.insert(stem(&w.norm));
+                }
+            }
+            let last = &name_words[name_words.len() - 1];
+            let last_end = last.start + strip_possessive(last.raw).len();
+            let lstart = ws[l].start;
+            let dstart = name_words[0].start;
+            let label = collapse(&sent[lstart..last_end]);
+            let display = collapse(&sent[dstart..last_end]);
+            let (a, b) = (s0 + lstart, s0 + last_end);
+            out.push(Mention {
+                name: name_words.iter().map(|w| w.norm.clone()).collect(),
+                display,
+                label,
+                start: a,
+                end: b,
+                roles,
+                loaded: loaded.iter().any(|&(x, y)| x < b && a < y),
+                acronym,
+            });
+            i = j;
+        }
+    }
+    // A mention inside another mention's label ("China" in "China's defence
+    // minister Li Shangfu") is part of that label, not a naming of its own.
+    let inner: Vec<bool> = out
+        .iter()
+        .map(|m| {
+            out.iter().any(|o| {
+                o.start <= m.start && m.end <= o.end && (o.end - o.start) > (m.end - m.start)
+            })
+        })
+        .collect();
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        !inner[k - 1]
+    });
+    out
+}
+
+fn strip_possessive(raw: &str) -> &str {
+    for suf in ["'s", "\u{2019}s", "'", "\u{2019}"] {
+        if let Some(x) = raw.strip_suffix(suf) {
+            return x;
+        }
+    }
+    raw
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Normalised words the text capitalises somewhere other than at the start
+/// of a sentence.
+pub fn mid_sentence_capitals(text: &str, sentences: &[(usize, usize)]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for &(s0, s1) in sentences {
+        if let Some(sent) = text.get(s0..s1) {
+            for w in words(sent).iter().skip(1) {
+                if w.is_capitalised() {
+                    out.insert(w.norm.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A main actor of a story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// Display name: the most frequent full form ("Vladimir Putin").
+    pub name: String,
+    /// Normalised full-name key ("vladimir putin").
+    pub key: String,
+    /// Articles (by position in the input list) mentioning the actor.
+    pub articles: BTreeSet<usize>,
+    pub mentions: usize,
+}
+
+/// Resolves mention names to actor keys within one story.
+#[derive(Debug, Clone, Default)]
+pub struct ActorIndex {
+    /// Full-name key → most frequent display form and its count.
+    full: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Short word → full keys it can stand for.
+    short: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl ActorIndex {
+    /// Build from the mentions of all the story's articles.
+    pub fn new<'a>(all: impl IntoIterator<Item = &'a Mention>) -> ActorIndex {
+        let mut idx = ActorIndex::default();
+        for m in all {
+            if m.name.len() >= 2 || m.acronym {
+                let key = m.name.join(" ");
+                *idx.full
+                    .entry(key.clone())
+                    .or_default()
+                    .entry(m.display.clone())
+                    .or_default() += 1;
+                if m.name.len() >= 2 {
+                    for w in [&m.name[0], &m.name[m.name.len() - 1]] {
+                        idx.short.entry(w.clone()).or_default().insert(key.clone());
+                    }
+                }
+            }
+        }
+        idx
+    }
+
+    /// The actor key a mention refers to, if it resolves to a known name.
+    pub fn key_of(&self, m: &Mention) -> Option<String> {
+        let key = m.name.join(" ");
+        if self.full.contains_key(&key) {
+            return Some(key);
+        }
+        if m.name.len() == 1 {
+            if let Some(fulls) = self.short.get(&m.name[0]) {
+                if fulls.len() == 1 {
+                    return fulls.iter().next().cloned();
+                }
+            }
+        }
+        None
+    }
+
+    /// Display name of a key: its most frequent written form.
+    pub fn display(&self, key: &str) -> String {
+        self.full
+            .get(key)
+            .and_then(|forms| {
+                forms
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                    .map(|(d, _)| d.clone())
+            })
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The main actors given each article's mentions (article position,
+    /// mentions), most widely mentioned first.
+    pub fn main_actors(&self, per_article: &[(usize, &[Mention])]) -> Vec<Actor> {
+        let mut acc: BTreeMap<String, (BTreeSet<usize>, usize, usize)> = BTreeMap::new();
+        let mut order = 0usize;
+        for (art, ms) in per_article {
+            for m in *ms {
+                if let Some(k) = self.key_of(m) {
+                    let e = acc.entry(k).or_insert_with(|| {
+                        order += 1;
+                        (BTreeSet::new(), 0, order)
+                    });
+                    e.0.insert(*art);
+                    e.1 += 1;
+                }
+            }
+        }
+        let multi = per_article.len() >= 2;
+        let mut actors: Vec<(String, BTreeSet<usize>, usize, usize)> = acc
+            .into_iter()
+            .filter(|(_, (arts, n, _))| if multi { arts.len() >= 2 } else { *n >= 2 })
+            .map(|(k, (a, n, o))| (k, a, n, o))
+            .collect();
+        actors.sort_by(|x, y| {
+            y.1.len()
+                .cmp(&x.1.len())
+                .then(y.2.cmp(&x.2))
+                .then(x.3.cmp(&y.3))
+        });
+        actors.truncate(MAX_ACTORS);
+        actors
+            .into_iter()
+            .map(|(key, articles, mentions, _)| Actor {
+                name: self.display(&key),
+                key,
+                articles,
+                mentions,
+            })
+            .collect()
+    }
+
+    /// Stemmed role words the story puts before any name containing `word`
+    /// (for speaker matching).
+    pub fn roles_of<'a>(
+        &self,
+        word: &str,
+        all: impl IntoIterator<Item = &'a Mention>,
+    ) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for m in all {
+            let matches = match self.key_of(m) {
+                Some(k) => k.split(' ').any(|w| w == word),
+                None => m.name.iter().any(|w| w == word),
+            };
+            if matches {
+                out.extend(m.roles.iter().cloned());
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(text: &str) -> Vec<String> {
+        let sents = vec![(0, text.len())];
+        let known = mid_sentence_capitals(text, &sents);
+        mentions(text, &sents, &[], &known)
+            .into_iter()
+            .map(|m| m.label)
+            .collect()
+    }
+
+    #[test]
+    fn lists_are_sorted_for_binary_search() {
+        for l in [ROLE_WORDS, ABBREVIATIONS, NATIONALITIES, CALENDAR, VERBS] {
+            assert!(l.windows(2).all(|w| w[0] < w[1]), "{:?}", l);
+        }
+    }
+
+    #[test]
+    fn labels_take_the_modifiers_before_a_name() {
+        assert_eq!(
+            labels("The talks came after Ruritanian leader Anna Kovar arrived."),
+            vec!["Ruritanian leader Anna Kovar"]
+        );
+        assert_eq!(
+            labels("Crowds jeered tyrant Anna Kovar's convoy on Monday."),
+            vec!["tyrant Anna Kovar"]
+        );
+        assert_eq!(
+            labels("Footage showed President Kovar with Gen. Piet Marsh and NATO staff."),
+            vec!["President Kovar", "Gen. Piet Marsh", "NATO"]
+        );
+        assert_eq!(
+            labels("She met Bolvia's defence minister Piet Marsh, officials said."),
+            vec!["Bolvia's defence minister Piet Marsh"]
+        );
+    }
+
+    #[test]
+    fn sentence_initial_common_word_is_not_an_actor() {
+        assert!(labels("Footage of the meeting was released.").is_empty());
+    }
+
+    #[test]
+    fn loaded_label_is_detected_from_spans() {
+        let t = "Crowds jeered tyrant Anna Kovar on Monday.";
+        let s = t.find("tyrant").unwrap();
+        let ms = mentions(t, &[(0, t.len())], &[(s, s + 6)], &BTreeSet::new());
+        assert_eq!(ms.len(), 1);
+        assert!(ms[0].loaded);
+        assert_eq!(&t[ms[0].start..ms[0].end], "tyrant Anna Kovar");
+    }
+
+    #[test]
+    fn short_forms_resolve_to_full_names() {
+        let t = "Leader Anna Kovar met Piet Marsh. Kovar said Marsh was late. Anna spoke.";
+        let mut sents = Vec::new();
+        let mut p = 0;
+        for part in t.split_inclusive(". ") {
+            sents.push((p, p + part.trim_end().len()));
+            p += part.len();
+        }
+        let known = mid_sentence_capitals(t, &sents);
+        let ms = mentions(t, &sents, &[], &known);
+        let idx = ActorIndex::new(&ms);
+        let keys: Vec<Option<String>> = ms.iter().map(|m| idx.key_of(m)).collect();
+        assert_eq!(keys[0].as_deref(), Some("anna kovar"));
+        assert_eq!(keys[2].as_deref(), Some("anna kovar"));
+        assert_eq!(keys[3].as_deref(), Some("piet marsh"));
+        let actors = idx.main_actors(&[(0, &ms)]);
+        assert_eq!(actors[0].name, "Anna Kovar");
+    }
+}

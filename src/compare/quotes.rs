@@ -1,0 +1,254 @@
+//! Quotations across the articles of a story.
+//!
+//! Takes: the direct quotes of each article (quoted words + speaker, from
+//! [`crate::text::Quote`]) and the role words each article uses for the
+//! story's actors (from [`super::actors`]).
+//! Gives: quote clusters (the same quotation in several articles gets one
+//! `quote_id`), whether each occurrence is verbatim, and speaker conflicts
+//! (the same words put in different mouths).
+//!
+//! - **Same quotation**: the content words of the shorter quote are at least
+//!   [`QUOTE_CONTAINMENT`] contained in the other and they share at least
+//!   [`QUOTE_MIN_COMMON`] content words; quotes with fewer than three content
+//!   words must match word for word.
+//! - **Verbatim**: the normalised words (case, punctuation and apostrophes
+//!   ignored) equal the cluster's canonical wording (its most frequent
+//!   wording, earliest on ties) or are a contiguous run of it, or contain it.
+//! - **Speakers** are compared leniently: pronouns are unknown; two names are
+//!   the same speaker if they share a name word ("Li" = "Li Shangfu"); a role
+//!   description ("the defence minister") fits a name when one of its role
+//!   words is among the role words the story's articles put before that name.
+//!   Two role descriptions never conflict (too little evidence).
+
+use super::tokens::{containment, intersect, is_stop, normalise, stem, words};
+use std::collections::BTreeSet;
+
+/// Containment of content words for two quotes to be the same quotation.
+pub const QUOTE_CONTAINMENT: f64 = 0.6;
+/// Minimum common content words for two quotes to be the same quotation.
+pub const QUOTE_MIN_COMMON: usize = 3;
+
+/// Fingerprint of one quotation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QuotePrint {
+    /// Normalised words of the quoted text.
+    pub norm: Vec<String>,
+    /// Hashed content-word stems (sorted, unique).
+    pub content: Vec<u64>,
+}
+
+impl QuotePrint {
+    pub fn new(text: &str) -> QuotePrint {
+        QuotePrint {
+            norm: words(text).into_iter().map(|w| w.norm).collect(),
+            content: super::tokens::content_set(text),
+        }
+    }
+}
+
+/// Similarity of two quotations if they are the same quotation.
+pub fn same_quote(a: &QuotePrint, b: &QuotePrint) -> Option<f64> {
+    if a.norm.is_empty() || b.norm.is_empty() {
+        return None;
+    }
+    if a.content.len() < 3 || b.content.len() < 3 {
+        return (a.norm == b.norm).then_some(1.0);
+    }
+    let common = intersect(&a.content, &b.content);
+    let c = containment(&a.content, &b.content);
+    (common >= QUOTE_MIN_COMMON && c >= QUOTE_CONTAINMENT).then_some(c)
+}
+
+/// True when `a` is the same wording as `canonical`, or a contiguous run of
+/// it, or contains it.
+pub fn is_verbatim(a: &[String], canonical: &[String]) -> bool {
+    fn contains(hay: &[String], needle: &[String]) -> bool {
+        !needle.is_empty()
+            && needle.len() <= hay.len()
+            && hay.windows(needle.len()).any(|w| w == needle)
+    }
+    a == canonical || contains(canonical, a) || contains(a, canonical)
+}
+
+/// Canonical wording of a cluster: the most frequent normalised wording,
+/// the earliest one on ties. Returns the index into `wordings`.
+pub fn canonical(wordings: &[&[String]]) -> usize {
+    let mut best = 0;
+    let mut best_n = 0;
+    for (i, w) in wordings.iter().enumerate() {
+        let n = wordings.iter().filter(|x| *x == w).count();
+        if n > best_n {
+            best = i;
+            best_n = n;
+        }
+    }
+    best
+}
+
+/// A speaker as the text names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Speaker {
+    /// A proper name: its name words, normalised ("li", "shangfu").
+    Name(BTreeSet<String>),
+    /// A role description: its role words, stemmed ("minist", "defens").
+    Role(BTreeSet<String>),
+}
+
+const PRONOUNS: &[&str] = &[
+    "he", "her", "him", "i", "it", "one", "she", "someone", "they", "we", "you",
+];
+
+/// Interpret a speaker string. `None` for pronouns and empty strings.
+pub fn parse_speaker(s: &str) -> Option<Speaker> {
+    let ws = words(s);
+    let first = ws.first()?;
+    if ws.len() == 1 && PRONOUNS.contains(&first.norm.as_str()) {
+        return None;
+    }
+    let is_role_phrase = !first.is_capitalised() || is_stop(&first.norm);
+    if is_role_phrase {
+        let roles: BTreeSet<String> = ws
+            .iter()
+            .filter(|w| super::actors::is_role_word(&w.norm))
+            .map(|w| stem(&w.norm))
+            .collect();
+        return Some(Speaker::Role(roles));
+    }
+    let names: BTreeSet<String> = ws
+        .iter()
+        .filter(|w| {
+            w.is_capitalised()
+                && !super::actors::is_role_word(&w.norm)
+                && !super::actors::is_nationality(w.raw)
+                && !is_stop(&w.norm)
+        })
+        .map(|w| normalise(w.raw))
+        .collect();
+    if names.is_empty() {
+        let roles: BTreeSet<String> = ws
+            .iter()
+            .filter(|w| super::actors::is_role_word(&w.norm))
+            .map(|w| stem(&w.norm))
+            .collect();
+        return Some(Speaker::Role(roles));
+    }
+    Some(Speaker::Name(names))
+}
+
+/// Whether two speakers can be the same person. `roles_of(name)` gives the
+/// stemmed role words the story uses before that name word.
+pub fn compatible(a: &Speaker, b: &Speaker, roles_of: &dyn Fn(&str) -> BTreeSet<String>) -> bool {
+    match (a, b) {
+        (Speaker::Name(x), Speaker::Name(y)) => x.intersection(y).next().is_some(),
+        (Speaker::Role(_), Speaker::Role(_)) => true,
+        (Speaker::Role(r), Speaker::Name(n)) | (Speaker::Name(n), Speaker::Role(r)) => {
+            if r.is_empty() {
+                return true;
+            }
+            n.iter()
+                .any(|name| roles_of(name).intersection(r).next().is_some())
+        }
+    }
+}
+
+/// Group speakers (in order) into mutually compatible groups; returns the
+/// group index of each speaker (`None` for unknown speakers).
+pub fn group_speakers(
+    speakers: &[Option<Speaker>],
+    roles_of: &dyn Fn(&str) -> BTreeSet<String>,
+) -> Vec<Option<usize>> {
+    // Each group is represented by its first named member, else its first member.
+    let mut reps: Vec<usize> = Vec::new();
+    let mut out = Vec::with_capacity(speakers.len());
+    for (i, s) in speakers.iter().enumerate() {
+        let Some(s) = s else {
+            out.push(None);
+            continue;
+        };
+        let g = reps.iter().position(|&r| {
+            speakers[r]
+                .as_ref()
+                .is_some_and(|rs| compatible(rs, s, roles_of))
+        });
+        match g {
+            Some(g) => {
+                let r = reps[g];
+                if matches!(s, Speaker::Name(_)) && matches!(speakers[r], Some(Speaker::Role(_))) {
+                    reps[g] = i;
+                }
+                out.push(Some(g));
+            }
+            None => {
+                reps.push(i);
+                out.push(Some(reps.len() - 1));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_roles(_: &str) -> BTreeSet<String> {
+        BTreeSet::new()
+    }
+
+    #[test]
+    fn altered_quote_matches_but_is_not_verbatim() {
+        let a =
+            QuotePrint::new("The bridge will reopen before the winter storms arrive in the valley");
+        let b =
+            QuotePrint::new("the bridge is going to reopen before winter storms hit the valley");
+        assert!(same_quote(&a, &b).is_some());
+        assert!(!is_verbatim(&b.norm, &a.norm));
+        let c = QuotePrint::new(
+            "The bridge will reopen before the winter storms arrive in the valley.",
+        );
+        assert!(is_verbatim(&c.norm, &a.norm));
+        let part = QuotePrint::new("before the winter storms arrive");
+        assert!(is_verbatim(&part.norm, &a.norm));
+    }
+
+    #[test]
+    fn different_quotes_do_not_match() {
+        let a =
+            QuotePrint::new("The bridge will reopen before the winter storms arrive in the valley");
+        let b = QuotePrint::new("We have never seen a harvest this poor in forty years of farming");
+        assert!(same_quote(&a, &b).is_none());
+        let s1 = QuotePrint::new("no limits");
+        let s2 = QuotePrint::new("no limits");
+        assert!(same_quote(&s1, &s2).is_some());
+    }
+
+    #[test]
+    fn speakers_by_name_and_role() {
+        let li = parse_speaker("Li").unwrap();
+        let full = parse_speaker("Li Shangfu").unwrap();
+        let rep = parse_speaker("a representative from the Russian government").unwrap();
+        let minister =
+            parse_speaker("the Minister of Defense of the People's Republic of China").unwrap();
+        assert!(parse_speaker("he").is_none());
+        assert!(compatible(&li, &full, &no_roles));
+        let roles = |n: &str| -> BTreeSet<String> {
+            if n == "li" {
+                ["minister", "defense"].iter().map(|s| stem(s)).collect()
+            } else {
+                BTreeSet::new()
+            }
+        };
+        assert!(compatible(&minister, &li, &roles));
+        assert!(!compatible(&rep, &li, &roles));
+        let groups = group_speakers(&[Some(li), Some(minister), Some(rep), None], &roles);
+        assert_eq!(groups, vec![Some(0), Some(0), Some(1), None]);
+    }
+
+    #[test]
+    fn canonical_is_most_frequent_wording() {
+        let a = vec!["x".to_string()];
+        let b = vec!["y".to_string()];
+        assert_eq!(canonical(&[&a, &b, &b]), 1);
+        assert_eq!(canonical(&[&a, &b]), 0);
+    }
+}
