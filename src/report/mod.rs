@@ -9,6 +9,7 @@
 //! byte-for-byte deterministic for the same input.
 
 pub mod atomic;
+pub mod charts;
 pub mod dictionary;
 pub mod exports;
 pub mod plots;
