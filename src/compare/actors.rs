@@ -189,6 +189,11 @@ pub fn is_nationality(raw: &str) -> bool {
     NATIONALITIES.binary_search(&n.as_str()).is_ok() || (n.len() >= 6 && n.ends_with("ese"))
 }
 
+/// True for a month or weekday name as written ("Monday", "april").
+pub fn is_calendar_word(raw: &str) -> bool {
+    is_calendar(&normalise(raw))
+}
+
 fn is_calendar(norm: &str) -> bool {
     CALENDAR.binary_search(&norm).is_ok()
 }

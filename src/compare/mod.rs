@@ -1,53 +1,1070 @@
 //! Stage 7: compare.
 //!
-//! Takes: the [`Scored`] articles of a run (in input order).
-//! Gives: a [`Comparison`]: story groups, per-article flags and reliability,
-//! and the cross-article tables (pairs, quotes, actor labels, outlets).
+//! Takes: the [`Scored`] articles of one window of a run (in input order),
+//! [`CompareOptions`] and the [`Lexicons`] (for headline spans).
+//! Gives: a [`Comparison`]: story groups, per-article flags, reliability
+//! index and source rating, and the cross-article tables: article pairs,
+//! sentence alignment, quotes, actor labels and story summaries.
+//!
+//! # What happens
+//!
+//! 1. **Stories** ([`stories`]): a corpus `story` column wins. Otherwise each
+//!    article (in input order) joins the earlier story it is most similar to
+//!    (TF-IDF cosine ≥ [`CompareOptions::story_threshold`] with one of its
+//!    articles), if that article is inside the date window
+//!    ([`CompareOptions::window_days`]; undated articles join by similarity
+//!    alone). An article *outside* the window joins only if it also shares
+//!    a quotation or a copied sentence with that article: a repost of an
+//!    old story carries the old story's words, a new event on the same topic
+//!    does not. Story ids are `s` + the input position of the story's first
+//!    article (`s0001`), so they are unique across windows and shards.
+//! 2. **Alignment** ([`align`]): within a story, each article is aligned
+//!    with up to [`CompareOptions::max_partners`] earlier articles. Matched
+//!    sentences form *facts* (a sentence joins the fact of its best match in
+//!    an earlier article); a fact reported by at least half of the story's
+//!    articles (and at least two) is *widely reported*.
+//! 3. **Quotes** ([`quotes`]), **actor labels** ([`actors`]), **flags**
+//!    ([`dates`] and the rules in [`FLAG_NAMES`]), the **reliability index**
+//!    ([`reliability`]) and **source ratings** ([`ratings`]).
+//!
+//! # Limits
+//!
+//! Work is per window (the pipeline's batch, 1,024 inputs by default) and
+//! per story: grouping reads capped posting lists ([`stories`]), alignment
+//! is bounded by `max_partners` per article. Articles of one event that
+//! fall into different windows get different stories.
 
 pub mod actors;
 pub mod align;
+pub mod dates;
+pub mod outlets;
 pub mod quotes;
+pub mod ratings;
+pub mod reliability;
+pub mod stories;
 pub mod tokens;
 
+use crate::lexicon::{self, Category, Lexicons};
 use crate::model::Scored;
+use align::{MatchKind, SentPrint};
+use chrono::NaiveDate;
+use quotes::QuotePrint;
+use ratings::{Rating, SourceRatings};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use stories::SparseVec;
+
+/// Default date window of a story, in days either side.
+pub const DEFAULT_WINDOW_DAYS: i64 = 3;
+/// Default TF-IDF cosine for an article to join a story.
+pub const DEFAULT_STORY_THRESHOLD: f64 = 0.25;
+/// Default most earlier articles an article is aligned with.
+pub const DEFAULT_MAX_PARTNERS: usize = 50;
+/// Share of a story's articles that makes a fact "widely reported".
+pub const WIDELY_REPORTED_SHARE: f64 = 0.5;
+/// Shared (copied) sentences with another article that make a copy.
+pub const COPY_MIN_SENTENCES: usize = 2;
+/// Longest fact text kept, in bytes.
+const FACT_TEXT_MAX: usize = 300;
+
+/// The flags an article can get, in the order they are listed.
+pub const FLAG_NAMES: [(&str, &str); 7] = [
+    ("date_mismatch", "The stated publication date disagrees with the dates and weekdays the text implies, or with the rest of the story."),
+    ("headline_more_loaded_than_body", "The headline has loaded-language spans at a higher rate per word than the body."),
+    ("no_attribution", "The body attributes nothing to anyone: no report verb, no named or anonymous source, no quote with a speaker."),
+    ("unattributed_copy", "At least two sentences are near-identical to another article of the story that credits a wire service or was published earlier, and this article credits no wire service and does not name that outlet."),
+    ("speaker_conflict", "A quotation that other articles give to one speaker is given to a different speaker here."),
+    ("spam_links", "Spam links (ads, deals, unrelated clickbait) surround the article on the page."),
+    ("no_byline", "No author or byline is credited."),
+];
+
+/// Options for [`compare`].
+#[derive(Debug, Clone)]
+pub struct CompareOptions {
+    /// Days either side within which dated articles group by similarity.
+    pub window_days: i64,
+    /// TF-IDF cosine for an article to join a story (0-1).
+    pub story_threshold: f64,
+    /// Most earlier articles of its story an article is aligned with.
+    pub max_partners: usize,
+    /// Outlet ratings supplied by the user (`--source-ratings`).
+    pub source_ratings: Option<SourceRatings>,
+}
+
+impl Default for CompareOptions {
+    fn default() -> Self {
+        CompareOptions {
+            window_days: DEFAULT_WINDOW_DAYS,
+            story_threshold: DEFAULT_STORY_THRESHOLD,
+            max_partners: DEFAULT_MAX_PARTNERS,
+            source_ratings: None,
+        }
+    }
+}
+
+/// A widely reported fact an article leaves out.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MissingFact {
+    pub fact_id: String,
+    /// The fact as the first article reporting it words it.
+    pub text: String,
+    /// Articles of the story reporting it.
+    pub reported_by: usize,
+}
 
 /// Per-article results of the comparison, parallel to `Comparison::articles`.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ArticleComparison {
     pub story_id: String,
+    /// Flag names (see [`FLAG_NAMES`]), in that order.
     pub flags: Vec<String>,
+    /// `flag: reason` for each flag.
+    pub flag_details: Vec<String>,
     pub reliability_score: Option<f64>,
     /// `(component, contribution)` pairs summing to the score.
     pub reliability_components: Vec<(String, f64)>,
+    /// The user's rating of this outlet, if `--source-ratings` has one.
+    pub source_rating: Option<Rating>,
+    /// True when that rating and the text index are in opposite bands.
+    pub source_rating_disagrees: Option<bool>,
+    /// Sentences (indexes) no other article of the story reports.
+    pub unique_sentences: Vec<usize>,
+    /// Widely reported facts of the story this article leaves out.
+    pub missing_facts: Vec<MissingFact>,
 }
 
-/// The comparison of a run.
+/// One story of the window.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StorySummary {
+    pub story_id: String,
+    /// `corpus` (story column), `similarity` (grouped) or `single`.
+    pub method: String,
+    /// Member articles (positions in `Comparison::articles`), in order.
+    pub members: Vec<usize>,
+    pub outlets: Vec<String>,
+    pub first_published: Option<String>,
+    pub last_published: Option<String>,
+    pub title: String,
+    pub wire_credited: usize,
+    /// Facts reported by two or more articles.
+    pub shared_facts: usize,
+    /// Facts reported by at least half of the articles (and two or more).
+    pub widely_reported_facts: usize,
+    pub quotes: usize,
+    /// Quotations found in two or more articles.
+    pub shared_quotes: usize,
+    pub speaker_conflicts: usize,
+    pub date_mismatches: usize,
+    /// Main actors, most widely mentioned first.
+    pub main_actors: Vec<String>,
+}
+
+/// One pair of articles of a story.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PairRow {
+    pub story_id: String,
+    /// Positions in `Comparison::articles`; `a` comes first in the input.
+    pub a: usize,
+    pub b: usize,
+    /// TF-IDF cosine of the two articles.
+    pub similarity: f64,
+    pub shared_sentences: usize,
+    pub paraphrased_sentences: usize,
+    /// Share of each article's words in sentences shared with the other.
+    pub copied_share_a: f64,
+    pub copied_share_b: f64,
+    /// Quotations both articles carry.
+    pub shared_quotes: usize,
+}
+
+impl PairRow {
+    /// The larger of the two copied shares.
+    pub fn copied_share(&self) -> f64 {
+        self.copied_share_a.max(self.copied_share_b)
+    }
+}
+
+/// How one sentence of a multi-article story relates to the others.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SentenceAlignment {
+    pub story_id: String,
+    /// Position in `Comparison::articles`.
+    pub article: usize,
+    pub sentence: usize,
+    pub fact_id: String,
+    /// `shared`, `paraphrase` or `unique`.
+    pub kind: String,
+    /// Articles (positions) with a matching sentence, in input order.
+    pub shared_with: Vec<usize>,
+    /// Articles of the story reporting this fact.
+    pub reported_by: usize,
+}
+
+/// One occurrence of a quotation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct QuoteRow {
+    pub story_id: String,
+    pub quote_id: String,
+    /// Position in `Comparison::articles`.
+    pub article: usize,
+    /// Index into the article's `layout.quotes`.
+    pub quote: usize,
+    pub sentence: usize,
+    pub speaker: Option<String>,
+    pub text: String,
+    pub verbatim: bool,
+    /// Articles carrying this quotation.
+    pub articles: usize,
+    /// This occurrence's speaker disagrees with the quotation's main speaker.
+    pub speaker_conflict: bool,
+    /// The other speakers the quotation is given to.
+    pub other_speakers: Vec<String>,
+}
+
+/// How one article names one main actor.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ActorLabelRow {
+    pub story_id: String,
+    pub actor: String,
+    /// Position in `Comparison::articles`.
+    pub article: usize,
+    pub label: String,
+    pub loaded: bool,
+    pub mentions: usize,
+    pub in_title: bool,
+}
+
+/// The comparison of a window.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Comparison {
     pub articles: Vec<Scored>,
     pub per_article: Vec<ArticleComparison>,
+    pub stories: Vec<StorySummary>,
+    pub pairs: Vec<PairRow>,
+    pub alignment: Vec<SentenceAlignment>,
+    pub quotes: Vec<QuoteRow>,
+    pub actor_labels: Vec<ActorLabelRow>,
 }
 
-/// Options for [`compare`].
-#[derive(Debug, Clone, Default)]
-pub struct CompareOptions {}
+/// Compare the articles of a window, with the embedded lexicons for headlines.
+pub fn compare(articles: Vec<Scored>, opts: &CompareOptions) -> Comparison {
+    compare_with(articles, opts, Lexicons::embedded())
+}
 
-/// Compare the articles of a run.
-pub fn compare(articles: Vec<Scored>, _opts: &CompareOptions) -> Comparison {
-    let per_article = articles
+// ---------------------------------------------------------------------------
+// Per-article digests
+
+struct QuoteInfo {
+    index: usize,
+    text: String,
+    print: QuotePrint,
+    speaker: Option<String>,
+    sentence: usize,
+}
+
+struct Digest {
+    date: Option<NaiveDate>,
+    outlet: String,
+    wire: bool,
+    byline: bool,
+    counts: SparseVec,
+    sents: Vec<SentPrint>,
+    quotes: Vec<QuoteInfo>,
+    /// Mentions with `true` when in the headline.
+    mentions: Vec<(actors::Mention, bool)>,
+    title_loaded: usize,
+    title_words: usize,
+}
+
+fn category_ranges(spans: &[lexicon::Span], c: Category) -> Vec<(usize, usize)> {
+    spans
         .iter()
-        .map(|a| ArticleComparison {
-            story_id: a
-                .analysis
-                .article
-                .story
+        .filter(|s| s.category == c)
+        .map(|s| (s.start, s.end))
+        .collect()
+}
+
+fn digest(s: &Scored, lex: &Lexicons) -> Digest {
+    let an = &s.analysis;
+    let a = &an.article;
+    let body = a.body.as_str();
+    let title = a.title.as_ref().map(|t| t.value.as_str()).unwrap_or("");
+    let sent_ranges: Vec<(usize, usize)> = an
+        .layout
+        .sentences
+        .iter()
+        .map(|x| (x.start, x.end))
+        .collect();
+    let sents = sent_ranges
+        .iter()
+        .map(|&(x, y)| {
+            let t = body.get(x..y).unwrap_or("");
+            SentPrint {
+                words: tokens::words(t).len(),
+                shingles: tokens::shingles(t),
+                content: tokens::content_set(t),
+            }
+        })
+        .collect();
+    let quotes = an
+        .layout
+        .quotes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, q)| {
+            let text = body.get(q.inner_start..q.inner_end)?.trim().to_string();
+            let speaker = q
+                .speaker
                 .clone()
-                .unwrap_or_else(|| "s1".into()),
+                .or_else(|| quotes::speaker_after(body, q.end, sent_end(&sent_ranges, q.end)));
+            Some(QuoteInfo {
+                index: i,
+                print: QuotePrint::new(&text),
+                text,
+                speaker,
+                sentence: q.sentence,
+            })
+        })
+        .collect();
+    let (title_spans, title_words) = if title.is_empty() {
+        (Vec::new(), 0)
+    } else {
+        let layout = crate::text::segment(title);
+        (
+            lexicon::find_spans(title, &layout, lex),
+            tokens::words(title).len(),
+        )
+    };
+    let mut known = actors::mid_sentence_capitals(body, &sent_ranges);
+    known.extend(actors::mid_sentence_capitals(title, &[(0, title.len())]));
+    let mut mentions: Vec<(actors::Mention, bool)> = Vec::new();
+    if !title.is_empty() {
+        let loaded = category_ranges(&title_spans, Category::LoadedLanguage);
+        mentions.extend(
+            actors::mentions(title, &[(0, title.len())], &loaded, &known)
+                .into_iter()
+                .map(|m| (m, true)),
+        );
+    }
+    let loaded = category_ranges(&an.spans, Category::LoadedLanguage);
+    mentions.extend(
+        actors::mentions(body, &sent_ranges, &loaded, &known)
+            .into_iter()
+            .map(|m| (m, false)),
+    );
+    Digest {
+        date: a
+            .published
+            .as_ref()
+            .and_then(|p| dates::parse_date(&p.value)),
+        outlet: a
+            .outlet
+            .as_ref()
+            .map(|o| o.value.clone())
+            .unwrap_or_default(),
+        wire: !a.wire_credits.is_empty(),
+        byline: a
+            .byline
+            .as_ref()
+            .is_some_and(|b| !b.value.trim().is_empty()),
+        counts: stories::term_counts(&[title, body]),
+        sents,
+        quotes,
+        mentions,
+        title_loaded: title_spans
+            .iter()
+            .filter(|s| s.category == Category::LoadedLanguage)
+            .count(),
+        title_words,
+    }
+}
+
+fn sent_end(ranges: &[(usize, usize)], pos: usize) -> usize {
+    ranges
+        .iter()
+        .find(|r| r.0 <= pos && pos <= r.1)
+        .map(|r| r.1)
+        .unwrap_or(pos)
+}
+
+// ---------------------------------------------------------------------------
+// Story state during a window
+
+struct Fact {
+    id: String,
+    text: String,
+    articles: BTreeSet<usize>,
+}
+
+struct Story {
+    id: String,
+    method: &'static str,
+    members: Vec<usize>,
+    facts: Vec<Fact>,
+    /// Quote clusters: (article, quote index in digest.quotes).
+    clusters: Vec<Vec<(usize, usize)>>,
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut e = max;
+    while !s.is_char_boundary(e) {
+        e -= 1;
+    }
+    format!("{}…", s[..e].trim_end())
+}
+
+/// Whether two articles share a quotation or a copied sentence (the
+/// evidence an out-of-window article needs to join a story).
+fn shares_words(a: &Digest, b: &Digest) -> bool {
+    a.quotes.iter().any(|qa| {
+        b.quotes
+            .iter()
+            .any(|qb| quotes::same_quote(&qa.print, &qb.print).is_some())
+    }) || a.sents.iter().any(|sa| {
+        b.sents
+            .iter()
+            .any(|sb| matches!(align::classify(sa, sb), Some((MatchKind::Shared, _))))
+    })
+}
+
+/// Compare the articles of a window (see the module docs).
+pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons) -> Comparison {
+    let n = articles.len();
+    let digests: Vec<Digest> = articles.par_iter().map(|s| digest(s, lex)).collect();
+    let (df, ndocs) = stories::doc_freq(digests.iter().map(|d| &d.counts));
+    let vecs: Vec<SparseVec> = digests
+        .par_iter()
+        .map(|d| stories::tfidf(&d.counts, &df, ndocs))
+        .collect();
+
+    // 1. Stories.
+    let mut story_of = vec![0usize; n];
+    let mut stories: Vec<Story> = Vec::new();
+    let mut by_corpus: BTreeMap<String, usize> = BTreeMap::new();
+    let mut index = stories::TermIndex::default();
+    for i in 0..n {
+        let a = &articles[i].analysis.article;
+        let corpus = a.story.as_ref().map(|s| s.trim()).filter(|s| !s.is_empty());
+        let chosen = if let Some(name) = corpus {
+            Some(*by_corpus.entry(name.to_string()).or_insert_with(|| {
+                stories.push(Story {
+                    id: name.to_string(),
+                    method: "corpus",
+                    members: Vec::new(),
+                    facts: Vec::new(),
+                    clusters: Vec::new(),
+                });
+                stories.len() - 1
+            }))
+        } else {
+            let min_shared = if vecs[i].len() < 8 { 1 } else { 2 };
+            let mut best: Option<(f64, usize)> = None;
+            for j in index.candidates(&vecs[i], min_shared) {
+                let sim = stories::cosine(&vecs[i], &vecs[j]);
+                if sim < opts.story_threshold {
+                    continue;
+                }
+                let in_window = match (digests[i].date, digests[j].date) {
+                    (Some(x), Some(y)) => (x - y).num_days().abs() <= opts.window_days,
+                    _ => true,
+                };
+                if !in_window && !shares_words(&digests[i], &digests[j]) {
+                    continue;
+                }
+                let s = story_of[j];
+                let better = match best {
+                    None => true,
+                    Some((bs, bst)) => sim > bs || (sim == bs && s < bst),
+                };
+                if better {
+                    best = Some((sim, s));
+                }
+            }
+            best.map(|b| b.1)
+        };
+        let s = chosen.unwrap_or_else(|| {
+            stories.push(Story {
+                id: format!("s{:04}", a.seq + 1),
+                method: "single",
+                members: Vec::new(),
+                facts: Vec::new(),
+                clusters: Vec::new(),
+            });
+            stories.len() - 1
+        });
+        if stories[s].method == "single" && !stories[s].members.is_empty() {
+            stories[s].method = "similarity";
+        }
+        stories[s].members.push(i);
+        story_of[i] = s;
+        index.add(i, &vecs[i]);
+    }
+
+    // 2. Pair alignments (each article with its earlier story partners).
+    let pair_list: Vec<(usize, usize)> = stories
+        .iter()
+        .flat_map(|st| {
+            st.members.iter().enumerate().flat_map(move |(k, &b)| {
+                let from = k.saturating_sub(opts.max_partners);
+                st.members[from..k].iter().map(move |&a| (a, b))
+            })
+        })
+        .collect();
+    let aligned: Vec<align::Alignment> = pair_list
+        .par_iter()
+        .map(|&(a, b)| align::align(&digests[a].sents, &digests[b].sents))
+        .collect();
+    // matches_of[i][s] = (partner, partner sentence, kind, score)
+    let mut matches_of: Vec<Vec<Vec<(usize, usize, MatchKind, f64)>>> = digests
+        .iter()
+        .map(|d| vec![Vec::new(); d.sents.len()])
+        .collect();
+    for (&(a, b), al) in pair_list.iter().zip(&aligned) {
+        for m in &al.matches {
+            matches_of[a][m.a].push((b, m.b, m.kind, m.score));
+            matches_of[b][m.b].push((a, m.a, m.kind, m.score));
+        }
+    }
+
+    // Facts: in input order, a sentence joins the fact of its best match in
+    // an earlier article, else starts a new fact.
+    let mut fact_of: Vec<Vec<Option<usize>>> =
+        digests.iter().map(|d| vec![None; d.sents.len()]).collect();
+    for st in stories.iter_mut() {
+        for &i in &st.members {
+            for (si, sp) in digests[i].sents.iter().enumerate() {
+                if sp.words < align::MIN_WORDS {
+                    continue;
+                }
+                let best = matches_of[i][si]
+                    .iter()
+                    .filter(|m| m.0 < i)
+                    .min_by(|x, y| x.2.cmp(&y.2).then(y.3.total_cmp(&x.3)).then(x.0.cmp(&y.0)))
+                    .and_then(|m| fact_of[m.0][m.1]);
+                let f = match best {
+                    Some(f) => f,
+                    None => {
+                        let body = &articles[i].analysis.article.body;
+                        let r = &articles[i].analysis.layout.sentences[si];
+                        st.facts.push(Fact {
+                            id: format!("{}-f{:03}", st.id, st.facts.len() + 1),
+                            text: truncate(
+                                body.get(r.start..r.end).unwrap_or("").trim(),
+                                FACT_TEXT_MAX,
+                            ),
+                            articles: BTreeSet::new(),
+                        });
+                        st.facts.len() - 1
+                    }
+                };
+                st.facts[f].articles.insert(i);
+                fact_of[i][si] = Some(f);
+            }
+        }
+    }
+
+    // 3. Quote clusters, in input order.
+    for st in stories.iter_mut() {
+        for &i in &st.members {
+            for (qi, q) in digests[i].quotes.iter().enumerate() {
+                let mut best: Option<(f64, usize)> = None;
+                for (ci, cl) in st.clusters.iter().enumerate() {
+                    for &(j, qj) in cl {
+                        if let Some(sc) = quotes::same_quote(&q.print, &digests[j].quotes[qj].print)
+                        {
+                            if best.map_or(true, |b| sc > b.0) {
+                                best = Some((sc, ci));
+                            }
+                        }
+                    }
+                }
+                match best {
+                    Some((_, ci)) => st.clusters[ci].push((i, qi)),
+                    None => st.clusters.push(vec![(i, qi)]),
+                }
+            }
+        }
+    }
+
+    let mut per_article: Vec<ArticleComparison> = (0..n)
+        .map(|i| ArticleComparison {
+            story_id: stories[story_of[i]].id.clone(),
             ..Default::default()
         })
         .collect();
+    let mut flags: Vec<BTreeMap<&'static str, String>> = vec![BTreeMap::new(); n];
+    let mut quote_rows: Vec<QuoteRow> = Vec::new();
+    let mut label_rows: Vec<ActorLabelRow> = Vec::new();
+    let mut main_actors: Vec<Vec<String>> = vec![Vec::new(); stories.len()];
+    let mut conflicts_in: Vec<usize> = vec![0; stories.len()];
+
+    for (si, st) in stories.iter().enumerate() {
+        // Actors of the story.
+        let all_mentions: Vec<&actors::Mention> = st
+            .members
+            .iter()
+            .flat_map(|&i| digests[i].mentions.iter().map(|m| &m.0))
+            .collect();
+        let aidx = actors::ActorIndex::new(all_mentions.iter().copied());
+        let per: Vec<(usize, Vec<actors::Mention>)> = st
+            .members
+            .iter()
+            .map(|&i| (i, digests[i].mentions.iter().map(|m| m.0.clone()).collect()))
+            .collect();
+        let per_ref: Vec<(usize, &[actors::Mention])> =
+            per.iter().map(|(i, m)| (*i, m.as_slice())).collect();
+        let mains = aidx.main_actors(&per_ref);
+        main_actors[si] = mains.iter().map(|a| a.name.clone()).collect();
+        for &i in &st.members {
+            // (actor rank, label) -> (mentions, loaded, in_title, first position)
+            let mut acc: BTreeMap<(usize, String), (usize, bool, bool, usize)> = BTreeMap::new();
+            for (pos, (m, in_title)) in digests[i].mentions.iter().enumerate() {
+                let Some(k) = aidx.key_of(m) else { continue };
+                let Some(rank) = mains.iter().position(|a| a.key == k) else {
+                    continue;
+                };
+                let e = acc
+                    .entry((rank, m.label.clone()))
+                    .or_insert((0, false, false, pos));
+                e.0 += 1;
+                e.1 |= m.loaded;
+                e.2 |= *in_title;
+            }
+            let mut rows: Vec<_> = acc.into_iter().collect();
+            rows.sort_by_key(|((rank, _), v)| (*rank, v.3));
+            for ((rank, label), (mentions, loaded, in_title, _)) in rows {
+                label_rows.push(ActorLabelRow {
+                    story_id: st.id.clone(),
+                    actor: mains[rank].name.clone(),
+                    article: i,
+                    label,
+                    loaded,
+                    mentions,
+                    in_title,
+                });
+            }
+        }
+
+        // Quotes: canonical wording, verbatim, speaker conflicts.
+        let roles_of = |w: &str| aidx.roles_of(w, all_mentions.iter().copied());
+        for (ci, cl) in st.clusters.iter().enumerate() {
+            let wordings: Vec<&[String]> = cl
+                .iter()
+                .map(|&(i, q)| digests[i].quotes[q].print.norm.as_slice())
+                .collect();
+            let canon = wordings[quotes::canonical(&wordings)];
+            let speakers: Vec<Option<quotes::Speaker>> = cl
+                .iter()
+                .map(|&(i, q)| {
+                    digests[i].quotes[q]
+                        .speaker
+                        .as_deref()
+                        .and_then(quotes::parse_speaker)
+                })
+                .collect();
+            let groups = quotes::group_speakers(&speakers, &roles_of);
+            let ngroups = groups.iter().flatten().max().map(|g| g + 1).unwrap_or(0);
+            // Group weight: distinct articles; ties broken by provenance.
+            let mut weight = vec![(0usize, false); ngroups];
+            let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
+            for (k, g) in groups.iter().enumerate() {
+                if let Some(g) = g {
+                    let art = cl[k].0;
+                    if seen.insert((*g, art)) {
+                        weight[*g].0 += 1;
+                    }
+                    weight[*g].1 |= digests[art].wire || digests[art].byline;
+                }
+            }
+            let top = weight.iter().copied().max();
+            let winners: Vec<usize> = (0..ngroups).filter(|g| Some(weight[*g]) == top).collect();
+            let winner = (winners.len() == 1).then(|| winners[0]);
+            if ngroups > 1 {
+                conflicts_in[si] += 1;
+            }
+            let articles_in: BTreeSet<usize> = cl.iter().map(|x| x.0).collect();
+            for (k, &(i, q)) in cl.iter().enumerate() {
+                let qi = &digests[i].quotes[q];
+                let conflict = ngroups > 1
+                    && match (groups[k], winner) {
+                        (Some(g), Some(w)) => g != w,
+                        (Some(_), None) => true,
+                        (None, _) => false,
+                    };
+                let others: BTreeSet<String> = if conflict {
+                    cl.iter()
+                        .enumerate()
+                        .filter(|(k2, _)| groups[*k2].is_some() && groups[*k2] != groups[k])
+                        .filter_map(|(_, &(j, q2))| digests[j].quotes[q2].speaker.clone())
+                        .collect()
+                } else {
+                    BTreeSet::new()
+                };
+                if conflict {
+                    flags[i].entry("speaker_conflict").or_insert_with(|| {
+                        format!(
+                            "quote {}-q{:02} is given to {} here but to {} elsewhere",
+                            st.id,
+                            ci + 1,
+                            qi.speaker.as_deref().unwrap_or("?"),
+                            others.iter().cloned().collect::<Vec<_>>().join(" / ")
+                        )
+                    });
+                }
+                quote_rows.push(QuoteRow {
+                    story_id: st.id.clone(),
+                    quote_id: format!("{}-q{:02}", st.id, ci + 1),
+                    article: i,
+                    quote: qi.index,
+                    sentence: qi.sentence,
+                    speaker: qi.speaker.clone(),
+                    text: qi.text.clone(),
+                    verbatim: quotes::is_verbatim(&qi.print.norm, canon),
+                    articles: articles_in.len(),
+                    speaker_conflict: conflict,
+                    other_speakers: others.into_iter().collect(),
+                });
+            }
+        }
+    }
+    quote_rows.sort_by_key(|r| (r.article, r.quote));
+    // Stable: keeps actor rank and first-mention order within an article.
+    label_rows.sort_by_key(|r| r.article);
+
+    // Pairs.
+    let mut pair_rows: Vec<PairRow> = Vec::new();
+    for (&(a, b), al) in pair_list.iter().zip(&aligned) {
+        let words_in = |i: usize, side_a: bool| -> f64 {
+            let total: usize = digests[i].sents.iter().map(|s| s.words).sum();
+            let shared: usize = al
+                .matches
+                .iter()
+                .filter(|m| m.kind == MatchKind::Shared)
+                .map(|m| digests[i].sents[if side_a { m.a } else { m.b }].words)
+                .sum();
+            if total == 0 {
+                0.0
+            } else {
+                shared as f64 / total as f64
+            }
+        };
+        let st = &stories[story_of[a]];
+        let shared_quotes = st
+            .clusters
+            .iter()
+            .filter(|cl| cl.iter().any(|x| x.0 == a) && cl.iter().any(|x| x.0 == b))
+            .count();
+        pair_rows.push(PairRow {
+            story_id: st.id.clone(),
+            a,
+            b,
+            similarity: stories::cosine(&vecs[a], &vecs[b]),
+            shared_sentences: al.count(MatchKind::Shared),
+            paraphrased_sentences: al.count(MatchKind::Paraphrase),
+            copied_share_a: words_in(a, true),
+            copied_share_b: words_in(b, false),
+            shared_quotes,
+        });
+    }
+    pair_rows.sort_by_key(|p| (p.b, p.a));
+
+    // Sentence alignment rows, unique sentences, missing facts.
+    let mut alignment: Vec<SentenceAlignment> = Vec::new();
+    for i in 0..n {
+        let st = &stories[story_of[i]];
+        if st.members.len() < 2 {
+            continue;
+        }
+        for (si, f) in fact_of[i].iter().enumerate() {
+            let Some(f) = f else { continue };
+            let ms = &matches_of[i][si];
+            let kind = if ms.iter().any(|m| m.2 == MatchKind::Shared) {
+                "shared"
+            } else if ms.is_empty() {
+                "unique"
+            } else {
+                "paraphrase"
+            };
+            if kind == "unique" {
+                per_article[i].unique_sentences.push(si);
+            }
+            let with: BTreeSet<usize> = ms.iter().map(|m| m.0).collect();
+            alignment.push(SentenceAlignment {
+                story_id: st.id.clone(),
+                article: i,
+                sentence: si,
+                fact_id: st.facts[*f].id.clone(),
+                kind: kind.to_string(),
+                shared_with: with.into_iter().collect(),
+                reported_by: st.facts[*f].articles.len(),
+            });
+        }
+        let need = widely_reported_min(st.members.len());
+        per_article[i].missing_facts = st
+            .facts
+            .iter()
+            .filter(|f| f.articles.len() >= need && !f.articles.contains(&i))
+            .map(|f| MissingFact {
+                fact_id: f.id.clone(),
+                text: f.text.clone(),
+                reported_by: f.articles.len(),
+            })
+            .collect();
+    }
+
+    // Flags and reliability.
+    for i in 0..n {
+        let s = &articles[i];
+        let an = &s.analysis;
+        let a = &an.article;
+        let d = &digests[i];
+        let st = &stories[story_of[i]];
+        let f = &mut flags[i];
+
+        // date_mismatch
+        let mut date_reasons = Vec::new();
+        if let (Some(p), Some(date)) = (&a.published, d.date) {
+            date_reasons.extend(dates::evidence_weekday(&p.evidence, date));
+            date_reasons.extend(dates::body_weekday_dates(&a.body, date));
+            let ranges: Vec<(usize, usize)> = an
+                .layout
+                .sentences
+                .iter()
+                .map(|x| (x.start, x.end))
+                .collect();
+            date_reasons.extend(dates::body_later_months(&a.body, &ranges, date));
+            let others: Vec<NaiveDate> = st
+                .members
+                .iter()
+                .filter(|&&j| j != i)
+                .filter_map(|&j| digests[j].date)
+                .collect();
+            date_reasons.extend(dates::story_mismatch(date, &others, opts.window_days));
+        }
+        if !date_reasons.is_empty() {
+            f.insert("date_mismatch", date_reasons.join("; "));
+        }
+
+        // headline_more_loaded_than_body
+        let body_loaded = an
+            .spans
+            .iter()
+            .filter(|x| x.category == Category::LoadedLanguage)
+            .count();
+        if d.title_loaded > 0 && d.title_words > 0 {
+            let tr = d.title_loaded as f64 / d.title_words as f64;
+            let br = if an.words == 0 {
+                0.0
+            } else {
+                body_loaded as f64 / an.words as f64
+            };
+            if tr > br {
+                f.insert(
+                    "headline_more_loaded_than_body",
+                    format!(
+                        "{} loaded span(s) in {} headline words vs {} in {} body words",
+                        d.title_loaded, d.title_words, body_loaded, an.words
+                    ),
+                );
+            }
+        }
+
+        // no_attribution
+        let attributed = attributed_sentences(s);
+        if attributed.is_empty() && !an.layout.sentences.is_empty() {
+            f.insert(
+                "no_attribution",
+                "no sentence attributes anything to anyone".into(),
+            );
+        }
+
+        // unattributed_copy
+        if !d.wire {
+            let body_lc = a.body.to_lowercase();
+            for p in pair_rows.iter().filter(|p| p.a == i || p.b == i) {
+                let other = if p.a == i { p.b } else { p.a };
+                if p.shared_sentences < COPY_MIN_SENTENCES {
+                    continue;
+                }
+                let od = &digests[other];
+                let earlier = matches!((od.date, d.date), (Some(x), Some(y)) if x < y);
+                let named =
+                    od.outlet.chars().count() >= 3 && body_lc.contains(&od.outlet.to_lowercase());
+                if (od.wire || earlier) && !named {
+                    let a_other = &articles[other].analysis.article;
+                    f.entry("unattributed_copy").or_insert_with(|| {
+                        format!(
+                            "{} sentences near-identical to {} ({}) with no credit",
+                            p.shared_sentences,
+                            a_other.id,
+                            if od.outlet.is_empty() {
+                                "unknown outlet"
+                            } else {
+                                &od.outlet
+                            }
+                        )
+                    });
+                }
+            }
+        }
+
+        // spam_links, no_byline
+        if !a.junk.spam_links.is_empty() {
+            f.insert(
+                "spam_links",
+                format!(
+                    "{} spam link(s) around the article",
+                    a.junk.spam_links.len()
+                ),
+            );
+        }
+        if !d.byline {
+            f.insert("no_byline", "no author is credited".into());
+        }
+
+        let pa = &mut per_article[i];
+        for (name, _) in FLAG_NAMES {
+            if let Some(r) = f.get(name) {
+                pa.flags.push(name.to_string());
+                pa.flag_details.push(format!("{name}: {r}"));
+            }
+        }
+
+        let loaded_outside = an
+            .spans
+            .iter()
+            .filter(|x| x.category == Category::LoadedLanguage)
+            .filter(|x| {
+                !an.layout
+                    .quotes
+                    .iter()
+                    .any(|q| q.start <= x.start && x.end <= q.end)
+            })
+            .count();
+        let count = |c: Category| an.spans.iter().filter(|x| x.category == c).count();
+        let inputs = reliability::Inputs {
+            sentences: an.layout.sentences.len(),
+            attributed_sentences: attributed.len(),
+            named_sources: count(Category::NamedSource),
+            anonymous_sources: count(Category::AnonymousSource),
+            wire_credit: d.wire,
+            byline: d.byline,
+            date: match (d.date, f.contains_key("date_mismatch")) {
+                (None, _) => reliability::DateState::Missing,
+                (Some(_), true) => reliability::DateState::Mismatch,
+                (Some(_), false) => reliability::DateState::Consistent,
+            },
+            quote_share: an.value("quote_share").unwrap_or(0.0),
+            spam_links: a.junk.spam_links.len(),
+            loaded_outside_quotes: loaded_outside,
+            words: an.words,
+            flags: pa.flags.clone(),
+        };
+        let (score, comps) = reliability::index(&inputs);
+        pa.reliability_score = Some(score);
+        pa.reliability_components = comps;
+        if let Some(r) = &opts.source_ratings {
+            if let Some(rt) = r.lookup(
+                a.url.as_deref(),
+                a.outlet.as_ref().map(|o| o.value.as_str()),
+            ) {
+                pa.source_rating_disagrees = ratings::disagrees(rt, score);
+                pa.source_rating = Some(rt.clone());
+            }
+        }
+    }
+
+    // Story summaries.
+    let summaries: Vec<StorySummary> = stories
+        .iter()
+        .enumerate()
+        .map(|(si, st)| {
+            let mut outlets: Vec<String> = Vec::new();
+            for &i in &st.members {
+                let o = &digests[i].outlet;
+                if !o.is_empty() && !outlets.contains(o) {
+                    outlets.push(o.clone());
+                }
+            }
+            let ds: Vec<NaiveDate> = st.members.iter().filter_map(|&i| digests[i].date).collect();
+            let need = widely_reported_min(st.members.len());
+            let first = &articles[st.members[0]].analysis.article;
+            StorySummary {
+                story_id: st.id.clone(),
+                method: st.method.to_string(),
+                members: st.members.clone(),
+                outlets,
+                first_published: ds.iter().min().map(|d| d.format("%Y-%m-%d").to_string()),
+                last_published: ds.iter().max().map(|d| d.format("%Y-%m-%d").to_string()),
+                title: first
+                    .title
+                    .as_ref()
+                    .map(|t| t.value.clone())
+                    .unwrap_or_default(),
+                wire_credited: st.members.iter().filter(|&&i| digests[i].wire).count(),
+                shared_facts: st.facts.iter().filter(|f| f.articles.len() >= 2).count(),
+                widely_reported_facts: if st.members.len() >= 2 {
+                    st.facts.iter().filter(|f| f.articles.len() >= need).count()
+                } else {
+                    0
+                },
+                quotes: st.clusters.len(),
+                shared_quotes: st
+                    .clusters
+                    .iter()
+                    .filter(|cl| cl.iter().map(|x| x.0).collect::<BTreeSet<_>>().len() >= 2)
+                    .count(),
+                speaker_conflicts: conflicts_in[si],
+                date_mismatches: st
+                    .members
+                    .iter()
+                    .filter(|&&i| per_article[i].flags.iter().any(|f| f == "date_mismatch"))
+                    .count(),
+                main_actors: main_actors[si].clone(),
+            }
+        })
+        .collect();
+
     Comparison {
         articles,
         per_article,
+        stories: summaries,
+        pairs: pair_rows,
+        alignment,
+        quotes: quote_rows,
+        actor_labels: label_rows,
     }
+}
+
+/// Articles needed for a fact to be widely reported in a story of `n`.
+fn widely_reported_min(n: usize) -> usize {
+    ((n as f64 * WIDELY_REPORTED_SHARE).ceil() as usize).max(2)
+}
+
+/// Sentences with an attribution, a named or anonymous source, or a quote
+/// whose speaker is named.
+fn attributed_sentences(s: &Scored) -> BTreeSet<usize> {
+    let an = &s.analysis;
+    let mut out: BTreeSet<usize> = an
+        .spans
+        .iter()
+        .filter(|x| {
+            matches!(
+                x.category,
+                Category::Attribution | Category::NamedSource | Category::AnonymousSource
+            )
+        })
+        .map(|x| x.sentence)
+        .collect();
+    out.extend(
+        an.layout
+            .quotes
+            .iter()
+            .filter(|q| q.speaker.is_some())
+            .map(|q| q.sentence),
+    );
+    out
 }

@@ -85,6 +85,34 @@ pub fn canonical(wordings: &[&[String]]) -> usize {
     best
 }
 
+fn re_speaker_after() -> &'static regex::Regex {
+    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    R.get_or_init(|| {
+        regex::Regex::new(
+            r"^[\s,]*(?:(?:said|says|stated|states|added|adds|told|wrote|declared|insisted|claimed|explained|noted|continued|emphasi[sz]ed|stressed|warned)\s+(?P<s1>(?:(?:a|an|the)\s+)?[^,.;:!?\s][^,.;:!?]{1,80})|(?P<s2>(?:[A-Z][\w'\u{2019}.-]*|he|she|they|we|it)(?:\s+[A-Z][\w'\u{2019}.-]*){0,3})\s+(?:said|says|stated|added|told|wrote|insisted|claimed)\b)",
+        )
+        .expect("valid regex")
+    })
+}
+
+/// Fallback speaker finder, used only when the segmenter names no speaker:
+/// the words after a closing quotation mark (up to `sent_end`) of the form
+/// `, said <speaker>` / `, stated a representative of ...` or
+/// `, <Name> said`. Returns the speaker as written.
+pub fn speaker_after(body: &str, quote_end: usize, sent_end: usize) -> Option<String> {
+    let tail = body.get(quote_end..sent_end.max(quote_end))?;
+    let c = re_speaker_after().captures(tail)?;
+    if let Some(s) = c.name("s1") {
+        let s = s.as_str().trim();
+        let first = s.split_whitespace().next()?;
+        let det = matches!(first.to_lowercase().as_str(), "a" | "an" | "the");
+        let cap = first.chars().next().is_some_and(|c| c.is_uppercase());
+        let time = super::actors::is_calendar_word(first);
+        return ((det || cap) && !time).then(|| s.to_string());
+    }
+    c.name("s2").map(|s| s.as_str().trim().to_string())
+}
+
 /// A speaker as the text names them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Speaker {
@@ -242,6 +270,23 @@ mod tests {
         assert!(!compatible(&rep, &li, &roles));
         let groups = group_speakers(&[Some(li), Some(minister), Some(rep), None], &roles);
         assert_eq!(groups, vec![Some(0), Some(0), Some(1), None]);
+    }
+
+    #[test]
+    fn fallback_speaker_after_the_quote() {
+        let b = "\"We will rebuild,\" said the harbour master on Monday.";
+        let e = b.find(',').unwrap() + 2;
+        assert_eq!(
+            speaker_after(b, e, b.len()).as_deref(),
+            Some("the harbour master on Monday")
+        );
+        let b2 = "\"We will rebuild,\" Anna Kovar said.";
+        assert_eq!(
+            speaker_after(b2, e, b2.len()).as_deref(),
+            Some("Anna Kovar")
+        );
+        let b3 = "\"We will rebuild,\" said on Monday.";
+        assert_eq!(speaker_after(b3, e, b3.len()), None);
     }
 
     #[test]
