@@ -10,8 +10,10 @@
 
 pub mod atomic;
 pub mod charts;
+pub mod compare_csv;
 pub mod dictionary;
 pub mod exports;
+pub mod html;
 pub mod plots;
 
 /// Errors writing reports.
