@@ -10,7 +10,6 @@
 
 pub mod atomic;
 pub mod charts;
-pub mod compare_csv;
 pub mod dictionary;
 pub mod exports;
 pub mod html;
