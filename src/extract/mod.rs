@@ -6,8 +6,35 @@
 //! line), photo captions moved to their own field, junk statistics, and
 //! metadata fields that each keep the exact text they were read from. A field
 //! the page does not state stays `None`; nothing is guessed silently.
+//!
+//! # Steps
+//! 1. HTML only: metadata from the head and JSON-LD (`html`), then the main
+//!    content as text via `dom_smoothie` (formatted text mode), or a simple
+//!    non-recursive tag stripper for hostile or unreadable pages.
+//! 2. Normalisation into lines (`normalize`): odd spaces and invisible
+//!    characters, Markdown syntax, hard-wrapped paragraphs.
+//! 3. Boilerplate removal (`clean`): every line classified (prose,
+//!    headline, furniture, list marker, other story's headline, caption,
+//!    date, byline, credit) and the body taken as the best-scoring runs of
+//!    lines. Every prose paragraph inside them is kept, short ones too.
+//! 4. Metadata (`meta`, `dates`, `lang`): title, date, outlet, byline and
+//!    wire credits from the header above the body (never from other
+//!    stories' lists or photo captions); language by `whatlang`.
+//!
+//! Precedence: user/corpus values ([`Origin::User`]) win over the page
+//! (HTML metadata first, then the text), which wins over the URL. Every
+//! step is linear in the input size; patterns are compiled once.
 
-use crate::ingest::{InputError, RawDoc};
+mod clean;
+mod dates;
+mod html;
+mod lang;
+mod meta;
+mod normalize;
+mod patterns;
+mod words;
+
+use crate::ingest::{DocFormat, InputError, RawDoc};
 
 /// Where a metadata value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -90,43 +117,241 @@ pub struct Article {
 
 /// Clean one document. Errors (e.g. nothing article-like left) name the source.
 pub fn extract(raw: RawDoc) -> Result<Article, InputError> {
-    // Minimal placeholder; replaced by the boilerplate/metadata extractor.
-    let body = raw
-        .content
-        .split("\n\n")
-        .map(|p| p.trim())
+    let RawDoc {
+        seq,
+        source,
+        format,
+        content,
+        meta: user,
+        encoding_note,
+    } = raw;
+    let mut notes: Vec<String> = encoding_note.into_iter().collect();
+
+    let (cleaned, hmeta) = match format {
+        DocFormat::Text => (clean::clean(normalize::to_lines(&content), &[]), None),
+        DocFormat::Html => {
+            let hmeta = html::scan_meta(&content);
+            let figs: Vec<String> = hmeta
+                .figcaptions
+                .iter()
+                .map(|f| normalize::normalize_chars(f).trim().to_string())
+                .collect();
+            let (text, method, note) = html::main_text(&content);
+            notes.extend(note);
+            let mut cleaned = clean::clean(normalize::to_lines(&text), &figs);
+            if method == html::Method::Readability {
+                // Readability sometimes picks too small a container: compare
+                // with the whole page's text, cleaned the same way.
+                let whole = clean::clean(normalize::to_lines(&html::strip_tags(&content)), &figs);
+                let words =
+                    |c: &clean::Cleaned| c.body.iter().map(|&i| c.stats[i].words).sum::<usize>();
+                if words(&whole) > 2 * words(&cleaned) + 50 {
+                    notes.push(
+                        "main-content extractor kept too little text; used the whole page, cleaned"
+                            .into(),
+                    );
+                    cleaned = whole;
+                }
+            }
+            (cleaned, Some(hmeta))
+        }
+    };
+
+    let mut paragraphs: Vec<String> = cleaned
+        .paragraphs
+        .iter()
+        .map(|p| p.trim().to_string())
         .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n");
+        .collect();
+
+    // Title.
+    let page_title = meta::title(&cleaned);
+    let html_title = hmeta.as_ref().and_then(|m| m.title.clone());
+    let html_site = hmeta.as_ref().and_then(|m| m.site_name.clone());
+    let mut title_suffix_outlet: Option<Field> = None;
+    let title = if let Some(t) = user.title.as_deref() {
+        Some(Field::new(t, t, Origin::User))
+    } else if let Some(t) = &html_title {
+        let (value, suffix) =
+            split_title_site(&t.value, html_site.as_ref().map(|s| s.value.as_str()));
+        if let Some(sfx) = suffix {
+            title_suffix_outlet = Some(Field::new(sfx, t.evidence.clone(), Origin::Page));
+        }
+        Some(Field::new(value, t.evidence.clone(), Origin::Page))
+    } else {
+        page_title.as_ref().map(|(_, f)| f.clone())
+    };
+    if let Some(t) = &title {
+        if paragraphs
+            .first()
+            .is_some_and(|p| p.eq_ignore_ascii_case(&t.value))
+        {
+            paragraphs.remove(0);
+        }
+    }
+
+    // Publication date.
+    let published = if let Some(p) = user.published.as_deref() {
+        match dates::normalize(p) {
+            Some(v) => Some(Field::new(v, p, Origin::User)),
+            None => {
+                notes.push(format!(
+                    "published value '{p}' is not a recognised date; kept as given"
+                ));
+                Some(Field::new(p, p, Origin::User))
+            }
+        }
+    } else {
+        hmeta
+            .as_ref()
+            .and_then(|m| m.published.as_ref())
+            .and_then(|t| {
+                dates::normalize(&t.value).map(|v| Field::new(v, t.evidence.clone(), Origin::Page))
+            })
+            .or_else(|| meta::published(&cleaned))
+    };
+
+    // URL.
+    let url = user
+        .url
+        .clone()
+        .or_else(|| hmeta.as_ref().and_then(|m| m.url.clone()))
+        .or_else(|| meta::url(&cleaned));
+
+    // Outlet.
+    let outlet = if let Some(o) = user.outlet.as_deref() {
+        Some(Field::new(o, o, Origin::User))
+    } else {
+        html_site
+            .as_ref()
+            .map(|s| Field::new(s.value.clone(), s.evidence.clone(), Origin::Page))
+            .or_else(|| meta::outlet(&cleaned, page_title.as_ref()))
+            .or(title_suffix_outlet)
+            .or_else(|| {
+                url.as_deref()
+                    .and_then(|u| meta::host(u).map(|h| Field::new(h, u, Origin::Url)))
+            })
+    };
+
+    // Byline.
+    let byline = if let Some(b) = user.byline.as_deref() {
+        Some(Field::new(b, b, Origin::User))
+    } else {
+        hmeta
+            .as_ref()
+            .and_then(|m| m.author.as_ref())
+            .map(|a| Field::new(a.value.clone(), a.evidence.clone(), Origin::Page))
+            .or_else(|| meta::byline(&cleaned))
+    };
+
+    let (wire_credits, wire_notes) = meta::wire_credits(&cleaned);
+    notes.extend(wire_notes);
+
+    let body = paragraphs.join("\n\n");
     if body.is_empty() {
         return Err(InputError {
-            seq: raw.seq,
-            source: raw.source,
-            reason: "empty document".into(),
+            seq,
+            source,
+            reason: format!(
+                "no article text found ({} non-empty lines, all classified as boilerplate or metadata)",
+                cleaned.lines.len()
+            ),
         });
     }
+
+    // Language.
+    let language = if let Some(l) = user.language.as_deref() {
+        Some(Field::new(l, l, Origin::User))
+    } else {
+        lang::detect(&body)
+            .map(|(code, ev)| Field::new(code, ev, Origin::Detected))
+            .or_else(|| {
+                hmeta.as_ref().and_then(|m| m.lang.as_ref()).map(|l| {
+                    let code = l
+                        .value
+                        .split(['-', '_'])
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase();
+                    Field::new(code, l.evidence.clone(), Origin::Page)
+                })
+            })
+    };
+
+    // Captions and junk statistics.
+    // Alt text repeated as the start of the full caption is kept once.
+    let all_captions: Vec<&str> = cleaned
+        .captions
+        .iter()
+        .map(|&i| cleaned.text(i).trim())
+        .collect();
+    let mut captions: Vec<String> = Vec::new();
+    for (k, &t) in all_captions.iter().enumerate() {
+        let prefix_of_other = all_captions
+            .iter()
+            .enumerate()
+            .any(|(j, &o)| j != k && o.len() > t.len() && o.starts_with(t.trim_end_matches('.')));
+        if !prefix_of_other && !captions.iter().any(|c| c == t) {
+            captions.push(t.to_string());
+        }
+    }
+    let in_body: std::collections::HashSet<usize> = cleaned.body.iter().copied().collect();
+    let caption_set: std::collections::HashSet<usize> = cleaned.captions.iter().copied().collect();
+    let mut junk = JunkStats {
+        lines_total: cleaned.lines.len(),
+        other_headlines: cleaned.other_headlines,
+        spam_links: cleaned.spam.clone(),
+        ..JunkStats::default()
+    };
+    for (i, l) in cleaned.lines.iter().enumerate() {
+        if !in_body.contains(&i) && !caption_set.contains(&i) {
+            junk.lines_dropped += 1;
+            junk.bytes_dropped += l.text.len();
+        }
+    }
+    if cleaned.dropped_prose > 0 {
+        notes.push(format!(
+            "{} prose-like line(s) outside the main text were dropped",
+            cleaned.dropped_prose
+        ));
+    }
+
     Ok(Article {
-        seq: raw.seq,
-        id: raw
-            .meta
+        seq,
+        id: user
             .id
             .clone()
-            .unwrap_or_else(|| format!("a{:04}", raw.seq + 1)),
-        source: raw.source,
-        url: raw.meta.url.clone(),
-        title: None,
-        published: None,
-        outlet: raw
-            .meta
-            .outlet
-            .map(|o| Field::new(o.clone(), o, Origin::User)),
-        byline: None,
-        wire_credits: vec![],
-        language: None,
-        story: raw.meta.story,
+            .unwrap_or_else(|| format!("a{:04}", seq + 1)),
+        source,
+        url,
+        title,
+        published,
+        outlet,
+        byline,
+        wire_credits,
+        language,
+        story: user.story,
         body,
-        captions: vec![],
-        junk: JunkStats::default(),
-        notes: vec![],
+        captions,
+        junk,
+        notes,
     })
+}
+
+/// Split "Headline - Site" when the suffix is the site name (or, with no
+/// site name known, a short name after a long headline).
+fn split_title_site(title: &str, site: Option<&str>) -> (String, Option<String>) {
+    for sep in [" | ", " - ", " – ", " — ", " :: ", " · "] {
+        if let Some(p) = title.rfind(sep) {
+            let (head, tail) = (title[..p].trim(), title[p + sep.len()..].trim());
+            let tail_words = tail.split_whitespace().count();
+            let head_words = head.split_whitespace().count();
+            let matches_site = site.is_some_and(|s| s.eq_ignore_ascii_case(tail));
+            if matches_site || (site.is_none() && (1..=4).contains(&tail_words) && head_words >= 4)
+            {
+                return (head.to_string(), Some(tail.to_string()));
+            }
+        }
+    }
+    (title.to_string(), None)
 }

@@ -1,0 +1,265 @@
+//! Text normalisation before classification.
+//!
+//! Takes: decoded page text (plain text, Markdown, or text produced from
+//! HTML).
+//! Gives: non-empty [`Line`]s with whitespace normalised (no-break and odd
+//! spaces become plain spaces, invisible characters and control characters
+//! go), light Markdown syntax removed (links, emphasis, heading marks; image
+//! lines flagged), blank-line blocks numbered, and hard-wrapped prose lines
+//! joined back into paragraphs. Linear time.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// One non-empty line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Line {
+    pub text: String,
+    /// Index of the blank-line separated block the line belongs to.
+    pub block: usize,
+    /// The line was a Markdown image (`![alt](url)`); `text` is the alt text.
+    pub image: bool,
+    /// The line was a Markdown heading (`# ...`).
+    pub heading: bool,
+}
+
+/// Normalise characters and whitespace. Keeps `\n` as the only line break;
+/// lines are trimmed and inner runs of spaces collapsed.
+pub(crate) fn normalize_chars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    let mut line_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let c = match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    continue;
+                }
+                '\n'
+            }
+            '\u{2028}' | '\u{2029}' | '\u{85}' => '\n',
+            '\t'
+            | '\u{0B}'
+            | '\u{0C}'
+            | '\u{A0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200A}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\u{3000}' => ' ',
+            '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' => continue,
+            c if c.is_control() && c != '\n' => continue,
+            c => c,
+        };
+        match c {
+            '\n' => {
+                out.push('\n');
+                pending_space = false;
+                line_start = true;
+            }
+            ' ' => {
+                if !line_start {
+                    pending_space = true;
+                }
+            }
+            c => {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                out.push(c);
+                line_start = false;
+            }
+        }
+    }
+    out
+}
+
+static MD_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(!?)\[([^\]\n]{0,500})\]\((?:[^()\s]|\([^()\s]*\)){0,2000}(?:\s+"[^"\n]*")?\)"#)
+        .expect("valid regex")
+});
+static MD_EMPH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\*\*([^*\n]+)\*\*|__([^_\n]+)__").expect("valid regex"));
+static MD_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^#{1,6}\s+(.*?)(?:\s+#+)?$").expect("valid regex"));
+
+/// Remove light Markdown syntax from one line. Returns the text and whether
+/// the line was an image, a heading.
+fn demarkdown(line: &str) -> (String, bool, bool) {
+    let mut text = line.to_string();
+    let mut image = false;
+    let mut heading = false;
+    if text.starts_with('#') {
+        if let Some(c) = MD_HEADING.captures(&text) {
+            text = c[1].to_string();
+            heading = true;
+        }
+    }
+    if let Some(rest) = text.strip_prefix("> ") {
+        text = rest.to_string();
+    }
+    if text.contains("](") {
+        let only_image = MD_LINK.captures(&text).is_some_and(|c| {
+            &c[1] == "!" && c.get(0).map(|m| m.as_str().len()) == Some(text.len())
+        });
+        image = only_image;
+        text = MD_LINK.replace_all(&text, "$2").into_owned();
+    }
+    if text.contains("**") || text.contains("__") {
+        text = MD_EMPH.replace_all(&text, "$1$2").into_owned();
+    }
+    (text.trim().to_string(), image, heading)
+}
+
+/// Split normalised text into non-empty lines with block numbers, removing
+/// Markdown syntax and joining hard-wrapped prose.
+pub(crate) fn to_lines(text: &str) -> Vec<Line> {
+    let norm = normalize_chars(text);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut block = 0usize;
+    let mut prev_blank = true;
+    for raw in norm.split('\n') {
+        if raw.is_empty() {
+            if !prev_blank {
+                block += 1;
+            }
+            prev_blank = true;
+            continue;
+        }
+        prev_blank = false;
+        // Markdown syntax only matters on short-ish lines that carry it.
+        let (text, image, heading) = if raw.len() <= 20_000
+            && (raw.starts_with('#')
+                || raw.starts_with("> ")
+                || raw.contains("](")
+                || raw.contains("**")
+                || raw.contains("__"))
+        {
+            demarkdown(raw)
+        } else {
+            (raw.to_string(), false, false)
+        };
+        if text.is_empty() {
+            continue;
+        }
+        lines.push(Line {
+            text,
+            block,
+            image,
+            heading,
+        });
+    }
+    join_wrapped(lines)
+}
+
+/// Does this line start like a list item, a time or a date?
+fn listish(s: &str) -> bool {
+    let first = s.chars().next().unwrap_or(' ');
+    matches!(
+        first,
+        '-' | '•' | '*' | '·' | '–' | '—' | '▪' | '►' | '■' | '●' | '◦' | '‣' | '|'
+    ) || first.is_ascii_digit() && s.len() < 40
+}
+
+/// Join lines of hard-wrapped paragraphs (e-mail / Markdown style, lines cut
+/// at a fixed width) within one block. A block is taken as wrapped when it
+/// has at least two lines, its longest line is 40–100 characters, every line
+/// but the last is at least 55% as long as the longest, no line looks like a
+/// list item, and at least half of the breaks fall mid-sentence (the next
+/// line starts with a lower-case letter, or the line ends without
+/// punctuation and the next starts lower case). Lists of headlines have
+/// capitalised lines and do not qualify.
+fn join_wrapped(lines: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let mut j = i + 1;
+        while j < lines.len() && lines[j].block == lines[i].block {
+            j += 1;
+        }
+        let group = &lines[i..j];
+        if group.len() >= 2 && is_wrapped(group) {
+            let mut text = String::new();
+            for l in group {
+                if text.ends_with('-')
+                    && text.chars().rev().nth(1).is_some_and(char::is_alphabetic)
+                    && l.text.starts_with(char::is_lowercase)
+                {
+                    // A word hyphenated across lines: keep the hyphen.
+                } else if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(&l.text);
+            }
+            out.push(Line {
+                text,
+                block: group[0].block,
+                image: false,
+                heading: false,
+            });
+        } else {
+            out.extend(group.iter().cloned());
+        }
+        i = j;
+    }
+    out
+}
+
+fn is_wrapped(group: &[Line]) -> bool {
+    let lens: Vec<usize> = group.iter().map(|l| l.text.chars().count()).collect();
+    let max = *lens.iter().max().unwrap_or(&0);
+    if !(40..=100).contains(&max) {
+        return false;
+    }
+    if lens[..lens.len() - 1].iter().any(|&n| n * 100 < max * 55) {
+        return false;
+    }
+    if group
+        .iter()
+        .any(|l| l.image || l.heading || listish(&l.text))
+    {
+        return false;
+    }
+    let breaks = group.len() - 1;
+    let mid = group
+        .windows(2)
+        .filter(|w| w[1].text.starts_with(|c: char| c.is_lowercase()))
+        .count();
+    mid * 2 >= breaks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces_and_invisibles() {
+        let s = normalize_chars("  Vladimir\u{A0}Putin\u{200B} met\t\tLi \r\nnext\rline\u{7}");
+        assert_eq!(s, "Vladimir Putin met Li\nnext\nline");
+    }
+
+    #[test]
+    fn blocks_and_markdown() {
+        let lines = to_lines("# A Title #\n\nSee [the report](https://x.y/z) **now**.\n![Putin in Moscow](img.jpg)\n");
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0].text, "A Title");
+        assert!(lines[0].heading);
+        assert_eq!(lines[1].text, "See the report now.");
+        assert_eq!(lines[1].block, 1);
+        assert!(lines[2].image);
+        assert_eq!(lines[2].text, "Putin in Moscow");
+    }
+
+    #[test]
+    fn wrapped_prose_is_joined_but_lists_are_not() {
+        let wrapped = "The minister arrived in the capital on Sunday for talks\nwith his counterpart, officials said, and the two men\nspoke for an hour.\n";
+        let lines = to_lines(wrapped);
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].text.starts_with("The minister arrived"));
+        assert!(lines[0].text.ends_with("for an hour."));
+        let list = "Minister arrives in capital for the first round of talks\nMarkets fall sharply after the central bank decision\nStorm hits the coast as thousands are told to leave\n";
+        assert_eq!(to_lines(list).len(), 3);
+    }
+}

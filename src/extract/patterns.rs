@@ -1,0 +1,791 @@
+//! Fixed vocabularies and patterns of page furniture, compiled once.
+//!
+//! Takes: a (short) line.
+//! Gives: yes/no answers: is it a share-button row, an ad marker, a menu
+//! word, a template leftover, a "read also"/tags marker, a call to
+//! subscribe/sign in, a photo caption or credit, a byline, a credit line,
+//! spam; and which wire services a credit names. Everything here is
+//! hand-written for framelens; no third-party lists.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+use std::sync::LazyLock;
+
+fn re(p: &str) -> Regex {
+    Regex::new(p).expect("valid regex")
+}
+
+/// Lower-case `s` with surrounding punctuation and bullets removed.
+pub(crate) fn bare(s: &str) -> String {
+    s.trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
+/// Strip a leading list bullet (`- `, `• `, `* `, `· `, ...).
+pub(crate) fn strip_bullet(s: &str) -> &str {
+    let t = s.trim_start();
+    for b in [
+        '-', '•', '*', '·', '–', '—', '▪', '►', '■', '●', '◦', '‣', '→', '»', '>',
+    ] {
+        if let Some(rest) = t.strip_prefix(b) {
+            if rest.starts_with(' ') || rest.is_empty() {
+                return rest.trim_start();
+            }
+        }
+    }
+    t
+}
+
+/// Words of share-button rows.
+const SHARE_WORDS: &[&str] = &[
+    "bluesky",
+    "comment",
+    "comments",
+    "copy",
+    "copied",
+    "e-mail",
+    "email",
+    "facebook",
+    "flipboard",
+    "link",
+    "linkedin",
+    "mail",
+    "mastodon",
+    "messenger",
+    "odnoklassniki",
+    "on",
+    "pinterest",
+    "pocket",
+    "print",
+    "reddit",
+    "save",
+    "share",
+    "shares",
+    "sms",
+    "telegram",
+    "this",
+    "threads",
+    "tumblr",
+    "tweet",
+    "twitter",
+    "viber",
+    "vk",
+    "vkontakte",
+    "whatsapp",
+    "x",
+    "xing",
+];
+
+/// Is the line a row of share buttons ("WhatsApp Telegram Facebook ...")?
+pub(crate) fn is_share_row(line: &str) -> bool {
+    if line.len() > 200 {
+        return false;
+    }
+    let mut n = 0;
+    let mut strong = 0;
+    for tok in line.split(|c: char| c.is_whitespace() || matches!(c, '|' | '/' | ',' | '·' | '•'))
+    {
+        let w = bare(tok);
+        if w.is_empty() || w.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        if !SHARE_WORDS.contains(&w.as_str()) {
+            return false;
+        }
+        n += 1;
+        if !matches!(
+            w.as_str(),
+            "on" | "this" | "link" | "copy" | "save" | "x" | "mail"
+        ) {
+            strong += 1;
+        }
+    }
+    n >= 1 && strong >= 1 && (n >= 2 || matches!(bare(line).as_str(), "share" | "tweet" | "shares"))
+}
+
+static AD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:advertisement|advertising|advert|ads?|sponsored(?: content| links?| stories)?|sponsored by .{1,40}|promoted(?: content| stories)?|paid (?:content|post|partner content)|partner content|anzeige|publicité|publicidad|story continues below(?: this)?(?: advertisement)?|article continues (?:below|after)(?: this)?(?: advertisement)?|continue reading below|scroll to continue(?: with content)?|ad feedback|report this ad|skip ad|close ad)$",
+    )
+});
+
+/// Is the line an advertisement marker?
+pub(crate) fn is_ad(line: &str) -> bool {
+    line.len() <= 80 && AD.is_match(bare(line).as_str())
+}
+
+/// Whole-line navigation and widget words (compared after [`bare`]).
+const MENU: &[&str] = &[
+    "back to top",
+    "breaking",
+    "business",
+    "close",
+    "close menu",
+    "contact us",
+    "culture",
+    "english",
+    "entertainment",
+    "follow",
+    "hamburger menu",
+    "health",
+    "home",
+    "home page",
+    "homepage",
+    "latest",
+    "latest news",
+    "lifestyle",
+    "listen",
+    "live",
+    "load more",
+    "loading",
+    "log in",
+    "login",
+    "logo",
+    "main menu",
+    "menu",
+    "more",
+    "navigation",
+    "news",
+    "next",
+    "open menu",
+    "opinion",
+    "photos",
+    "podcasts",
+    "politics",
+    "previous",
+    "register",
+    "science",
+    "search",
+    "sections",
+    "show more",
+    "sign in",
+    "sign up",
+    "skip to content",
+    "skip to main content",
+    "sport",
+    "sports",
+    "subscribe",
+    "tech",
+    "technology",
+    "toggle navigation",
+    "top",
+    "travel",
+    "trending",
+    "video",
+    "videos",
+    "view",
+    "view all",
+    "watch",
+    "weather",
+    "world",
+    "world news",
+];
+
+/// Is the line a single navigation/menu word or phrase?
+pub(crate) fn is_menu(line: &str) -> bool {
+    line.len() <= 40 && MENU.contains(&bare(line).as_str())
+}
+
+/// Labels that precede headlines in lists ("OPINION", "Exclusive").
+const LABELS: &[&str] = &[
+    "analysis",
+    "breaking",
+    "breaking news",
+    "exclusive",
+    "explainer",
+    "feature",
+    "interview",
+    "live",
+    "new",
+    "opinion",
+    "photo",
+    "photos",
+    "podcast",
+    "sponsored",
+    "updated",
+    "video",
+    "watch",
+];
+
+/// Is the line a headline label?
+pub(crate) fn is_label(line: &str) -> bool {
+    line.len() <= 30 && LABELS.contains(&bare(line).as_str())
+}
+
+static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:[a-z_][a-z0-9_-]*(?:[./:][a-z_][a-z0-9_-]*)+|\{\{.*\}\}|\{%.*%\}|.*\$\{[^}]*\}.*|.*\{\{[^}]*\}\}.*|undefined|null|nan|none|true|false|\[object object\]|__[a-z_]+__|%[a-z_]+%|content is loading\W*|loading\W*|please wait\W*|javascript is (?:disabled|required).*|please enable javascript.*|image|img|icon|placeholder)$",
+    )
+});
+
+/// Is the line a template leftover (`client/title.list_title`, `{{x}}`,
+/// `undefined`, "Content is loading...")?
+pub(crate) fn is_template(line: &str) -> bool {
+    line.len() <= 200 && !line.contains(' ') && TEMPLATE.is_match(line)
+        || line.len() <= 80 && TEMPLATE.is_match(line)
+}
+
+/// Which kind of list a marker line opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MarkerKind {
+    /// Headlines of other stories ("Read also", "Related", "Ranking").
+    Headlines,
+    /// Tag/topic lists ("Tags:", "Related Topics", "In:").
+    Tags,
+}
+
+static MARKER_HEADLINES: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:read also|also read|read more|see also|more news|more stories|more from [\w .'’-]{1,40}|more on this(?: story)?|more in [\w .'’-]{1,30}|related|related (?:stories|articles|news|content|posts|coverage|reading|links|videos)|recommended(?: for you| stories| articles)?|recommendations?|ranking|rankings|most (?:read|popular|viewed|shared|commented)|popular(?: now| stories| articles)?|trending(?: now| stories)?|top stories(?: .{0,40})?|latest (?:news|stories|articles)|you (?:may|might) (?:also )?(?:like|be interested in)|also worth reading|don'?t miss|editor'?s picks|editors'? picks|our picks|what to read next|further reading|up next|next up|in other news|elsewhere|from around the web|around the web|promoted stories)$",
+    )
+});
+static MARKER_TAGS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:tags?|topics?|related topics|related tags|keywords|filed under|in|categories|category|more about|explore more on these topics|explore more)$",
+    )
+});
+static INLINE_READ_ALSO: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:read also|also read|read more|see also|related|recommended|watch|listen|more)\s*[:|»›>–—-]\s*\S",
+    )
+});
+
+/// A marker line opening a list of other headlines or tags.
+pub(crate) fn marker(line: &str) -> Option<MarkerKind> {
+    if line.len() > 80 {
+        return None;
+    }
+    let b = strip_bullet(line)
+        .trim()
+        .trim_end_matches([':', '.', '»', '›', '>', '-', '—', '–'])
+        .trim();
+    if MARKER_TAGS.is_match(b) {
+        Some(MarkerKind::Tags)
+    } else if MARKER_HEADLINES.is_match(b) {
+        Some(MarkerKind::Headlines)
+    } else {
+        None
+    }
+}
+
+/// An inline teaser: "Read also: <other story>".
+pub(crate) fn is_inline_teaser(line: &str) -> bool {
+    line.len() <= 300 && INLINE_READ_ALSO.is_match(line)
+}
+
+/// Calls to action. Strong phrases (weight 2) almost never occur in news
+/// prose; weak ones (weight 1) can.
+static CTA: LazyLock<(AhoCorasick, Vec<u8>)> = LazyLock::new(|| {
+    const STRONG: &[&str] = &[
+        "by clicking",
+        "i agree to receive",
+        "already a member",
+        "already a subscriber",
+        "already have an account",
+        "sign up to read",
+        "subscribe to read",
+        "subscribe to continue",
+        "subscribe now",
+        "subscribe today",
+        "sign up now",
+        "sign up for free",
+        "sign up for our",
+        "subscribe to our",
+        "download the app",
+        "download our app",
+        "get the app",
+        "sign in here",
+        "log in here",
+        "stay informed with",
+        "be among the first to know",
+        "get all your news",
+        "curated specifically for you",
+        "we use cookies",
+        "accept all cookies",
+        "accept cookies",
+        "this site uses cookies",
+        "share this article",
+        "share this story",
+        "unlimited access",
+        "start your free trial",
+        "premium titles",
+        "trusted global sources",
+        "one membership",
+        "support our journalism",
+        "support independent journalism",
+        "become a member",
+        "become a subscriber",
+        "create a free account",
+        "register for free",
+        "turn on notifications",
+        "enable notifications",
+        "follow us on",
+        "join our telegram",
+        "join our whatsapp",
+        "click here to",
+        "tap here to",
+        "subscribe for",
+        "is not intended for persons",
+        "manage your preferences",
+        "cookie settings",
+        "privacy settings",
+    ];
+    const WEAK: &[&str] = &[
+        "newsletter",
+        "subscribe",
+        "free trial",
+        "days free",
+        "privacy policy",
+        "terms of use",
+        "terms of service",
+        "cookies",
+        "click here",
+        "tap here",
+        "sign up",
+        "sign in",
+        "log in",
+        "read news from",
+        "promotional material",
+        "breaking news",
+        "notifications",
+        "start reading",
+        "all rights reserved",
+        "membership",
+        "subscription",
+        "app store",
+        "google play",
+    ];
+    let mut pats: Vec<&str> = Vec::new();
+    let mut weights = Vec::new();
+    for p in STRONG {
+        pats.push(p);
+        weights.push(2u8);
+    }
+    for p in WEAK {
+        pats.push(p);
+        weights.push(1u8);
+    }
+    let ac = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&pats)
+        .expect("valid patterns");
+    (ac, weights)
+});
+
+/// Call-to-action score of a line (sum of phrase weights).
+pub(crate) fn cta_score(line: &str) -> u32 {
+    let (ac, w) = &*CTA;
+    let mut seen: Vec<usize> = Vec::new();
+    let mut score = 0;
+    for m in ac.find_iter(line) {
+        let id = m.pattern().as_usize();
+        if !seen.contains(&id) {
+            seen.push(id);
+            score += u32::from(w[id]);
+        }
+    }
+    score
+}
+
+static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)(?:^(?:current|you are here)\s*:|^home\s*[>›»/|]|\S\s*[>›»]\s*\S.*\s[>›»]\s)")
+});
+
+/// Is the line a breadcrumb trail ("Home > World > ...")?
+pub(crate) fn is_breadcrumb(line: &str) -> bool {
+    line.len() <= 300 && BREADCRUMB.is_match(line)
+}
+
+static URL_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^(?:https?://|www\.)\S+$"));
+
+/// Is the line a bare URL?
+pub(crate) fn is_url(line: &str) -> bool {
+    line.len() <= 2000 && URL_LINE.is_match(line)
+}
+
+static REACTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:[\p{L}]+[!?]?\s*\(\d+\)\s*){1,6}$|^(?:like|likes|love|wow|haha|sad|angry|good|bad|useful|helpful)[\s:]*\d+$|^\d+\s+(?:comments?|likes?|shares?|views?|reactions?)$",
+    )
+});
+
+/// Is the line a reaction/counter widget ("veryGood! (3)", "12 comments")?
+pub(crate) fn is_reaction(line: &str) -> bool {
+    line.len() <= 80 && REACTION.is_match(line)
+}
+
+static DATE_FRAGMENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:\d{4},?\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tues|wednes|thurs|fri|satur|sun)day,?(?:\s+\d{4})?|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}|today|yesterday|just now|\d+\s*(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?|months?)\s+ago)$",
+    )
+});
+
+/// A partial date or relative time as used in lists ("2024, Sunday",
+/// "24 November", "3 hours ago").
+pub(crate) fn is_date_fragment(line: &str) -> bool {
+    line.len() <= 30 && DATE_FRAGMENT.is_match(line.trim())
+}
+
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:\(\s*(?:photo|photos|photograph|image|picture|pic|file photo|illustration|video|credit|photo credit)s?\s*(?::|by)[^)]{1,200}\)\W*$|\b(?:photograph|photo|photos|image|picture|pictured|illustration|photo credit|credit|foto)\s*(?::|by)\s*[^.!?]{1,120}$|(?:getty images|shutterstock|alamy|afp via getty images|ap photo[^.]{0,60}|via reuters|reuters/[\w .-]+|[\w.]+/reuters|[\w.]+/afp|afp/[\w .-]+|[\w.]+/epa(?:-efe)?|epa(?:-efe)?/[\w .-]+|[\w.]+/ap|[\w.]+/sputnik|[\w.]+/kremlin|[\w.]+/anadolu(?: agency)?|[\w.]+/bloomberg|[\w.]+/xinhua|[\w.]+/tass|[\w.]+/ria novosti|[\w.]+/pool|pool photo[^.]{0,60})\W*$)",
+    )
+});
+
+/// Does the line look like a photo caption or photo credit? Looks at the
+/// end of the line, where captions carry their credit.
+pub(crate) fn is_caption(line: &str) -> bool {
+    if line.len() > 1500 {
+        return false;
+    }
+    let tail_start = line.len().saturating_sub(160);
+    let tail_start = (tail_start..=line.len())
+        .find(|&i| line.is_char_boundary(i))
+        .unwrap_or(line.len());
+    CAPTION.is_match(&line[tail_start..])
+}
+
+static BYLINE_BY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:By|BY|by)\s+(?P<name>\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|and|&|de|da|di|van|von|der|den|del|la|le|bin|al|el|y))*)(?:\s*(?:,|\||•|·| - | – | — |\bin\b)\s*(?P<rest>.*))?$",
+    )
+});
+static BYLINE_STAFF: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:[\p{Lu}][\p{L}.'’-]*\s+){0,3}(?:staff and agencies|staff and wires|staff and wire reports|staff reporters?|staff writers?|staff|correspondents?|and agencies|agencies|news desk|newsdesk|news agencies|wire services|editorial (?:team|board|staff))$",
+    )
+});
+static BYLINE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:written by|words by|story by|author|authors|reported by)\s*:?\s*(?P<name>\p{Lu}.{1,80})$",
+    )
+});
+
+/// If the line is a byline, the credited name(s) and anything after them
+/// (e.g. an agency after a comma).
+pub(crate) fn byline(line: &str) -> Option<(String, String)> {
+    if line.len() > 160 {
+        return None;
+    }
+    let words = line.split_whitespace().count();
+    if words > 14 {
+        return None;
+    }
+    if let Some(c) = BYLINE_BY.captures(line) {
+        let name = c["name"].trim().trim_end_matches([',', '.']).to_string();
+        let rest = c.name("rest").map_or("", |m| m.as_str()).to_string();
+        // Reject "By Sunday, troops had left ..." style sentences: names
+        // only, and little after them.
+        const NOT_NAMES: &[&str] = &[
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+            "The",
+            "This",
+            "That",
+            "Then",
+            "Now",
+            "Early",
+            "Late",
+            "Midday",
+            "Midnight",
+            "Noon",
+            "Contrast",
+            "Comparison",
+            "Law",
+            "Far",
+            "Tonight",
+            "Today",
+        ];
+        let first = name.split_whitespace().next().unwrap_or("");
+        let rest_words = rest.split_whitespace().count();
+        if name.split_whitespace().count() <= 8 && rest_words <= 6 && !NOT_NAMES.contains(&first) {
+            return Some((name, rest));
+        }
+    }
+    if words <= 6 && BYLINE_STAFF.is_match(line) {
+        return Some((line.trim().to_string(), String::new()));
+    }
+    if let Some(c) = BYLINE_LABEL.captures(line) {
+        return Some((c["name"].trim().to_string(), String::new()));
+    }
+    None
+}
+
+static WIRE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:Reuters|REUTERS|Associated Press|ASSOCIATED PRESS|AP|Agence France[- ]Presse|AGENCE FRANCE[- ]PRESSE|France[- ]Presse|AFP|dpa|DPA|Deutsche Presse[- ]Agentur|Xinhua|XINHUA|TASS|Tass|PA Media|Press Association|PA|ANSA|EFE|UPI|United Press International|Kyodo(?: News)?|KYODO|Yonhap|YONHAP|AAP|Australian Associated Press|Interfax|INTERFAX|Bernama|ANI|PTI)\b",
+    )
+});
+
+/// Canonical wire-service name for a matched mention.
+fn canonical_wire(m: &str) -> &'static str {
+    let l = m.to_ascii_lowercase();
+    match l.as_str() {
+        "reuters" => "Reuters",
+        "associated press" | "ap" => "AP",
+        "afp"
+        | "agence france-presse"
+        | "agence france presse"
+        | "france-presse"
+        | "france presse" => "AFP",
+        "dpa" | "deutsche presse-agentur" | "deutsche presse agentur" => "dpa",
+        "xinhua" => "Xinhua",
+        "tass" => "TASS",
+        "pa" | "pa media" | "press association" => "PA",
+        "ansa" => "ANSA",
+        "efe" => "EFE",
+        "upi" | "united press international" => "UPI",
+        "kyodo" | "kyodo news" => "Kyodo",
+        "yonhap" => "Yonhap",
+        "aap" | "australian associated press" => "AAP",
+        "interfax" => "Interfax",
+        "bernama" => "Bernama",
+        "ani" => "ANI",
+        "pti" => "PTI",
+        _ => "",
+    }
+}
+
+/// Wire services named in a text, canonical names, in order, each once.
+pub(crate) fn wires_in(text: &str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for m in WIRE.find_iter(text) {
+        let c = canonical_wire(m.as_str());
+        if !c.is_empty() && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:\(?\s*(?:source|sources|credit|credits|agency|agencies|via|wires?)\s*:|\(?\s*(?:additional )?(?:reporting|writing|editing|compiled|written|produced) by\b|with (?:files from |reporting from |reporting by |additional reporting from )?(?:the )?(?:reuters|ap|associated press|afp|agence france-presse|france-presse|dpa|xinhua|tass|pa|ansa|efe|upi|agencies|wires)\b|.{0,80}\bcontributed to this (?:report|story|article)\b|[-—–]?\s*(?:©\s*)?(?:\d{4}\s+)?(?:the )?(?:reuters|associated press|ap|afp|agence france-presse|dpa|xinhua|tass|pa media|ansa|efe|upi)(?:\s*(?:,|/|and|&)\s*(?:reuters|associated press|ap|afp|agence france-presse|dpa|xinhua|tass|pa media|ansa|efe|upi))*\.?\s*\)?$)",
+    )
+});
+
+/// Is the line a credit line ("Source: Reuters/ec", "With Reuters and
+/// Agence France-Presse", "(Reporting by ...)", "AFP")?
+pub(crate) fn is_credit(line: &str) -> bool {
+    line.len() <= 300 && line.split_whitespace().count() <= 30 && CREDIT.is_match(line)
+}
+
+static DATELINE_WIRE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:[\p{Lu}][\p{L}.'’ ,/-]{0,60}?\s*)?\((?P<w>Reuters|REUTERS|AP|Associated Press|AFP|dpa|DPA|Xinhua|TASS|Tass|PA|ANSA|EFE|UPI|Kyodo|Yonhap|AAP|Interfax|Bernama|ANI|PTI)\)\s*[-—–:]",
+    )
+});
+
+/// A wire dateline at the start of a paragraph ("MOSCOW (Reuters) -"):
+/// the dateline text and the wire.
+pub(crate) fn dateline_wire(par: &str) -> Option<(String, &'static str)> {
+    let head_end = (0..=par.len().min(120))
+        .rev()
+        .find(|&i| par.is_char_boundary(i))
+        .unwrap_or(0);
+    let c = DATELINE_WIRE.captures(&par[..head_end])?;
+    let w = canonical_wire(&c["w"]);
+    (!w.is_empty()).then(|| (c[0].trim().to_string(), w))
+}
+
+static SPAM: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:\b\d{1,2}\s*%\s*off\b|\bfree shipping\b|\bbuy \d+,? get \d+\b|\b(?:black friday|cyber monday|prime day|holiday) (?:sale|deals?)\b|\bearly (?:black friday|cyber monday|prime day) deals\b|\bshop now\b|\bpromo code\b|\bcoupon\b|\blimited[- ]time offer\b|\bdon'?t miss (?:out|this deal)\b|\bhere'?s your first look\b|\btransformation from\b|\byou won'?t believe\b|\bwhat happened to\b|\bdoctors hate\b|\bone weird trick\b|\bheartthrob\b|\bjaw[- ]dropping\b|\bcrypt[a-z]*\b|\bbitcoin\b|\bairdrop\b|\bpresale\b|\bforex\b|\bcasino\b|\bbetting tips\b|\bpayday loans?\b|\bweight loss\b|\bhot singles\b|(?-i:^[\p{Lu}\d]{6,}\s+(?:[Ii]ntroduces?|[Ll]aunch(?:es)?|[Uu]nveils?)\b))",
+    )
+});
+
+/// Is a teaser/link line spam (deals, crypto, clickbait)?
+pub(crate) fn is_spam(line: &str) -> bool {
+    line.len() <= 400 && SPAM.is_match(line)
+}
+
+static EDITION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?P<name>(?:The )?\p{Lu}[\p{L}'’&.]*(?: \p{Lu}[\p{L}'’&.]*){0,3}) [-–—|] (?P<ed>AU|US|UK|NZ|CA|IN|EU|Int|Intl|Australia|Canada|India|Europe|Asia|Africa|International|US edition|UK edition|Australia edition|Europe edition|International edition)$",
+    )
+});
+
+/// An outlet-with-edition line ("The Guardian - AU"): the outlet name.
+pub(crate) fn edition_outlet(line: &str) -> Option<String> {
+    if line.len() > 80 {
+        return None;
+    }
+    EDITION.captures(line).map(|c| c["name"].to_string())
+}
+
+static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?P<name>[\p{L}\d][^.|,©]{1,50}?)\s*(?:[.,|]|\ball rights reserved\b|$)",
+    )
+});
+static NEWSLETTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:\b(?:with|from|to|for|of)\s+(?:the\s+)?)(?P<name>\p{Lu}[\p{L}\d&.'’-]*(?:\s+\p{Lu}[\p{L}\d&.'’-]*){0,3})(?:'s|’s)\s+(?:daily\s+|free\s+|weekly\s+)?newsletters?\b",
+    )
+});
+
+/// An outlet named in a copyright line ("© 2023 Example Times").
+pub(crate) fn copyright_outlet(line: &str) -> Option<String> {
+    if line.len() > 200 {
+        return None;
+    }
+    let c = COPYRIGHT.captures(line)?;
+    let name = c["name"].trim().to_string();
+    let words = name.split_whitespace().count();
+    (words <= 6 && !name.to_lowercase().contains("rights")).then_some(name)
+}
+
+/// An outlet named in a newsletter prompt ("Stay informed with X's
+/// newsletters").
+pub(crate) fn newsletter_outlet(line: &str) -> Option<String> {
+    if line.len() > 300 {
+        return None;
+    }
+    NEWSLETTER.captures(line).map(|c| c["name"].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn furniture() {
+        assert!(is_share_row(
+            "WhatsApp Telegram Facebook Twitter Email LinkedIn"
+        ));
+        assert!(is_share_row("Share"));
+        assert!(!is_share_row("Facebook said on Monday it would appeal."));
+        assert!(is_ad("Advertisement"));
+        assert!(is_ad("- ADVERTISEMENT -"));
+        assert!(!is_ad("Advertisement revenue fell by a third in 2022."));
+        assert!(is_menu("Hamburger Menu"));
+        assert!(is_menu("World"));
+        assert!(is_template("client/title.list_title"));
+        assert!(is_template("Content is loading..."));
+        assert!(is_template("{{ article.title }}"));
+        assert!(!is_template("The talks ended."));
+        assert!(is_breadcrumb("Current:Home > StocksSome headline"));
+        assert!(is_breadcrumb("Home > World > Europe"));
+        assert!(is_reaction("veryGood! (3)"));
+        assert!(is_date_fragment("2024, Sunday"));
+        assert!(is_date_fragment("24 November"));
+        assert!(is_date_fragment("3 hours ago"));
+    }
+
+    #[test]
+    fn markers() {
+        assert_eq!(marker("Read also:"), Some(MarkerKind::Headlines));
+        assert_eq!(marker("Tags:"), Some(MarkerKind::Tags));
+        assert_eq!(marker("- In:"), Some(MarkerKind::Tags));
+        assert_eq!(marker("Related Topics"), Some(MarkerKind::Tags));
+        assert_eq!(marker("Ranking"), Some(MarkerKind::Headlines));
+        assert_eq!(marker("Recommendation"), Some(MarkerKind::Headlines));
+        assert_eq!(marker("More news"), Some(MarkerKind::Headlines));
+        assert_eq!(marker("In a statement, the ministry said"), None);
+        assert!(is_inline_teaser("Read also: Minister resigns after vote"));
+    }
+
+    #[test]
+    fn calls_to_action() {
+        assert!(cta_score("Pressed for time? Stay informed with Example's newsletters") >= 2);
+        assert!(
+            cta_score(
+                "By clicking subscribe, I agree to receive news updates and promotional material"
+            ) >= 4
+        );
+        assert_eq!(cta_score("Russia did not sign the treaty."), 0);
+        assert!(cta_score("Sign up to read this article") >= 2);
+    }
+
+    #[test]
+    fn captions_and_credits() {
+        assert!(is_caption(
+            "A man walks past. (Photo: Example Agency/John Doe via REUTERS)"
+        ));
+        assert!(is_caption(
+            "Leaders meet in the capital. Photograph: Jane Roe/EPA"
+        ));
+        assert!(is_caption("Photo: AFP"));
+        assert!(!is_caption(
+            "The photo was taken on Sunday, officials said."
+        ));
+        assert!(is_credit("Source: Reuters/ec"));
+        assert!(is_credit("With Reuters and Agence France-Presse"));
+        assert!(is_credit("(Reporting by Jane Roe; Editing by John Doe)"));
+        assert!(is_credit(
+            "The Associated Press contributed to this report."
+        ));
+        assert!(is_credit("AFP"));
+        assert!(!is_credit(
+            "Reuters reported on Sunday that the talks had ended."
+        ));
+        assert_eq!(
+            wires_in("With Reuters and Agence France-Presse"),
+            vec!["Reuters", "AFP"]
+        );
+        assert_eq!(wires_in("Source: Reuters/ec"), vec!["Reuters"]);
+        assert_eq!(
+            dateline_wire("MOSCOW (Reuters) - The minister said"),
+            Some(("MOSCOW (Reuters) -".into(), "Reuters"))
+        );
+        assert_eq!(
+            dateline_wire("KYIV, Ukraine (AP) — Ukraine said"),
+            Some(("KYIV, Ukraine (AP) —".into(), "AP"))
+        );
+    }
+
+    #[test]
+    fn bylines() {
+        assert_eq!(byline("By Jane Roe").unwrap().0, "Jane Roe");
+        assert_eq!(byline("By Jane Roe, Reuters").unwrap().1, "Reuters");
+        assert_eq!(
+            byline("Example staff and agencies").unwrap().0,
+            "Example staff and agencies"
+        );
+        assert!(byline("By clicking subscribe, I agree").is_none());
+        assert!(
+            byline("By Sunday, troops had left the city and moved east towards the border.")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn outlets_and_spam() {
+        assert_eq!(
+            edition_outlet("The Guardian - AU").as_deref(),
+            Some("The Guardian")
+        );
+        assert_eq!(
+            copyright_outlet("© 2023 Example Times. All rights reserved.").as_deref(),
+            Some("Example Times")
+        );
+        assert_eq!(
+            newsletter_outlet("Stay informed with ABC's newsletters").as_deref(),
+            Some("ABC")
+        );
+        assert!(is_spam("Early Black Friday Deals: 70% Off Gadgets"));
+        assert!(is_spam("CRYPTOXYZ Introduce"));
+        assert!(!is_spam(
+            "Leader seeks peace deal that prevents new attacks"
+        ));
+        assert!(!is_spam("Russia launches drone attack on the capital"));
+    }
+}
