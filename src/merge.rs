@@ -215,6 +215,13 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeSummary, MergeError> {
     };
     let mut finished: Vec<Box<dyn FnOnce() -> Result<(), ReportError>>> = Vec::new();
     for name in files.keys() {
+        if name == crate::report::compare_csv::OUTLETS_FILE {
+            // Per-outlet statistics over all articles: rebuilt, not concatenated.
+            let arts: Vec<PathBuf> = dirs.iter().map(|d| d.join("articles.csv")).collect();
+            let w = crate::report::compare_csv::outlets_from_articles(&arts, &out.join(name))?;
+            finished.push(Box::new(move || w.finish()));
+            continue;
+        }
         let ordered = order.iter().all(|(_, w)| w.rows.contains_key(name));
         if !ordered {
             summary.unordered.push(name.clone());

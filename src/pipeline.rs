@@ -278,7 +278,10 @@ pub fn run_analyze_with(
         _ => {}
     }
 
-    let mut writers: Vec<Box<dyn WindowWriter>> = vec![Box::new(Exports::create(&opts.out)?)];
+    let mut writers: Vec<Box<dyn WindowWriter>> = vec![
+        Box::new(Exports::create(&opts.out)?),
+        Box::new(report::compare_csv::CompareExports::create(&opts.out)?),
+    ];
     // Further per-window exports (e.g. the compare tables) are pushed here.
 
     let mut manifest = Manifest {
@@ -356,7 +359,7 @@ pub fn run_analyze_with(
                     Err(e) => errors.push(e),
                 }
             }
-            let cmp = pool.install(|| compare::compare(scored, &opts.compare));
+            let cmp = pool.install(|| compare::compare_with(scored, &opts.compare, lex));
             let step = (|| -> Result<(), PipelineError> {
                 let mut rows = BTreeMap::new();
                 for wr in writers.iter_mut() {

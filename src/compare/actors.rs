@@ -17,7 +17,8 @@
 //! not an actor).
 //!
 //! Main actors of a story: names seen in full (two or more words, or an
-//! all-capitals acronym) and mentioned — a short form like "Putin" counts
+//! all-capitals acronym), not only ever written as "the X" without a title
+//! (that is a place or a period: "the Far East", "the Cold War"), and mentioned — a short form like "Putin" counts
 //! for "Vladimir Putin" when it is the first or last word of exactly one
 //! full name — in at least two of the story's articles (two mentions in a
 //! one-article story); the [`MAX_ACTORS`] most widely mentioned.
@@ -178,6 +179,12 @@ const VERBS: &[&str] = &[
     "warn", "warns", "welcome", "welcomes",
 ];
 
+/// Lower-case words that never modify a name ("the first Li has made").
+const NOT_LABEL: &[&str] = &[
+    "day", "days", "first", "fourth", "meeting", "month", "months", "second", "talks", "third",
+    "time", "times", "trip", "visit", "week", "weeks", "year", "years",
+];
+
 /// True for a role or title word (normalised, lower case).
 pub fn is_role_word(norm: &str) -> bool {
     ROLE_WORDS.binary_search(&norm).is_ok()
@@ -240,6 +247,8 @@ pub struct Mention {
     pub loaded: bool,
     /// True when the name is all capitals (an acronym such as NATO).
     pub acronym: bool,
+    /// True when "the" comes right before the label ("the Far East").
+    pub after_the: bool,
 }
 
 /// Find the mentions in `text`, sentence by sentence. `sentences` are byte
@@ -302,6 +311,7 @@ pub fn mentions(
                 } else {
                     !is_stop(&w.norm)
                         && !is_verb_like(&w.norm)
+                        && NOT_LABEL.binary_search(&w.norm.as_str()).is_err()
                         && !w.norm.chars().all(|c| c.is_numeric())
                 };
                 if !ok {
@@ -316,6 +326,7 @@ pub fn mentions(
             }
             let last = &name_words[name_words.len() - 1];
             let last_end = last.start + strip_possessive(last.raw).len();
+            let after_the = l > 0 && ws[l - 1].norm == "the" && gap_ok(l);
             let lstart = ws[l].start;
             let dstart = name_words[0].start;
             let label = collapse(&sent[lstart..last_end]);
@@ -330,6 +341,7 @@ pub fn mentions(
                 roles,
                 loaded: loaded.iter().any(|&(x, y)| x < b && a < y),
                 acronym,
+                after_the,
             });
             i = j;
         }
@@ -456,11 +468,23 @@ impl ActorIndex {
     /// The main actors given each article's mentions (article position,
     /// mentions), most widely mentioned first.
     pub fn main_actors(&self, per_article: &[(usize, &[Mention])]) -> Vec<Actor> {
+        // Names only ever written as "the X" with no title (the Far East,
+        // the Cold War) are places and periods, not actors.
+        let mut person_like: BTreeSet<String> = BTreeSet::new();
+        for (_, ms) in per_article {
+            for m in *ms {
+                if let Some(k) = self.key_of(m) {
+                    if m.acronym || !m.after_the || !m.roles.is_empty() {
+                        person_like.insert(k);
+                    }
+                }
+            }
+        }
         let mut acc: BTreeMap<String, (BTreeSet<usize>, usize, usize)> = BTreeMap::new();
         let mut order = 0usize;
         for (art, ms) in per_article {
             for m in *ms {
-                if let Some(k) = self.key_of(m) {
+                if let Some(k) = self.key_of(m).filter(|k| person_like.contains(k)) {
                     let e = acc.entry(k).or_insert_with(|| {
                         order += 1;
                         (BTreeSet::new(), 0, order)
@@ -530,7 +554,14 @@ mod tests {
 
     #[test]
     fn lists_are_sorted_for_binary_search() {
-        for l in [ROLE_WORDS, ABBREVIATIONS, NATIONALITIES, CALENDAR, VERBS] {
+        for l in [
+            ROLE_WORDS,
+            ABBREVIATIONS,
+            NATIONALITIES,
+            CALENDAR,
+            VERBS,
+            NOT_LABEL,
+        ] {
             assert!(l.windows(2).all(|w| w[0] < w[1]), "{:?}", l);
         }
     }
@@ -552,6 +583,25 @@ mod tests {
         assert_eq!(
             labels("She met Bolvia's defence minister Piet Marsh, officials said."),
             vec!["Bolvia's defence minister Piet Marsh"]
+        );
+    }
+
+    #[test]
+    fn places_written_with_the_are_not_main_actors() {
+        let t = "Anna Kovar flew to the Far East. Kovar spoke in the Far East again.";
+        let sents = vec![(0, 31), (32, t.len())];
+        let known = mid_sentence_capitals(t, &sents);
+        let ms = mentions(t, &sents, &[], &known);
+        let idx = ActorIndex::new(&ms);
+        let names: Vec<String> = idx
+            .main_actors(&[(0, &ms)])
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, vec!["Anna Kovar"]);
+        assert_eq!(
+            labels("It was the first Piet Marsh had seen."),
+            vec!["Piet Marsh"]
         );
     }
 

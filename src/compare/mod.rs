@@ -845,7 +845,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             date_reasons.extend(dates::story_mismatch(date, &others, opts.window_days));
         }
         if !date_reasons.is_empty() {
-            f.insert("date_mismatch", date_reasons.join("; "));
+            f.insert("date_mismatch", date_reasons.join(" / "));
         }
 
         // headline_more_loaded_than_body
@@ -929,7 +929,9 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         for (name, _) in FLAG_NAMES {
             if let Some(r) = f.get(name) {
                 pa.flags.push(name.to_string());
-                pa.flag_details.push(format!("{name}: {r}"));
+                // `;` separates list items in the exports.
+                pa.flag_details
+                    .push(format!("{name}: {}", r.replace(';', ",")));
             }
         }
 

@@ -13,6 +13,9 @@
 //! cell is seeded from an FNV-1a hash of its names, so a cell's interval
 //! does not depend on which other outlets are in the run.
 //!
+//! Order does not matter: each cell's values are sorted before the mean and
+//! the bootstrap, so the rows are a function of the set of articles only.
+//!
 //! Memory: the accumulator keeps one value per article and metric (about
 //! 120 bytes per article), so a million-article run holds ~120 MB here.
 
@@ -163,11 +166,15 @@ impl OutletAccumulator {
                     .iter()
                     .enumerate()
                     .map(|(mi, name)| {
-                        let v: Vec<f64> = arts
+                        // Sorted: the result depends only on the values, not on
+                        // the order the articles arrived in (so `merge` can
+                        // rebuild it from articles.csv in any order).
+                        let mut v: Vec<f64> = arts
                             .iter()
                             .filter_map(|a| a.get(mi).copied())
                             .filter(|x| x.is_finite())
                             .collect();
+                        v.sort_by(f64::total_cmp);
                         let seed = hash_str(&format!("{outlet}\u{1f}{story}\u{1f}{name}"));
                         MetricSummary {
                             mean: mean(&v),

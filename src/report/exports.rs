@@ -62,9 +62,15 @@ pub const ARTICLE_TAIL_COLUMNS: &[Col] = &[
     col("framing_top_sentences", "list", "sentence indexes", "Indexes of the sentences that contribute most to the framing score, strongest first, `;`-separated."),
     col("framing_top_terms", "list", "", "Terms that contribute most to the framing score, strongest first, `;`-separated."),
     col("story_id", "string", "", "Story the article belongs to (corpus `story` column, else found by text similarity)."),
-    col("flags", "list", "", "Warnings about the article, `;`-separated (see docs)."),
-    col("reliability_score", "float", "0-100", "Text-based reliability index (see docs)."),
+    col("flags", "list", "", "Warnings about the article, `;`-separated: date_mismatch, headline_more_loaded_than_body, no_attribution, unattributed_copy, speaker_conflict, spam_links, no_byline (see docs/RELIABILITY.md)."),
+    col("reliability_score", "float", "0-100", "Text-based reliability index (see docs/RELIABILITY.md)."),
     col("reliability_components", "list", "points", "Components of the reliability index as `name=points`, `;`-separated."),
+    col("flag_details", "list", "", "Why each flag was raised, as `flag: reason`, `;`-separated, in the order of `flags`."),
+    col("source_rating", "string", "", "The rating of this outlet in the file given with --source-ratings, as written there; empty without a file or a match."),
+    col("source_rating_key", "string", "", "The domain or outlet name of the --source-ratings row that matched."),
+    col("source_rating_disagrees", "bool", "", "`true` when the user's rating and reliability_score are in opposite bands (one high, the other low; see docs/RELIABILITY.md); empty when the rating could not be read as high, mixed or low."),
+    col("unique_sentences", "list", "sentence indexes", "Sentences no other article of the story reports (see alignment.csv), `;`-separated; empty for a one-article story."),
+    col("missing_facts", "list", "fact ids", "Widely reported facts of the story (reported by at least half of its articles, and two or more) that this article leaves out, `;`-separated (their text is in alignment.csv)."),
 ];
 
 /// `sentences.csv` fixed columns (per-sentence feature counts follow, then
@@ -450,6 +456,28 @@ pub fn article_row(cmp: &Comparison, i: usize) -> Vec<String> {
         pa.reliability_components
             .iter()
             .map(|(k, v)| format!("{k}={}", fmt_f(*v)))
+            .collect::<Vec<_>>()
+            .join(";"),
+    );
+    row.push(pa.flag_details.join(";"));
+    row.push(pa.source_rating.as_ref().map(|r| r.value.clone()).unwrap_or_default());
+    row.push(pa.source_rating.as_ref().map(|r| r.key.clone()).unwrap_or_default());
+    row.push(match pa.source_rating_disagrees {
+        Some(true) => "true".into(),
+        Some(false) => "false".into(),
+        None => String::new(),
+    });
+    row.push(
+        pa.unique_sentences
+            .iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join(";"),
+    );
+    row.push(
+        pa.missing_facts
+            .iter()
+            .map(|f| f.fact_id.as_str())
             .collect::<Vec<_>>()
             .join(";"),
     );

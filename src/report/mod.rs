@@ -10,6 +10,7 @@
 
 pub mod atomic;
 pub mod charts;
+pub mod compare_csv;
 pub mod dictionary;
 pub mod exports;
 pub mod html;

@@ -1,0 +1,481 @@
+//! The comparison exports: `stories.csv`, `pairs.csv`, `alignment.csv`,
+//! `quotes.csv`, `actor_labels.csv` (written window by window) and
+//! `outlets.csv` (accumulated over the whole run, written at the end).
+//!
+//! Takes: each window's [`Comparison`].
+//! Gives: the files above in the output folder, written atomically through
+//! [`CsvOut`] (formula-neutralised cells). The column lists are defined once
+//! here ([`story_columns`] etc.) and the data dictionary is generated from
+//! them.
+//!
+//! `outlets.csv` cannot be cut into windows (its bootstrap intervals need
+//! every article of an outlet). It is computed from the values exactly as
+//! `articles.csv` shows them and does not depend on article order, so
+//! `framelens merge` rebuilds it from the merged runs' `articles.csv`
+//! ([`outlets_from_articles`]) byte for byte.
+
+use super::atomic::io_err;
+use super::exports::{fmt_f, ColumnDoc, CsvOut, WindowRows, WindowWriter};
+use super::ReportError;
+use crate::compare::outlets::{self, OutletAccumulator};
+use crate::compare::Comparison;
+use crate::ingest::InputError;
+use std::path::{Path, PathBuf};
+
+type Col = (&'static str, &'static str, &'static str, &'static str);
+
+fn docs(cols: &[Col]) -> Vec<ColumnDoc> {
+    cols.iter()
+        .map(|(n, t, u, m)| ColumnDoc {
+            name: n.to_string(),
+            ty: t,
+            unit: u,
+            meaning: m.to_string(),
+        })
+        .collect()
+}
+
+fn names(cols: &[ColumnDoc]) -> Vec<String> {
+    cols.iter().map(|c| c.name.clone()).collect()
+}
+
+/// `stories.csv` columns.
+pub const STORY_COLUMNS: &[Col] = &[
+    ("story_id", "string", "", "Story id: the corpus `story` value, else `s` + the input position of the story's first article (s0001). Joins articles.csv."),
+    ("method", "string", "", "How the story was formed: `corpus` (story column), `similarity` (articles grouped by text similarity) or `single` (an article with no match)."),
+    ("articles", "integer", "articles", "Articles in the story."),
+    ("outlets", "integer", "outlets", "Distinct outlets in the story."),
+    ("outlet_list", "list", "", "The outlets, in order of first article, `;`-separated."),
+    ("article_ids", "list", "", "The story's article ids in input order, `;`-separated."),
+    ("first_published", "string", "ISO 8601 date", "Earliest stated publication date among its articles; empty if none is dated."),
+    ("last_published", "string", "ISO 8601 date", "Latest stated publication date among its articles."),
+    ("title", "string", "", "Headline of the story's first article."),
+    ("wire_credited", "integer", "articles", "Articles crediting a wire service."),
+    ("shared_facts", "integer", "facts", "Facts (aligned sentence groups, see alignment.csv) reported by two or more articles."),
+    ("widely_reported_facts", "integer", "facts", "Facts reported by at least half of the articles (and two or more)."),
+    ("quotes", "integer", "quotations", "Distinct quotations (quote_id) in the story."),
+    ("shared_quotes", "integer", "quotations", "Quotations carried by two or more articles."),
+    ("speaker_conflicts", "integer", "quotations", "Quotations given to different speakers in different articles."),
+    ("date_mismatches", "integer", "articles", "Articles flagged `date_mismatch`."),
+    ("main_actors", "list", "", "The people and organisations most articles name, most widely mentioned first, `;`-separated (see actor_labels.csv)."),
+];
+
+/// `pairs.csv` columns.
+pub const PAIR_COLUMNS: &[Col] = &[
+    ("story_id", "string", "", "Story of both articles."),
+    ("article_a", "string", "", "The earlier article of the pair (input order)."),
+    ("article_b", "string", "", "The later article of the pair."),
+    ("outlet_a", "string", "", "Outlet of article_a."),
+    ("outlet_b", "string", "", "Outlet of article_b."),
+    ("similarity", "float", "cosine (0-1)", "TF-IDF cosine of the two articles' content words and names (the measure stories are grouped by)."),
+    ("shared_sentences", "integer", "sentence pairs", "Near-identical sentences (copied text): word 3-shingle Jaccard ≥ 0.6, or one sentence ≥ 85% contained in the other (see docs/RELIABILITY.md, Alignment)."),
+    ("paraphrased_sentences", "integer", "sentence pairs", "Sentences saying the same in other words: content-word Dice ≥ 0.4 with ≥ 4 common content words, or ≥ 40% shingle containment, and not near-identical."),
+    ("copied_share", "float", "fraction (0-1)", "The larger of copied_share_a and copied_share_b: how much of the more-copying article is shared text."),
+    ("copied_share_a", "float", "fraction (0-1)", "Share of article_a's words in sentences near-identical to article_b."),
+    ("copied_share_b", "float", "fraction (0-1)", "Share of article_b's words in sentences near-identical to article_a."),
+    ("shared_quotes", "integer", "quotations", "Quotations (quote_id) both articles carry."),
+];
+
+/// `alignment.csv` columns.
+pub const ALIGNMENT_COLUMNS: &[Col] = &[
+    ("story_id", "string", "", "Story of the article."),
+    ("article_id", "string", "", "Article id (joins articles.csv)."),
+    ("sentence_index", "integer", "", "Sentence of the article (joins sentences.csv)."),
+    ("fact_id", "string", "", "The fact this sentence reports: sentences matched across articles share a fact id (`<story>-f001`). A sentence joins the fact of its best match in an earlier article."),
+    ("match", "string", "", "`shared` (a near-identical sentence is in another article), `paraphrase` (only reworded matches) or `unique` (no other article of the story reports it)."),
+    ("shared_with", "list", "", "Article ids with a matching sentence, in input order, `;`-separated."),
+    ("reported_by", "integer", "articles", "Articles of the story reporting this fact. A fact reported by at least half of the articles (and two or more) is widely reported; articles leaving it out list it in articles.csv `missing_facts`."),
+    ("text", "string", "", "The sentence text."),
+];
+
+/// `quotes.csv` columns.
+pub const QUOTE_COLUMNS: &[Col] = &[
+    ("story_id", "string", "", "Story of the article."),
+    ("quote_id", "string", "", "The quotation: the same quoted words in several articles (≥ 60% of the shorter quote's content words and ≥ 3 of them in common) share one id (`<story>-q01`)."),
+    ("article_id", "string", "", "Article carrying this occurrence."),
+    ("outlet", "string", "", "Outlet of the article."),
+    ("sentence_index", "integer", "", "Sentence where the quote starts (joins sentences.csv)."),
+    ("speaker", "string", "", "Who the article says spoke, as written; empty when it names no one."),
+    ("text", "string", "", "The quoted words, without quotation marks."),
+    ("verbatim", "bool", "", "`true` when the wording equals the quotation's most common wording (case and punctuation aside), or is an exact excerpt of it; `false` when the words were altered."),
+    ("articles", "integer", "articles", "Articles carrying this quotation."),
+    ("speaker_conflict", "bool", "", "`true` when this article gives the quotation to a different speaker than the other articles do (by majority; ties go to the articles crediting a wire service or an author; unresolved ties mark every side)."),
+    ("other_speakers", "list", "", "When speaker_conflict: the speakers other articles give the quotation to, `;`-separated."),
+];
+
+/// `actor_labels.csv` columns.
+pub const ACTOR_LABEL_COLUMNS: &[Col] = &[
+    ("story_id", "string", "", "Story of the article."),
+    ("actor", "string", "", "A main actor of the story (a person or organisation named in at least two of its articles), by its most common full name."),
+    ("article_id", "string", "", "Article naming the actor."),
+    ("outlet", "string", "", "Outlet of the article."),
+    ("label", "string", "", "How the article names the actor: the name with the titles and modifiers written right before it (\"Chinese leader Xi Jinping\", \"President Xi\")."),
+    ("loaded", "bool", "", "`true` when the label contains a loaded_language span (see spans.csv)."),
+    ("mentions", "integer", "mentions", "Times the article uses this label."),
+    ("in_title", "bool", "", "`true` when the label appears in the headline."),
+];
+
+/// `stories.csv` columns, documented.
+pub fn story_columns() -> Vec<ColumnDoc> {
+    docs(STORY_COLUMNS)
+}
+/// `pairs.csv` columns, documented.
+pub fn pair_columns() -> Vec<ColumnDoc> {
+    docs(PAIR_COLUMNS)
+}
+/// `alignment.csv` columns, documented.
+pub fn alignment_columns() -> Vec<ColumnDoc> {
+    docs(ALIGNMENT_COLUMNS)
+}
+/// `quotes.csv` columns, documented.
+pub fn quote_columns() -> Vec<ColumnDoc> {
+    docs(QUOTE_COLUMNS)
+}
+/// `actor_labels.csv` columns, documented.
+pub fn actor_label_columns() -> Vec<ColumnDoc> {
+    docs(ACTOR_LABEL_COLUMNS)
+}
+
+/// `outlets.csv` columns, documented: outlet, story, count, then mean and
+/// interval bounds of each metric.
+pub fn outlet_columns() -> Vec<ColumnDoc> {
+    let mut out = docs(&[
+        (
+            "outlet",
+            "string",
+            "",
+            "Outlet name as in articles.csv; `(unknown)` for articles stating none.",
+        ),
+        (
+            "story_id",
+            "string",
+            "",
+            "Story; `*` for the row summarising the outlet over all stories.",
+        ),
+        (
+            "articles",
+            "integer",
+            "articles",
+            "Articles of this outlet (in this story).",
+        ),
+    ]);
+    for m in outlets::metric_names() {
+        let what = match m.as_str() {
+            "framing_score" => "framing_score (articles.csv)".to_string(),
+            "reliability_score" => "reliability_score (articles.csv)".to_string(),
+            _ => format!("`{m}` (articles.csv)"),
+        };
+        out.push(ColumnDoc {
+            name: format!("{m}_mean"),
+            ty: "float",
+            unit: "as in articles.csv",
+            meaning: format!("Mean of {what} over the outlet's articles."),
+        });
+        out.push(ColumnDoc {
+            name: format!("{m}_ci_low"),
+            ty: "float",
+            unit: "as in articles.csv",
+            meaning: format!("Lower bound of the 95% percentile-bootstrap interval of the mean of {m} (1,000 resamples, fixed seed); empty with fewer than two articles."),
+        });
+        out.push(ColumnDoc {
+            name: format!("{m}_ci_high"),
+            ty: "float",
+            unit: "as in articles.csv",
+            meaning: format!("Upper bound of the same interval of {m}."),
+        });
+    }
+    out
+}
+
+/// The files [`CompareExports`] writes, in the order the data dictionary lists them.
+pub const COMPARE_FILES: &[&str] = &[
+    "stories.csv",
+    "pairs.csv",
+    "alignment.csv",
+    "quotes.csv",
+    "actor_labels.csv",
+    OUTLETS_FILE,
+];
+
+fn b(v: bool) -> String {
+    if v { "true" } else { "false" }.to_string()
+}
+
+/// The comparison exports of a run: create once, write each window, finish.
+pub struct CompareExports {
+    dir: PathBuf,
+    stories: CsvOut,
+    pairs: CsvOut,
+    alignment: CsvOut,
+    quotes: CsvOut,
+    labels: CsvOut,
+    outlets: OutletAccumulator,
+}
+
+impl CompareExports {
+    /// Open the per-window files in `dir` (under temporary names).
+    pub fn create(dir: &Path) -> Result<CompareExports, ReportError> {
+        std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+        Ok(CompareExports {
+            dir: dir.to_path_buf(),
+            stories: CsvOut::create(&dir.join("stories.csv"), &names(&story_columns()))?,
+            pairs: CsvOut::create(&dir.join("pairs.csv"), &names(&pair_columns()))?,
+            alignment: CsvOut::create(&dir.join("alignment.csv"), &names(&alignment_columns()))?,
+            quotes: CsvOut::create(&dir.join("quotes.csv"), &names(&quote_columns()))?,
+            labels: CsvOut::create(
+                &dir.join("actor_labels.csv"),
+                &names(&actor_label_columns()),
+            )?,
+            outlets: OutletAccumulator::new(),
+        })
+    }
+
+    /// Data rows written so far, per per-window file.
+    pub fn rows(&self) -> WindowRows {
+        vec![
+            ("stories.csv".into(), self.stories.rows()),
+            ("pairs.csv".into(), self.pairs.rows()),
+            ("alignment.csv".into(), self.alignment.rows()),
+            ("quotes.csv".into(), self.quotes.rows()),
+            ("actor_labels.csv".into(), self.labels.rows()),
+        ]
+    }
+
+    /// Append the rows of one window's comparison.
+    pub fn write(&mut self, cmp: &Comparison) -> Result<(), ReportError> {
+        let art = |i: usize| &cmp.articles[i].analysis.article;
+        let id = |i: usize| art(i).id.clone();
+        let outlet = |i: usize| {
+            art(i)
+                .outlet
+                .as_ref()
+                .map(|o| o.value.clone())
+                .unwrap_or_default()
+        };
+        for s in &cmp.stories {
+            let r = [
+                s.story_id.clone(),
+                s.method.clone(),
+                s.members.len().to_string(),
+                s.outlets.len().to_string(),
+                s.outlets.join(";"),
+                s.members
+                    .iter()
+                    .map(|&i| id(i))
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                s.first_published.clone().unwrap_or_default(),
+                s.last_published.clone().unwrap_or_default(),
+                s.title.clone(),
+                s.wire_credited.to_string(),
+                s.shared_facts.to_string(),
+                s.widely_reported_facts.to_string(),
+                s.quotes.to_string(),
+                s.shared_quotes.to_string(),
+                s.speaker_conflicts.to_string(),
+                s.date_mismatches.to_string(),
+                s.main_actors.join(";"),
+            ];
+            self.stories.row(r.iter().map(|x| x.as_str()))?;
+        }
+        for p in &cmp.pairs {
+            let r = [
+                p.story_id.clone(),
+                id(p.a),
+                id(p.b),
+                outlet(p.a),
+                outlet(p.b),
+                fmt_f(p.similarity),
+                p.shared_sentences.to_string(),
+                p.paraphrased_sentences.to_string(),
+                fmt_f(p.copied_share()),
+                fmt_f(p.copied_share_a),
+                fmt_f(p.copied_share_b),
+                p.shared_quotes.to_string(),
+            ];
+            self.pairs.row(r.iter().map(|x| x.as_str()))?;
+        }
+        for a in &cmp.alignment {
+            let an = &cmp.articles[a.article].analysis;
+            let text = an
+                .layout
+                .sentences
+                .get(a.sentence)
+                .and_then(|s| an.article.body.get(s.start..s.end))
+                .unwrap_or("");
+            let r = [
+                a.story_id.clone(),
+                id(a.article),
+                a.sentence.to_string(),
+                a.fact_id.clone(),
+                a.kind.clone(),
+                a.shared_with
+                    .iter()
+                    .map(|&i| id(i))
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                a.reported_by.to_string(),
+                text.to_string(),
+            ];
+            self.alignment.row(r.iter().map(|x| x.as_str()))?;
+        }
+        for q in &cmp.quotes {
+            let r = [
+                q.story_id.clone(),
+                q.quote_id.clone(),
+                id(q.article),
+                outlet(q.article),
+                q.sentence.to_string(),
+                q.speaker.clone().unwrap_or_default(),
+                q.text.clone(),
+                b(q.verbatim),
+                q.articles.to_string(),
+                b(q.speaker_conflict),
+                q.other_speakers.join(";"),
+            ];
+            self.quotes.row(r.iter().map(|x| x.as_str()))?;
+        }
+        for l in &cmp.actor_labels {
+            let r = [
+                l.story_id.clone(),
+                l.actor.clone(),
+                id(l.article),
+                outlet(l.article),
+                l.label.clone(),
+                b(l.loaded),
+                l.mentions.to_string(),
+                b(l.in_title),
+            ];
+            self.labels.row(r.iter().map(|x| x.as_str()))?;
+        }
+        // outlets.csv is built from the values exactly as articles.csv
+        // shows them, so `merge` can rebuild it from articles.csv.
+        let cols = names(&super::exports::article_columns());
+        let pick = OutletColumns::find(&cols).map_err(|reason| ReportError::Other {
+            path: "articles.csv".into(),
+            reason,
+        })?;
+        for i in 0..cmp.articles.len() {
+            let row = super::exports::article_row(cmp, i);
+            pick.add(&mut self.outlets, &row);
+        }
+        Ok(())
+    }
+
+    /// Write `outlets.csv` and publish every file under its final name.
+    pub fn finish(self) -> Result<(), ReportError> {
+        write_outlets(&self.outlets, &self.dir.join(OUTLETS_FILE))?.finish()?;
+        self.labels.finish()?;
+        self.quotes.finish()?;
+        self.alignment.finish()?;
+        self.pairs.finish()?;
+        self.stories.finish()
+    }
+}
+
+/// Name of the outlet summary file.
+pub const OUTLETS_FILE: &str = "outlets.csv";
+
+/// Positions of the articles.csv columns `outlets.csv` is computed from.
+struct OutletColumns {
+    outlet: usize,
+    story: usize,
+    metrics: Vec<usize>,
+}
+
+impl OutletColumns {
+    fn find(header: &[String]) -> Result<OutletColumns, String> {
+        let pos = |n: &str| {
+            header
+                .iter()
+                .position(|h| h == n)
+                .ok_or_else(|| format!("no `{n}` column"))
+        };
+        Ok(OutletColumns {
+            outlet: pos("outlet")?,
+            story: pos("story_id")?,
+            metrics: outlets::metric_names()
+                .iter()
+                .map(|m| pos(m))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    fn add<S: AsRef<str>>(&self, acc: &mut OutletAccumulator, row: &[S]) {
+        let cell = |i: usize| row.get(i).map(|s| s.as_ref()).unwrap_or("");
+        let m = self
+            .metrics
+            .iter()
+            .map(|&i| cell(i).parse::<f64>().unwrap_or(f64::NAN))
+            .collect();
+        // As the cells read back from the CSV (formula-neutralised), so a
+        // rebuild from articles.csv keys and sorts outlets identically.
+        acc.add(
+            &super::exports::safe_cell(cell(self.outlet)),
+            &super::exports::safe_cell(cell(self.story)),
+            m,
+        );
+    }
+}
+
+fn write_outlets(acc: &OutletAccumulator, path: &Path) -> Result<CsvOut, ReportError> {
+    let mut out = CsvOut::create(path, &names(&outlet_columns()))?;
+    for r in acc.rows() {
+        let mut row = vec![r.outlet.clone(), r.story_id.clone(), r.articles.to_string()];
+        for m in &r.metrics {
+            row.push(fmt_f(m.mean));
+            row.push(m.ci.map(|c| fmt_f(c.0)).unwrap_or_default());
+            row.push(m.ci.map(|c| fmt_f(c.1)).unwrap_or_default());
+        }
+        out.row(row.iter().map(|x| x.as_str()))?;
+    }
+    Ok(out)
+}
+
+/// Rebuild `outlets.csv` at `out` from the `articles.csv` files of finished
+/// runs (any order: the result depends only on the set of rows). Used by
+/// `framelens merge`; the returned file is published by `finish`.
+pub fn outlets_from_articles(articles: &[PathBuf], out: &Path) -> Result<CsvOut, ReportError> {
+    let mut acc = OutletAccumulator::new();
+    for p in articles {
+        let err = |reason: String| ReportError::Other {
+            path: p.display().to_string(),
+            reason,
+        };
+        let mut r = ::csv::Reader::from_path(p).map_err(|e| err(e.to_string()))?;
+        let header: Vec<String> = r
+            .headers()
+            .map_err(|e| err(e.to_string()))?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let pick = OutletColumns::find(&header).map_err(err)?;
+        for rec in r.records() {
+            let rec = rec.map_err(|e| err(e.to_string()))?;
+            let row: Vec<&str> = rec.iter().collect();
+            pick.add(&mut acc, &row);
+        }
+    }
+    write_outlets(&acc, out)
+}
+
+impl WindowWriter for CompareExports {
+    fn write_window(
+        &mut self,
+        cmp: &Comparison,
+        _errors: &[InputError],
+    ) -> Result<WindowRows, ReportError> {
+        let before = self.rows();
+        self.write(cmp)?;
+        Ok(self
+            .rows()
+            .into_iter()
+            .zip(before)
+            .map(|((name, after), (_, b))| (name, after - b))
+            .collect())
+    }
+
+    fn finish(self: Box<Self>) -> Result<(), ReportError> {
+        CompareExports::finish(*self)
+    }
+}
