@@ -72,6 +72,22 @@ struct InputArgs {
     /// Model file to use instead of the embedded default model.
     #[arg(long)]
     model: Option<PathBuf>,
+    /// CSV of outlet ratings you trust (a domain or outlet column and a
+    /// rating column), shown beside the text-based reliability index.
+    #[arg(long, value_name = "FILE.csv", value_parser = load_source_ratings)]
+    source_ratings: Option<framelens::compare::ratings::SourceRatings>,
+    /// Days either side of an article within which dated articles are
+    /// grouped into one story by text similarity.
+    #[arg(long, default_value_t = framelens::compare::DEFAULT_WINDOW_DAYS, value_name = "DAYS")]
+    story_window_days: i64,
+    /// Text similarity (TF-IDF cosine, 0-1) for an article to join a story.
+    #[arg(long, default_value_t = framelens::compare::DEFAULT_STORY_THRESHOLD, value_name = "COSINE")]
+    story_threshold: f64,
+}
+
+fn load_source_ratings(path: &str) -> Result<framelens::compare::ratings::SourceRatings, String> {
+    framelens::compare::ratings::SourceRatings::load(std::path::Path::new(path))
+        .map_err(|e| e.to_string())
 }
 
 #[derive(Args)]
@@ -177,6 +193,12 @@ fn analyze_options(input: &InputArgs, out: PathBuf) -> AnalyzeOptions {
         out,
         lexicon_dir: input.lexicon_dir.clone(),
         model: input.model.clone(),
+        compare: framelens::compare::CompareOptions {
+            window_days: input.story_window_days,
+            story_threshold: input.story_threshold,
+            source_ratings: input.source_ratings.clone(),
+            ..Default::default()
+        },
         ..AnalyzeOptions::default()
     }
 }
