@@ -113,7 +113,10 @@ def ols(y, X, names):
     dof = max(n - k, 1)
     cov = xtx_inv @ meat @ xtx_inv * (n / dof)
     se = np.sqrt(np.clip(np.diag(cov), 0, None))
-    r2 = 1 - (resid @ resid) / max(((y - y.mean()) ** 2).sum(), 1e-12)
+    ss_tot = ((y - y.mean()) ** 2).sum()
+    r2 = 1 - (resid @ resid) / ss_tot if ss_tot > 0 else float("nan")
+    if ss_tot == 0:
+        print("note: the outcome is constant in this export; coefficients are not informative")
     out = pd.DataFrame(
         {
             "coef": beta,
