@@ -285,6 +285,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Cmd::Bench(b) => {
             use framelens::bench;
             if let Some(p) = &b.generate {
+                if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("creating {}", dir.display()))?;
+                }
                 let f = std::fs::File::create(p)
                     .with_context(|| format!("creating {}", p.display()))?;
                 let mut w = std::io::BufWriter::new(f);
