@@ -29,6 +29,8 @@ struct Cli {
 enum Cmd {
     /// Analyse articles and write CSV/JSONL exports.
     Analyze(AnalyzeArgs),
+    /// Analyse articles and write the exports plus report.html and charts (PNG and SVG).
+    Report(ReportArgs),
     /// Print the data dictionary: every column of every export.
     Schema(SchemaArgs),
     /// Combine the output folders of several runs (e.g. the shards of one run).
@@ -99,6 +101,19 @@ struct AnalyzeArgs {
     out: PathBuf,
     #[command(flatten)]
     scale: ScaleArgs,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output folder.
+    #[arg(long, short)]
+    out: PathBuf,
+    /// Also write worksheet.html for a class: highlights hidden until
+    /// revealed, questions from the data, and an answer key.
+    #[arg(long)]
+    worksheet: bool,
 }
 
 /// How a run uses the machine and which share of the input it takes.
@@ -228,6 +243,33 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 "framelens: {} articles written to {}; {} inputs failed{}",
                 summary.articles,
                 a.out.display(),
+                summary.error_count,
+                if summary.error_count == 0 {
+                    ""
+                } else {
+                    " (see errors.csv)"
+                }
+            );
+            Ok(if summary.error_count == 0 {
+                EXIT_OK
+            } else {
+                EXIT_PARTIAL
+            })
+        }
+        Cmd::Report(r) => {
+            let opts = pipeline::ReportOptions {
+                analyze: analyze_options(&r.input, r.out.clone()),
+                html: framelens::report::html::HtmlOptions {
+                    worksheet: r.worksheet,
+                    ..Default::default()
+                },
+            };
+            let summary =
+                pipeline::run_report(&r.input.inputs, &opts).context("report failed")?;
+            eprintln!(
+                "framelens: report of {} articles written to {}; {} inputs failed{}",
+                summary.articles,
+                r.out.join("report.html").display(),
                 summary.error_count,
                 if summary.error_count == 0 {
                     ""

@@ -229,6 +229,46 @@ fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
     pb
 }
 
+/// Options of `framelens report`: the analysis options plus the report's own.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    pub analyze: AnalyzeOptions,
+    pub html: report::html::HtmlOptions,
+}
+
+/// Inputs a report compares together (one window): the HTML report shows
+/// the articles of the first window, the exports cover every input.
+pub const REPORT_WINDOW: usize = 2000;
+
+/// Run the analysis exactly as [`run_analyze`] does (every export), then
+/// write `report.html` (and `worksheet.html` when asked) plus the charts
+/// from the run's comparison, with [`report::html::write_report`].
+pub fn run_report(inputs: &[PathBuf], opts: &ReportOptions) -> Result<RunSummary, PipelineError> {
+    let mut a = opts.analyze.clone();
+    if a.window == 0 || a.window == DEFAULT_WINDOW {
+        a.window = REPORT_WINDOW;
+    }
+    if a.window_bytes == 0 {
+        a.window_bytes = 16 * DEFAULT_WINDOW_BYTES;
+    }
+    let mut first: Option<Comparison> = None;
+    let mut omitted = 0;
+    let summary = run_analyze_with(inputs, &a, &mut |cmp| {
+        match first {
+            None => first = Some(cmp.clone()),
+            Some(_) => omitted += cmp.articles.len(),
+        }
+        Ok(())
+    })?;
+    let cmp = first.unwrap_or_else(|| compare::compare(Vec::new(), &a.compare));
+    let html = report::html::HtmlOptions {
+        omitted,
+        ..opts.html.clone()
+    };
+    report::html::write_report(&a.out, &cmp, &summary.errors, &html)?;
+    Ok(summary)
+}
+
 /// Run ingest → extract → analyze → score → compare → exports. See the
 /// module docs for how it streams.
 pub fn run_analyze(inputs: &[PathBuf], opts: &AnalyzeOptions) -> Result<RunSummary, PipelineError> {

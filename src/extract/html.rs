@@ -431,7 +431,9 @@ pub(crate) fn decode_entities(s: &str) -> Cow<'_, str> {
     while let Some(p) = rest.find('&') {
         out.push_str(&rest[..p]);
         rest = &rest[p..];
-        let semi = rest[..rest.len().min(12)].find(';');
+        let semi = rest.as_bytes()[..rest.len().min(12)]
+            .iter()
+            .position(|&b| b == b';');
         let decoded = semi.and_then(|e| {
             let name = &rest[1..e];
             let c = if let Some(num) = name.strip_prefix('#') {

@@ -21,6 +21,9 @@
 
 use super::plots::{ensure_fonts, FONT, PALETTE};
 use super::ReportError;
+use crate::compare::outlets::{
+    metric_names, metric_values, OutletAccumulator, OutletRow, ALL_STORIES, UNKNOWN_OUTLET,
+};
 use crate::compare::Comparison;
 use crate::features::per_1k;
 use crate::schema;
@@ -50,9 +53,6 @@ pub struct Chart {
 /// its own decision threshold.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
 
-/// Number of bootstrap resamples for the outlet intervals.
-const BOOTSTRAP_RESAMPLES: usize = 2000;
-
 /// Outlets drawn in the per-outlet charts (the ones with most articles).
 pub const MAX_OUTLETS: usize = 12;
 
@@ -63,19 +63,34 @@ pub const MAX_OUTLETS: usize = 12;
 /// The articles of one outlet, in input order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutletGroup {
-    /// Outlet name as stated, or `unnamed (<article id>)` when none is.
+    /// Outlet name as stated, or `(outlet not stated)`.
     pub name: String,
     /// Indexes into `Comparison::articles`.
     pub articles: Vec<usize>,
 }
 
+/// The outlet an article is grouped under: the stated outlet, trimmed, or
+/// empty (the comparison stage's [`UNKNOWN_OUTLET`]).
+pub fn outlet_key(cmp: &Comparison, i: usize) -> String {
+    let a = &cmp.articles[i].analysis.article;
+    a.outlet
+        .as_ref()
+        .map(|f| f.value.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// Label shown for an outlet key.
+pub fn outlet_display(key: &str) -> String {
+    if key.is_empty() || key == UNKNOWN_OUTLET {
+        "(outlet not stated)".to_string()
+    } else {
+        key.to_string()
+    }
+}
+
 /// The outlet an article is shown under.
 pub fn outlet_label(cmp: &Comparison, i: usize) -> String {
-    let a = &cmp.articles[i].analysis.article;
-    match &a.outlet {
-        Some(f) if !f.value.trim().is_empty() => f.value.trim().to_string(),
-        _ => format!("unnamed ({})", a.id),
-    }
+    outlet_display(&outlet_key(cmp, i))
 }
 
 /// Articles grouped by outlet, outlets in order of first appearance.
@@ -122,6 +137,8 @@ pub fn charted_outlets(cmp: &Comparison) -> Vec<OutletGroup> {
 #[derive(Debug, Clone, Copy)]
 pub struct Measure {
     pub id: &'static str,
+    /// The metric name in `outlets.csv` (see `compare::outlets::metric_names`).
+    pub metric: &'static str,
     pub title: &'static str,
     pub unit: &'static str,
     /// Fixed axis maximum (scores), or `None` to fit the data.
@@ -150,6 +167,7 @@ pub fn key_measures() -> [Measure; 6] {
     [
         Measure {
             id: "loaded_language",
+            metric: "loaded_language_per_1k",
             title: title_of("loaded_language"),
             unit: "per 1,000 words",
             max: None,
@@ -157,6 +175,7 @@ pub fn key_measures() -> [Measure; 6] {
         },
         Measure {
             id: "hedge",
+            metric: "hedge_per_1k",
             title: title_of("hedge"),
             unit: "per 1,000 words",
             max: None,
@@ -164,6 +183,7 @@ pub fn key_measures() -> [Measure; 6] {
         },
         Measure {
             id: "anonymous_source",
+            metric: "anonymous_source_per_1k",
             title: title_of("anonymous_source"),
             unit: "per 1,000 words",
             max: None,
@@ -171,6 +191,7 @@ pub fn key_measures() -> [Measure; 6] {
         },
         Measure {
             id: "attribution",
+            metric: "attribution_per_1k",
             title: title_of("attribution"),
             unit: "per 1,000 words",
             max: None,
@@ -178,6 +199,7 @@ pub fn key_measures() -> [Measure; 6] {
         },
         Measure {
             id: "framing_score",
+            metric: "framing_score",
             title: "Framing score",
             unit: "0-100",
             max: Some(100.0),
@@ -185,6 +207,7 @@ pub fn key_measures() -> [Measure; 6] {
         },
         Measure {
             id: "reliability_score",
+            metric: "reliability_score",
             title: "Reliability index",
             unit: "0-100",
             max: Some(100.0),
@@ -202,60 +225,65 @@ pub struct OutletStat {
     pub interval: Option<(f64, f64)>,
 }
 
-/// SplitMix64: a tiny, fixed-seed generator so intervals are reproducible.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-/// Mean and percentile-bootstrap 95% interval of `values` (fixed seed).
-pub fn mean_interval(values: &[f64]) -> Option<OutletStat> {
-    if values.is_empty() {
-        return None;
-    }
-    let n = values.len();
-    let mean = values.iter().sum::<f64>() / n as f64;
-    if n < 2 {
-        return Some(OutletStat {
-            n,
-            mean,
-            interval: None,
-        });
-    }
-    let mut rng = SplitMix(0x5EED_F4A3_11E5_0001);
-    let mut means: Vec<f64> = (0..BOOTSTRAP_RESAMPLES)
-        .map(|_| (0..n).map(|_| values[rng.below(n)]).sum::<f64>() / n as f64)
-        .collect();
-    means.sort_by(f64::total_cmp);
-    let q = |p: f64| means[((p * (means.len() - 1) as f64).round() as usize).min(means.len() - 1)];
-    Some(OutletStat {
-        n,
-        mean,
-        interval: Some((q(0.025), q(0.975))),
-    })
-}
-
-/// Per-outlet statistics of one measure (None where no article has a value).
+/// Per-outlet statistics of the key measures, for `groups`: one row per
+/// group, one entry per measure (None where no article has a value).
+///
+/// The numbers are the all-stories rows of `outlets.csv`: they come from
+/// the comparison stage's [`OutletAccumulator`], with the same seeds.
 pub fn outlet_stats(
     cmp: &Comparison,
     groups: &[OutletGroup],
-    m: &Measure,
-) -> Vec<Option<OutletStat>> {
+    measures: &[Measure],
+) -> Vec<Vec<Option<OutletStat>>> {
+    let mut acc = OutletAccumulator::new();
+    for i in 0..cmp.articles.len() {
+        let s = &cmp.articles[i];
+        let pa = cmp.per_article.get(i);
+        acc.add(
+            &outlet_key(cmp, i),
+            pa.map(|p| p.story_id.as_str()).unwrap_or(""),
+            metric_values(
+                &s.analysis.values,
+                s.analysis.words,
+                s.framing_score,
+                pa.and_then(|p| p.reliability_score).unwrap_or(f64::NAN),
+            ),
+        );
+    }
+    let names = metric_names();
+    let rows: BTreeMap<String, OutletRow> = acc
+        .rows()
+        .into_iter()
+        .filter(|r| r.story_id == ALL_STORIES)
+        .map(|r| (r.outlet.clone(), r))
+        .collect();
     groups
         .iter()
         .map(|g| {
-            let vals: Vec<f64> = g.articles.iter().filter_map(|&i| m.value(cmp, i)).collect();
-            mean_interval(&vals)
+            let key = outlet_key(cmp, g.articles[0]);
+            let key = if key.is_empty() {
+                UNKNOWN_OUTLET.to_string()
+            } else {
+                key
+            };
+            measures
+                .iter()
+                .map(|m| {
+                    let row = rows.get(&key)?;
+                    let mi = names.iter().position(|n| n == m.metric)?;
+                    let ms = row.metrics.get(mi)?;
+                    let n = g
+                        .articles
+                        .iter()
+                        .filter(|&&i| m.value(cmp, i).is_some())
+                        .count();
+                    (n > 0 && ms.mean.is_finite()).then(|| OutletStat {
+                        n,
+                        mean: ms.mean,
+                        interval: ms.ci,
+                    })
+                })
+                .collect()
         })
         .collect()
 }
@@ -386,6 +414,16 @@ pub fn shorten(s: &str, max: usize) -> String {
     }
 }
 
+/// Format an axis tick: no decimals for whole numbers.
+pub fn axis_num(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{v:.0}")
+    } else {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').to_string()
+    }
+}
+
 /// Format a number for labels: one decimal, or none when it is large.
 pub fn num(v: f64) -> String {
     if !v.is_finite() {
@@ -501,9 +539,10 @@ fn draw_outlet_features<DB: DrawingBackend>(
             .y_labels((n + 2) as usize)
             .y_label_formatter(&fmt_y)
             .x_labels(6)
-            .x_label_formatter(&|v| num(*v))
+            .x_label_formatter(&|v| axis_num(*v))
             .label_style(font(15.0))
-            .light_line_style(RGBColor(235, 235, 235))
+            .max_light_lines(1)
+            .light_line_style(RGBColor(245, 245, 245))
             .bold_line_style(RGBColor(205, 205, 205))
             .draw()
             .m()?;
@@ -539,7 +578,7 @@ fn draw_outlet_features<DB: DrawingBackend>(
                         .max(st.mean);
                     chart
                         .draw_series([EmptyElement::at((x_label.min(xmax), y))
-                            + Text::new(label, (12, -20), font(14.0))])
+                            + Text::new(label, (12, -9), font(14.0))])
                         .m()?;
                 }
                 None => {
@@ -598,9 +637,12 @@ fn draw_outlet_features<DB: DrawingBackend>(
 pub fn outlet_features(cmp: &Comparison) -> Result<Chart, ReportError> {
     ensure_fonts();
     let groups = charted_outlets(cmp);
-    let panels: Vec<(Measure, Vec<Option<OutletStat>>)> = key_measures()
+    let measures = key_measures();
+    let stats = outlet_stats(cmp, &groups, &measures);
+    let panels: Vec<(Measure, Vec<Option<OutletStat>>)> = measures
         .iter()
-        .map(|m| (*m, outlet_stats(cmp, &groups, m)))
+        .enumerate()
+        .map(|(mi, m)| (*m, stats.iter().map(|row| row[mi].clone()).collect()))
         .collect();
     let d = OutletFeatures {
         outlets: groups.iter().map(|g| g.name.clone()).collect(),
@@ -674,8 +716,13 @@ fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Scatter) 
         .y_desc("Framing score (0-100, higher = more loaded framing)")
         .axis_desc_style(font(18.0))
         .label_style(font(16.0))
-        .light_line_style(RGBColor(238, 238, 238))
-        .bold_line_style(RGBColor(210, 210, 210))
+        .x_labels(11)
+        .y_labels(11)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .max_light_lines(1)
+        .light_line_style(RGBColor(242, 242, 242))
+        .bold_line_style(RGBColor(215, 215, 215))
         .draw()
         .m()?;
     let grey = RGBColor(110, 110, 110);
@@ -703,16 +750,46 @@ fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Scatter) 
             .m()?
             .label(shorten(name, 30))
             .legend(move |(x, y)| marker(k, (x + 10, y), 7, colour.filled()));
-        chart
-            .draw_series(pts.iter().map(|(x, y, id)| {
-                EmptyElement::at((*x, *y)) + Text::new(shorten(id, 12), (11, -20), font(14.0))
-            }))
-            .m()?;
         if pts.len() > 1 {
             let mx = pts.iter().map(|p| p.0).sum::<f64>() / pts.len() as f64;
             let my = pts.iter().map(|p| p.1).sum::<f64>() / pts.len() as f64;
             chart
                 .draw_series([marker(k, (mx, my), 15, colour.stroke_width(3))])
+                .m()?;
+        }
+    }
+    // Article labels, placed where they do not cover each other.
+    let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
+    for (_, pts) in &d.outlets {
+        for (x, y, label) in pts {
+            let (px, py) = chart.backend_coord(&(*x, *y));
+            let w = 9 * label.chars().count() as i32 + 4;
+            let h = 18;
+            let candidates = [
+                (12, -24),
+                (12, 6),
+                (-w - 12, -24),
+                (-w - 12, 6),
+                (12, -44),
+                (12, 26),
+                (-w - 12, -44),
+                (-w - 12, 26),
+                (-w / 2, -46),
+                (-w / 2, 28),
+            ];
+            let mut spot = candidates[0];
+            for c in candidates {
+                let b = (px + c.0, py + c.1, px + c.0 + w, py + c.1 + h);
+                let free = placed
+                    .iter()
+                    .all(|o| b.2 <= o.0 || b.0 >= o.2 || b.3 <= o.1 || b.1 >= o.3);
+                if free {
+                    spot = c;
+                    break;
+                }
+            }
+            placed.push((px + spot.0, py + spot.1, px + spot.0 + w, py + spot.1 + h));
+            root.draw_text(label, &font(15.0), (px + spot.0, py + spot.1))
                 .m()?;
         }
     }
@@ -754,7 +831,7 @@ pub fn framing_vs_reliability(cmp: &Comparison) -> Result<Option<Chart>, ReportE
                     (
                         r.clamp(0.0, 100.0),
                         f.clamp(0.0, 100.0),
-                        cmp.articles[i].analysis.article.id.clone(),
+                        format!("#{}", i + 1),
                     )
                 })
             })
@@ -1210,20 +1287,6 @@ pub fn write_charts(dir: &std::path::Path, charts: &[Chart]) -> Result<(), Repor
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bootstrap_interval_is_deterministic_and_brackets_the_mean() {
-        let v = [1.0, 2.0, 3.0, 10.0];
-        let a = mean_interval(&v).unwrap();
-        let b = mean_interval(&v).unwrap();
-        assert_eq!(a, b);
-        let (lo, hi) = a.interval.unwrap();
-        assert!(lo <= a.mean && a.mean <= hi, "{lo} {} {hi}", a.mean);
-        assert!(lo >= 1.0 && hi <= 10.0);
-        let one = mean_interval(&[4.0]).unwrap();
-        assert_eq!(one.interval, None);
-        assert!(mean_interval(&[]).is_none());
-    }
 
     #[test]
     fn shorten_and_num() {

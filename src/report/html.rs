@@ -292,6 +292,8 @@ pub struct SpanNote {
     pub category_id: &'static str,
     pub rule: String,
     pub note: String,
+    /// Inside a direct quote (not counted in the features).
+    pub in_quote: bool,
 }
 
 /// The rendered body of one article.
@@ -310,6 +312,9 @@ fn span_title(sp: &Span) -> String {
         category_title(sp.category),
         category_explanation(sp.category)
     );
+    if sp.in_quote {
+        t.push_str(" (Inside a direct quote: the speaker's words, not counted in the scores.)");
+    }
     let _ = write!(t, " [rule: {}]", sp.rule);
     if let Some(n) = sp.note.as_deref().filter(|n| !n.is_empty()) {
         let _ = write!(t, " {n}");
@@ -373,6 +378,7 @@ pub fn body_html(cmp: &Comparison, i: usize, prefix: &str, tooltips: bool) -> Bo
             category_id: sp.category.id(),
             rule: sp.rule.clone(),
             note: sp.note.clone().unwrap_or_default(),
+            in_quote: sp.in_quote,
         });
     }
     let mut categories: Vec<Category> = Category::ALL
@@ -461,7 +467,13 @@ pub fn body_html(cmp: &Comparison, i: usize, prefix: &str, tooltips: bool) -> Bo
             }
             let depth = cats.len();
             for (d, (c, ks)) in cats.iter().enumerate() {
-                let _ = write!(html, "<mark class=\"hl c-{}\"", c.id());
+                let all_quoted = *c != Category::Quote && ks.iter().all(|&k| spans[k].in_quote);
+                let _ = write!(
+                    html,
+                    "<mark class=\"hl c-{}{}\"",
+                    c.id(),
+                    if all_quoted { " inq" } else { "" }
+                );
                 let ending: Vec<String> = ks
                     .iter()
                     .filter(|&&k| spans[k].end == seg.end)
@@ -565,7 +577,10 @@ struct ArticleHead {
 #[derive(Debug, Clone, serde::Serialize)]
 struct FlagView {
     flag: String,
+    /// What the flag means in general (from `compare::FLAG_NAMES`).
     meaning: String,
+    /// Why this article got it.
+    detail: String,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -591,8 +606,90 @@ struct StoryView {
     id: String,
     anchor: String,
     headline: String,
+    /// How the story was found, in words.
+    method: String,
+    dates: String,
+    facts: String,
     articles: Vec<ArticleHead>,
     grid: Vec<GridRow>,
+    pairs: Vec<PairRowView>,
+    content: Vec<ContentView>,
+    quotes: Vec<QuoteGroupView>,
+    single_quotes: Vec<QuoteGroupView>,
+    actors: Vec<ActorView>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct PairCellView {
+    diagonal: bool,
+    similarity: String,
+    sentences: String,
+    copied: String,
+    /// Background opacity (`0.00`-`0.40`), from the similarity.
+    shade: String,
+    copy: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct PairRowView {
+    head: ArticleHead,
+    cells: Vec<PairCellView>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct SentenceLink {
+    link: String,
+    text: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct MissingView {
+    text: String,
+    reported_by: usize,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct ContentView {
+    head: ArticleHead,
+    shared: usize,
+    paraphrased: usize,
+    unique: usize,
+    unique_examples: Vec<SentenceLink>,
+    missing: Vec<MissingView>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct QuoteOccView {
+    n: usize,
+    outlet: String,
+    link: String,
+    speaker: String,
+    verbatim: bool,
+    conflict: bool,
+    text: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct QuoteGroupView {
+    quote_id: String,
+    text: String,
+    conflict: bool,
+    altered: bool,
+    occurrences: Vec<QuoteOccView>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct ActorCellView {
+    label: String,
+    loaded: bool,
+    mentions: usize,
+    in_title: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct ActorView {
+    actor: String,
+    cells: Vec<Option<ActorCellView>>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -618,6 +715,8 @@ struct TopView {
 struct ComponentView {
     name: String,
     points: String,
+    /// Most points the component can give (from the reliability weights).
+    max: String,
     /// Bar width in % of the largest |contribution|.
     bar: u32,
     negative: bool,
@@ -633,9 +732,15 @@ struct CardView {
     max_prob: String,
     top: Vec<TopView>,
     top_terms: Vec<String>,
+    /// How the framing score follows from the sentence probabilities.
+    formula: String,
     reliability: Option<String>,
     reliability_bar: u32,
     components: Vec<ComponentView>,
+    /// The user's own rating of the outlet (`--source-ratings`).
+    rating: Option<String>,
+    rating_disagrees: bool,
+    genre: Vec<(String, String)>,
     frames: Vec<(String, String)>,
     strip: Option<ChartView>,
 }
@@ -721,10 +826,21 @@ fn column_meaning(cols: &[super::exports::ColumnDoc], name: &str) -> String {
 }
 
 fn flag_meaning(flag: &str) -> String {
-    // The flags column's documentation lists the flags; a per-flag table in
-    // the comparison stage is used when it exists.
-    let _ = flag;
-    String::new()
+    crate::compare::FLAG_NAMES
+        .iter()
+        .find(|(f, _)| *f == flag)
+        .map(|(_, m)| m.to_string())
+        .unwrap_or_default()
+}
+
+fn flag_detail(details: &[String], flag: &str) -> String {
+    details
+        .iter()
+        .find_map(|d| {
+            let (f, why) = d.split_once(':')?;
+            (f.trim() == flag).then(|| why.trim().to_string())
+        })
+        .unwrap_or_default()
 }
 
 fn article_anchor(i: usize) -> String {
@@ -767,6 +883,7 @@ fn head(cmp: &Comparison, i: usize) -> ArticleHead {
                     .map(|f| FlagView {
                         flag: f.clone(),
                         meaning: flag_meaning(f),
+                        detail: flag_detail(&p.flag_details, f),
                     })
                     .collect()
             })
@@ -776,8 +893,21 @@ fn head(cmp: &Comparison, i: usize) -> ArticleHead {
 }
 
 /// Story groups: (story id, article indexes), stories in order of first
-/// appearance.
+/// appearance (the comparison's story table when it has one).
 fn stories(cmp: &Comparison) -> Vec<(String, Vec<usize>)> {
+    let n = cmp.articles.len();
+    if !cmp.stories.is_empty()
+        && cmp.stories.iter().map(|s| s.members.len()).sum::<usize>() == n
+        && cmp.stories.iter().all(|s| s.members.iter().all(|&m| m < n))
+    {
+        let mut v: Vec<(String, Vec<usize>)> = cmp
+            .stories
+            .iter()
+            .map(|s| (s.story_id.clone(), s.members.clone()))
+            .collect();
+        v.sort_by_key(|(_, m)| m.first().copied().unwrap_or(usize::MAX));
+        return v;
+    }
     let mut out: Vec<(String, Vec<usize>)> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for i in 0..cmp.articles.len() {
@@ -920,6 +1050,257 @@ fn grid(cmp: &Comparison, arts: &[usize]) -> Vec<GridRow> {
     rows
 }
 
+/// The shared/unique content matrix of a story: one row per article, one
+/// cell per other article.
+fn pair_matrix(cmp: &Comparison, arts: &[usize]) -> Vec<PairRowView> {
+    let mut by_pair: BTreeMap<(usize, usize), &crate::compare::PairRow> = BTreeMap::new();
+    for p in &cmp.pairs {
+        by_pair.insert((p.a.min(p.b), p.a.max(p.b)), p);
+    }
+    arts.iter()
+        .map(|&a| PairRowView {
+            head: head(cmp, a),
+            cells: arts
+                .iter()
+                .map(|&b| {
+                    if a == b {
+                        return PairCellView {
+                            diagonal: true,
+                            similarity: String::new(),
+                            sentences: String::new(),
+                            copied: String::new(),
+                            shade: "0".into(),
+                            copy: false,
+                        };
+                    }
+                    match by_pair.get(&(a.min(b), a.max(b))) {
+                        Some(p) => {
+                            // Share of the ROW article's words copied from the column article.
+                            let share = if p.a == a {
+                                p.copied_share_a
+                            } else {
+                                p.copied_share_b
+                            };
+                            PairCellView {
+                                diagonal: false,
+                                similarity: format!("{:.2}", p.similarity),
+                                sentences: format!(
+                                    "{} same, {} paraphrased",
+                                    p.shared_sentences, p.paraphrased_sentences
+                                ),
+                                copied: if share > 0.0 {
+                                    format!("{:.0}% of this article", share * 100.0)
+                                } else {
+                                    String::new()
+                                },
+                                shade: format!("{:.2}", p.similarity.clamp(0.0, 1.0) * 0.4),
+                                copy: p.shared_sentences >= crate::compare::COPY_MIN_SENTENCES,
+                            }
+                        }
+                        None => PairCellView {
+                            diagonal: false,
+                            similarity: "n/a".into(),
+                            sentences: String::new(),
+                            copied: String::new(),
+                            shade: "0".into(),
+                            copy: false,
+                        },
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn sentence_text(cmp: &Comparison, i: usize, k: usize) -> Option<&str> {
+    let an = &cmp.articles[i].analysis;
+    let s = an.layout.sentences.get(k)?;
+    an.article.body.get(s.start..s.end)
+}
+
+/// What each article of a story shares with the others, reports alone, and
+/// leaves out.
+fn content(cmp: &Comparison, arts: &[usize]) -> Vec<ContentView> {
+    arts.iter()
+        .map(|&i| {
+            let rows: Vec<&crate::compare::SentenceAlignment> =
+                cmp.alignment.iter().filter(|r| r.article == i).collect();
+            let count = |k: &str| rows.iter().filter(|r| r.kind == k).count();
+            let pa = cmp.per_article.get(i);
+            let unique_idx: Vec<usize> = pa.map(|p| p.unique_sentences.clone()).unwrap_or_default();
+            ContentView {
+                head: head(cmp, i),
+                shared: count("shared"),
+                paraphrased: count("paraphrase"),
+                unique: unique_idx.len(),
+                unique_examples: unique_idx
+                    .iter()
+                    .take(3)
+                    .filter_map(|&k| {
+                        Some(SentenceLink {
+                            link: format!("#{}-s{}", article_anchor(i), k + 1),
+                            text: charts::shorten(sentence_text(cmp, i, k)?, 160),
+                        })
+                    })
+                    .collect(),
+                missing: pa
+                    .map(|p| {
+                        p.missing_facts
+                            .iter()
+                            .take(5)
+                            .map(|m| MissingView {
+                                text: charts::shorten(&m.text, 200),
+                                reported_by: m.reported_by,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// Quotations of a story, grouped by quote id: (in two or more articles, in one).
+fn quote_groups(cmp: &Comparison, arts: &[usize]) -> (Vec<QuoteGroupView>, Vec<QuoteGroupView>) {
+    let members: std::collections::BTreeSet<usize> = arts.iter().copied().collect();
+    let mut groups: Vec<QuoteGroupView> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for q in cmp.quotes.iter().filter(|q| members.contains(&q.article)) {
+        let g = *index.entry(q.quote_id.clone()).or_insert_with(|| {
+            groups.push(QuoteGroupView {
+                quote_id: q.quote_id.clone(),
+                text: charts::shorten(&q.text, 400),
+                conflict: false,
+                altered: false,
+                occurrences: vec![],
+            });
+            groups.len() - 1
+        });
+        let grp = &mut groups[g];
+        grp.conflict |= q.speaker_conflict;
+        grp.altered |= !q.verbatim;
+        grp.occurrences.push(QuoteOccView {
+            n: q.article + 1,
+            outlet: outlet_label(cmp, q.article),
+            link: format!("#{}-s{}", article_anchor(q.article), q.sentence + 1),
+            speaker: q.speaker.clone().unwrap_or_default(),
+            verbatim: q.verbatim,
+            conflict: q.speaker_conflict,
+            text: if q.verbatim {
+                String::new()
+            } else {
+                charts::shorten(&q.text, 400)
+            },
+        });
+    }
+    let (multi, single): (Vec<_>, Vec<_>) = groups.into_iter().partition(|g| {
+        let mut a: Vec<usize> = g.occurrences.iter().map(|o| o.n).collect();
+        a.dedup();
+        a.len() > 1
+    });
+    (multi, single)
+}
+
+/// How each article names the story's main actors: one row per actor.
+fn actor_table(cmp: &Comparison, arts: &[usize]) -> Vec<ActorView> {
+    let mut actors: Vec<String> = Vec::new();
+    for r in cmp
+        .actor_labels
+        .iter()
+        .filter(|r| arts.contains(&r.article))
+    {
+        if !actors.contains(&r.actor) {
+            actors.push(r.actor.clone());
+        }
+    }
+    actors
+        .into_iter()
+        .map(|actor| ActorView {
+            cells: arts
+                .iter()
+                .map(|&i| {
+                    let rows: Vec<&crate::compare::ActorLabelRow> = cmp
+                        .actor_labels
+                        .iter()
+                        .filter(|r| r.article == i && r.actor == actor)
+                        .collect();
+                    if rows.is_empty() {
+                        return None;
+                    }
+                    Some(ActorCellView {
+                        label: rows
+                            .iter()
+                            .map(|r| r.label.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                        loaded: rows.iter().any(|r| r.loaded),
+                        mentions: rows.iter().map(|r| r.mentions).sum(),
+                        in_title: rows.iter().any(|r| r.in_title),
+                    })
+                })
+                .collect(),
+            actor,
+        })
+        .collect()
+}
+
+fn story_view(cmp: &Comparison, k: usize, sid: String, arts: Vec<usize>) -> StoryView {
+    let summary = cmp.stories.iter().find(|s| s.story_id == sid);
+    let headline = summary
+        .map(|s| s.title.clone())
+        .filter(|t| !t.is_empty())
+        .or_else(|| {
+            arts.iter()
+                .map(|&i| field(&cmp.articles[i].analysis.article.title))
+                .find(|t| !t.is_empty())
+        })
+        .unwrap_or_default();
+    let method = match summary.map(|s| s.method.as_str()) {
+        Some("corpus") => "grouped by the corpus's story column",
+        Some("similarity") => "grouped by text similarity within a date window",
+        Some("single") => "no other article was similar enough",
+        _ => "",
+    }
+    .to_string();
+    let dates = match summary.map(|s| (s.first_published.clone(), s.last_published.clone())) {
+        Some((Some(a), Some(b))) if a != b => format!("{a} to {b}"),
+        Some((Some(a), _)) => a,
+        _ => String::new(),
+    };
+    let facts = summary
+        .map(|s| {
+            format!(
+                "{} facts reported by two or more articles, {} widely reported; {} quotations, {} shared; {} speaker conflicts; {} date mismatches.",
+                s.shared_facts, s.widely_reported_facts, s.quotes, s.shared_quotes, s.speaker_conflicts, s.date_mismatches
+            )
+        })
+        .unwrap_or_default();
+    let (quotes, single_quotes) = quote_groups(cmp, &arts);
+    StoryView {
+        id: sid,
+        anchor: format!("story-{}", k + 1),
+        headline,
+        method,
+        dates,
+        facts,
+        articles: arts.iter().map(|&i| head(cmp, i)).collect(),
+        grid: grid(cmp, &arts),
+        pairs: if arts.len() > 1 {
+            pair_matrix(cmp, &arts)
+        } else {
+            vec![]
+        },
+        content: if arts.len() > 1 {
+            content(cmp, &arts)
+        } else {
+            vec![]
+        },
+        quotes,
+        single_quotes,
+        actors: actor_table(cmp, &arts),
+    }
+}
+
 fn chart_view(c: &Chart) -> ChartView {
     ChartView {
         title: c.title.clone(),
@@ -929,6 +1310,49 @@ fn chart_view(c: &Chart) -> ChartView {
         width: c.width,
         height: c.height,
     }
+}
+
+/// The framing score written out from its parts, when the parts reproduce
+/// it: `100 × (0.5 × mean + 0.5 × mean of the top fifth)` over the
+/// sentences long enough to count (see `model::article_score`).
+fn framing_formula(cmp: &Comparison, i: usize) -> String {
+    let s = &cmp.articles[i];
+    let eligible: Vec<bool> = (0..s.sentence_probs.len())
+        .map(|k| {
+            s.analysis
+                .sentences
+                .get(k)
+                .map(|f| f.words as usize)
+                .unwrap_or(0)
+                >= crate::model::MIN_SENTENCE_TOKENS
+        })
+        .collect();
+    let mut p: Vec<f64> = s
+        .sentence_probs
+        .iter()
+        .zip(&eligible)
+        .filter(|(_, e)| **e)
+        .map(|(p, _)| *p)
+        .collect();
+    if p.is_empty() {
+        p = s.sentence_probs.clone();
+    }
+    if p.is_empty() || p.iter().any(|x| !x.is_finite()) {
+        return String::new();
+    }
+    let score = crate::model::article_score(&s.sentence_probs, &eligible);
+    if (score - s.framing_score).abs() > 0.05 {
+        return String::new();
+    }
+    let mean = p.iter().sum::<f64>() / p.len() as f64;
+    p.sort_by(|a, b| b.total_cmp(a));
+    let k = p.len().div_ceil(5).max(1);
+    let top = p[..k].iter().sum::<f64>() / k as f64;
+    format!(
+        "100 × (½ × {mean:.2} mean of {} sentences + ½ × {top:.2} mean of the top {k}) = {}",
+        p.len(),
+        charts::num(s.framing_score)
+    )
 }
 
 fn card(cmp: &Comparison, i: usize, strip: Option<&Chart>, threshold: f64) -> CardView {
@@ -986,6 +1410,11 @@ fn card(cmp: &Comparison, i: usize, strip: Option<&Chart>, threshold: f64) -> Ca
             .map(|(n, v)| ComponentView {
                 name: n.replace('_', " "),
                 points: format!("{}{}", if *v > 0.0 { "+" } else { "" }, charts::num(*v)),
+                max: crate::compare::reliability::WEIGHTS
+                    .iter()
+                    .find(|(w, _)| w == n)
+                    .map(|(_, m)| charts::num(*m))
+                    .unwrap_or_default(),
                 bar: if cmax > 0.0 {
                     (v.abs() / cmax * 100.0).round() as u32
                 } else {
@@ -994,6 +1423,29 @@ fn card(cmp: &Comparison, i: usize, strip: Option<&Chart>, threshold: f64) -> Ca
                 negative: *v < 0.0,
             })
             .collect(),
+        formula: framing_formula(cmp, i),
+        rating: pa.and_then(|p| p.source_rating.as_ref()).map(|r| {
+            format!(
+                "{} (for “{}”{})",
+                r.value,
+                r.key,
+                match r.band {
+                    Some(crate::compare::ratings::Band::High) => ", high band",
+                    Some(crate::compare::ratings::Band::Mixed) => ", mixed band",
+                    Some(crate::compare::ratings::Band::Low) => ", low band",
+                    None => "",
+                }
+            )
+        }),
+        rating_disagrees: pa.and_then(|p| p.source_rating_disagrees).unwrap_or(false),
+        genre: {
+            let mut g: Vec<&(String, f64)> = s.genre.iter().collect();
+            g.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            g.iter()
+                .take(2)
+                .map(|(n, p)| (n.replace('_', " "), format!("{p:.2}")))
+                .collect()
+        },
         frames: {
             let mut f: Vec<&(String, f64)> = s.frames.iter().collect();
             f.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -1298,17 +1750,7 @@ pub fn render(
     let story_views: Vec<StoryView> = stories(cmp)
         .into_iter()
         .enumerate()
-        .map(|(k, (sid, arts))| StoryView {
-            anchor: format!("story-{}", k + 1),
-            headline: arts
-                .iter()
-                .map(|&i| field(&cmp.articles[i].analysis.article.title))
-                .find(|t| !t.is_empty())
-                .unwrap_or_default(),
-            articles: arts.iter().map(|&i| head(cmp, i)).collect(),
-            grid: grid(cmp, &arts),
-            id: sid,
-        })
+        .map(|(k, (sid, arts))| story_view(cmp, k, sid, arts))
         .collect();
     let overview_charts: Vec<ChartView> = charts
         .iter()
@@ -1440,4 +1882,165 @@ pub fn write_report(
         files.html.push(p);
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(start: usize, end: usize, category: Category) -> Span {
+        Span {
+            start,
+            end,
+            sentence: 0,
+            category,
+            rule: format!("rule:test_{}", category.id()),
+            note: None,
+            in_quote: false,
+        }
+    }
+
+    #[test]
+    fn escape_covers_markup_and_attribute_breakers() {
+        assert_eq!(
+            escape(r#"<script>"x" & 'y'</script>"#),
+            "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;"
+        );
+        assert_eq!(escape("a\u{0}b\tc"), "a\u{FFFD}b\tc");
+        assert_eq!(escape("&lt;"), "&amp;lt;");
+        assert_eq!(escape("héllo — ✓"), "héllo — ✓");
+    }
+
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        for (i, o) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(i.as_bytes()), o);
+        }
+    }
+
+    #[test]
+    fn only_http_urls_become_links() {
+        assert_eq!(
+            safe_link("https://example.org/a"),
+            Some("https://example.org/a")
+        );
+        assert_eq!(
+            safe_link(" HTTP://example.org "),
+            Some("HTTP://example.org")
+        );
+        assert_eq!(safe_link("javascript:alert(1)"), None);
+        assert_eq!(safe_link("JaVaScRiPt:alert(1)"), None);
+        assert_eq!(safe_link("data:text/html,<b>"), None);
+        assert_eq!(safe_link("https://x.org/a b"), None);
+        assert_eq!(safe_link("/etc/passwd"), None);
+        assert_eq!(safe_link("http://"), None);
+    }
+
+    #[test]
+    fn segments_cut_at_every_boundary_and_keep_all_covering_spans() {
+        //          0         1         2
+        //          0123456789012345678901234
+        let body = "ab \"cd ef\" gh ij";
+        let spans = vec![
+            span(3, 10, Category::Quote),         // "cd ef" with quotes
+            span(4, 6, Category::LoadedLanguage), // cd
+            span(5, 13, Category::Hedge),         // d ef" gh (crosses the quote end)
+            span(40, 50, Category::Hedge),        // out of range: ignored
+            span(6, 5, Category::Booster),        // reversed: ignored
+        ];
+        let segs = segments(body, 0..body.len(), &spans, &[11]);
+        let text: String = segs.iter().map(|s| &body[s.start..s.end]).collect();
+        assert_eq!(text, body);
+        let bounds: Vec<(usize, usize)> = segs.iter().map(|s| (s.start, s.end)).collect();
+        assert_eq!(
+            bounds,
+            vec![
+                (0, 3),
+                (3, 4),
+                (4, 5),
+                (5, 6),
+                (6, 10),
+                (10, 11),
+                (11, 13),
+                (13, 16)
+            ]
+        );
+        let cats = |k: usize| -> Vec<Category> {
+            segs[k].spans.iter().map(|&i| spans[i].category).collect()
+        };
+        assert_eq!(cats(0), vec![]);
+        assert_eq!(cats(1), vec![Category::Quote]);
+        assert_eq!(cats(2), vec![Category::Quote, Category::LoadedLanguage]);
+        // Nesting order: quote outside, hedge, loaded language innermost.
+        assert_eq!(
+            cats(3),
+            vec![Category::Quote, Category::Hedge, Category::LoadedLanguage]
+        );
+        assert_eq!(cats(4), vec![Category::Quote, Category::Hedge]);
+        assert_eq!(cats(5), vec![Category::Hedge]);
+        assert_eq!(cats(6), vec![Category::Hedge]);
+        assert_eq!(cats(7), vec![]);
+        // Each span covers exactly the segments inside it.
+        for (i, sp) in spans.iter().enumerate().take(3) {
+            let covered: String = segs
+                .iter()
+                .filter(|s| s.spans.contains(&i))
+                .map(|s| &body[s.start..s.end])
+                .collect();
+            assert_eq!(covered, &body[sp.start..sp.end]);
+        }
+    }
+
+    #[test]
+    fn segments_respect_char_boundaries_and_subranges() {
+        let body = "Ça «va» très bien";
+        // 'Ç' is 2 bytes; a span starting inside it is invalid.
+        let spans = vec![span(1, 4, Category::Hedge), span(4, 11, Category::Quote)];
+        let segs = segments(body, 3..body.len(), &spans, &[1, 7]);
+        assert_eq!(segs.first().map(|s| s.start), Some(3));
+        assert!(segs
+            .iter()
+            .all(|s| body.is_char_boundary(s.start) && body.is_char_boundary(s.end)));
+        let text: String = segs.iter().map(|s| &body[s.start..s.end]).collect();
+        assert_eq!(text, &body[3..]);
+        assert!(segs.iter().all(|s| s.spans.iter().all(|&i| i == 1)));
+        assert!(segments(body, 5..5, &spans, &[]).is_empty());
+        assert!(segments(body, 10..500, &spans, &[])
+            .iter()
+            .all(|s| s.end <= body.len()));
+    }
+
+    #[test]
+    fn emphasised_terms_are_escaped_and_whole_word() {
+        let out = emphasise_terms(
+            "The <regime> regimes said a Regime.",
+            &["regime".into(), "".into()],
+        );
+        assert_eq!(
+            out,
+            "The &lt;<strong>regime</strong>&gt; regimes said a <strong>Regime</strong>."
+        );
+        assert_eq!(
+            emphasise_terms("a<b", &["loaded_language".into()]),
+            "a&lt;b"
+        );
+    }
+
+    #[test]
+    fn every_category_has_a_title_an_explanation_and_a_look() {
+        for c in Category::ALL {
+            assert!(!category_title(c).is_empty(), "{c:?}");
+            assert!(!category_explanation(c).is_empty(), "{c:?}");
+            assert!(!category_look(c).is_empty(), "{c:?}");
+            assert!(NESTING.contains(&c));
+        }
+    }
 }
