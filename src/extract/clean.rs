@@ -48,6 +48,8 @@ pub(crate) enum Junk {
     Tag,
     Repeated,
     Fragment,
+    /// Copyright and legal lines.
+    Legal,
 }
 
 /// What a line is.
@@ -182,6 +184,9 @@ fn classify(line: &Line, figcaptions: &[String]) -> (Kind, LineStats) {
         if patterns::byline(text).is_some() {
             return (Kind::Byline, st);
         }
+    }
+    if short && patterns::is_legal(text) {
+        return (Kind::Junk(Junk::Legal), st);
     }
     if st.words <= 80 {
         let cta = patterns::cta_score(text);

@@ -642,6 +642,17 @@ static NEWSLETTER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+static LEGAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4}))|\ball rights reserved\b|^(?:terms (?:of use|and conditions)|privacy policy|cookie policy|imprint|impressum)\W*$",
+    )
+});
+
+/// Is the line a copyright or legal notice?
+pub(crate) fn is_legal(line: &str) -> bool {
+    line.len() <= 300 && line.split_whitespace().count() <= 30 && LEGAL.is_match(line)
+}
+
 /// An outlet named in a copyright line ("© 2023 Example Times").
 pub(crate) fn copyright_outlet(line: &str) -> Option<String> {
     if line.len() > 200 {
