@@ -304,3 +304,95 @@ pub fn sentence_counts(sentence: &str, lex: &Lexicons) -> SentenceFeatures {
         words: layout.word_count() as u32,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measure_text(body: &str) -> (Vec<f64>, Vec<SentenceFeatures>, usize) {
+        let lex = Lexicons::embedded();
+        let layout = text::segment_with(body, lex);
+        let raw = lexicon::raw_spans(body, &layout, lex);
+        measure(body, &layout, &raw)
+    }
+
+    fn value(values: &[f64], id: &str) -> f64 {
+        values[schema::FEATURES.iter().position(|f| f.id == id).unwrap()]
+    }
+
+    #[test]
+    fn syllables_by_vowel_groups() {
+        for (w, n) in [
+            ("the", 1),
+            ("make", 1),
+            ("table", 2),
+            ("reading", 2),
+            ("beautiful", 3),
+            ("Putin", 2),
+            ("a", 1),
+            ("rhythm", 1),
+            ("café", 2),
+            ("1990s", 1),
+        ] {
+            assert_eq!(syllable_count(w), n, "{w}");
+        }
+    }
+
+    #[test]
+    fn flesch_formula() {
+        // 100 words, 5 sentences, 150 syllables.
+        let f = flesch(100, 5, 150);
+        assert!((f - (206.835 - 1.015 * 20.0 - 84.6 * 1.5)).abs() < 1e-9);
+        assert_eq!(flesch(0, 0, 0), 0.0);
+    }
+
+    #[test]
+    fn counts_skip_quoted_words_and_values_follow_the_schema() {
+        let body = "The regime sent thugs. \"These thugs are evil,\" he said. It may rain.";
+        let (values, sentences, words) = measure_text(body);
+        assert_eq!(words, 13);
+        assert_eq!(
+            value(&values, "loaded_language"),
+            2.0,
+            "regime + thugs, not the quoted ones"
+        );
+        assert_eq!(value(&values, "quote"), 1.0);
+        assert_eq!(value(&values, "hedge"), 1.0);
+        assert_eq!(value(&values, "attribution"), 1.0);
+        assert!((value(&values, "quote_share") - 4.0 / 13.0).abs() < 1e-9);
+        // Only the first sentence has an opinion cue in the writer's words.
+        assert!((value(&values, "subjectivity") - 1.0 / 3.0).abs() < 1e-9);
+        assert!((value(&values, "avg_sentence_words") - 13.0 / 3.0).abs() < 1e-9);
+        assert_eq!(sentences.len(), 3);
+        let li = schema::count_features()
+            .position(|f| f.id == "loaded_language")
+            .unwrap();
+        assert_eq!(sentences[0].counts[li], 2);
+        assert_eq!(sentences[1].counts[li], 0);
+        assert_eq!(sentences.iter().map(|s| s.words).sum::<u32>(), 13);
+    }
+
+    #[test]
+    fn empty_body_gives_zeros_not_nan() {
+        let (values, sentences, words) = measure_text("");
+        assert_eq!(words, 0);
+        assert!(sentences.is_empty());
+        assert!(values.iter().all(|v| *v == 0.0));
+    }
+
+    #[test]
+    fn sentence_counts_match_the_body_path() {
+        let lex = Lexicons::embedded();
+        let s = "Critics slammed the so-called reform, officials said.";
+        let one = sentence_counts(s, lex);
+        let (_, sentences, _) = measure_text(s);
+        assert_eq!(one.counts, sentences[0].counts);
+        assert_eq!(one.words, 8);
+        let ids: Vec<&str> = schema::count_features().map(|f| f.id).collect();
+        let get = |id: &str| one.counts[ids.iter().position(|x| *x == id).unwrap()];
+        assert_eq!(get("loaded_language"), 1);
+        assert_eq!(get("attribution"), 2);
+        assert_eq!(get("attribution_loaded"), 1);
+        assert_eq!(get("anonymous_source"), 2);
+    }
+}

@@ -757,7 +757,14 @@ fn classify(word: &str, lex: &Lexicons) -> Cls {
     if first.is_uppercase() {
         return Cls::Name;
     }
-    if word.ends_with("ly") && word.chars().all(|c| c.is_ascii_lowercase()) {
+    if word.len() > 4
+        && word.ends_with("ly")
+        && word.chars().all(|c| c.is_ascii_lowercase())
+        && !matches!(
+            word,
+            "family" | "rally" | "supply" | "reply" | "daily" | "bully" | "belly"
+        )
+    {
         return Cls::Skip;
     }
     Cls::Other
@@ -949,7 +956,20 @@ impl Ctx<'_> {
                     }
                     true
                 }
-                Cls::Skip | Cls::Other => break,
+                Cls::Other => {
+                    // "the port authority said": plain lowercase words between
+                    // a determiner (or a possessive name) and the head.
+                    match self.modifier_run_before(&u, c, &units) {
+                        Some(run) => {
+                            let k = run[run.len() - 1].a;
+                            units.extend(run);
+                            j = k;
+                            continue;
+                        }
+                        None => break,
+                    }
+                }
+                Cls::Skip => break,
             };
             units.push(u);
             if stop_after || units.len() >= 14 {
@@ -972,6 +992,80 @@ impl Ctx<'_> {
             units.remove(0);
         }
         (!units.is_empty()).then_some(units)
+    }
+
+    fn is_lower_unit(&self, u: &Unit) -> bool {
+        self.text(u.a, u.b)
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_lowercase())
+    }
+
+    /// Walking left from the plain word `u` (right of which a description
+    /// head was already found): up to three plain lowercase words, then a
+    /// determiner or a possessive name must follow. Returns the words, as
+    /// modifiers, right to left.
+    fn modifier_run_before(&self, u: &Unit, c: usize, units: &[Unit]) -> Option<Vec<Unit>> {
+        if units.is_empty() || !self.is_lower_unit(u) {
+            return None;
+        }
+        let mut run = vec![*u];
+        let mut k = u.a;
+        loop {
+            if k == 0 || !self.same_sentence(k - 1, c) || !Self::is_space(self.gap(k - 1)) {
+                return None;
+            }
+            let v = self.unit_ending_at(k - 1);
+            if v.cls == Cls::Other && self.is_lower_unit(&v) && run.len() < 3 {
+                run.push(v);
+                k = v.a;
+                continue;
+            }
+            let possessive = v.cls == Cls::Name && {
+                let t = self.text(v.a, v.b);
+                lexicon::strip_possessive(t).len() < t.len()
+            };
+            if matches!(v.cls, Cls::Det(_)) || possessive {
+                return Some(
+                    run.into_iter()
+                        .map(|x| Unit {
+                            cls: Cls::Role(RoleKind::Modifier),
+                            ..x
+                        })
+                        .collect(),
+                );
+            }
+            return None;
+        }
+    }
+
+    /// Plain lowercase words starting at token `j` (at most two) that are
+    /// followed by a role word: "the city council". Returns them as
+    /// modifiers.
+    fn modifier_run_after(&self, j: usize, sent: usize) -> Option<Vec<Unit>> {
+        let mut run = Vec::new();
+        let mut k = j;
+        loop {
+            if k >= self.layout.tokens.len() || !self.same_sentence(sent, k) {
+                return None;
+            }
+            let v = self.unit_starting_at(k);
+            match v.cls {
+                Cls::Other if self.is_lower_unit(&v) && run.len() < 2 => {
+                    run.push(Unit {
+                        cls: Cls::Role(RoleKind::Modifier),
+                        ..v
+                    });
+                }
+                Cls::Role(k2) if k2 != RoleKind::Modifier && !run.is_empty() => return Some(run),
+                _ => return None,
+            }
+            let nb = v.b + 1;
+            if nb >= self.layout.tokens.len() || !Self::is_space(self.gap(v.b)) {
+                return None;
+            }
+            k = nb;
+        }
     }
 
     /// The description right after byte `pos` (a cue's end), over spaces only.
@@ -1002,7 +1096,23 @@ impl Ctx<'_> {
                     }
                     break;
                 }
-                Cls::Skip | Cls::Other => false,
+                Cls::Other => {
+                    let may_start = units.is_empty()
+                        || matches!(units.last().map(|x| x.cls), Some(Cls::Det(_)));
+                    match may_start
+                        .then(|| self.modifier_run_after(j, sent))
+                        .flatten()
+                    {
+                        Some(run) => {
+                            let nb = run[run.len() - 1].b + 1;
+                            units.extend(run);
+                            j = nb;
+                            continue;
+                        }
+                        None => false,
+                    }
+                }
+                Cls::Skip => false,
             };
             if !keep || units.len() >= 14 {
                 break;
