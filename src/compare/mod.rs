@@ -11,12 +11,13 @@
 //! 1. **Stories** ([`stories`]): a corpus `story` column wins. Otherwise each
 //!    article (in input order) joins the earlier story it is most similar to
 //!    (TF-IDF cosine ≥ [`CompareOptions::story_threshold`] with one of its
-//!    articles), if that article is inside the date window
-//!    ([`CompareOptions::window_days`]; undated articles join by similarity
-//!    alone). An article *outside* the window joins only if it also shares
-//!    a quotation or a copied sentence with that article: a repost of an
-//!    old story carries the old story's words, a new event on the same topic
-//!    does not. Story ids are `s` + the input position of the story's first
+//!    articles), if the story is inside the date window: one of its dated
+//!    articles is at most [`CompareOptions::window_days`] days away, or
+//!    the story or the article is undated (undated articles join by
+//!    similarity alone). An article *outside* the window joins only if it
+//!    also shares a quotation or a copied sentence with the matching
+//!    article: a repost of an old story carries the old story's words, a
+//!    new event on the same topic does not. Story ids are `s` + the input position of the story's first
 //!    article (`s0001`), so they are unique across windows and shards.
 //! 2. **Alignment** ([`align`]): within a story, each article is aligned
 //!    with up to [`CompareOptions::max_partners`] earlier articles. Matched
@@ -462,19 +463,34 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         } else {
             let min_shared = if vecs[i].len() < 8 { 1 } else { 2 };
             let mut best: Option<(f64, usize)> = None;
+            let mut near_cache: BTreeMap<usize, bool> = BTreeMap::new();
             for j in index.candidates(&vecs[i], min_shared) {
                 let sim = stories::cosine(&vecs[i], &vecs[j]);
                 if sim < opts.story_threshold {
                     continue;
                 }
-                let in_window = match (digests[i].date, digests[j].date) {
-                    (Some(x), Some(y)) => (x - y).num_days().abs() <= opts.window_days,
-                    _ => true,
-                };
-                if !in_window && !shares_words(&digests[i], &digests[j]) {
+                let s = story_of[j];
+                // The window is the story's: an undated member must not
+                // bridge a dated article to a story of another time.
+                let near = *near_cache
+                    .entry(s)
+                    .or_insert_with(|| match digests[i].date {
+                        None => true,
+                        Some(x) => {
+                            let dated: Vec<NaiveDate> = stories[s]
+                                .members
+                                .iter()
+                                .filter_map(|&m| digests[m].date)
+                                .collect();
+                            dated.is_empty()
+                                || dated
+                                    .iter()
+                                    .any(|y| (x - *y).num_days().abs() <= opts.window_days)
+                        }
+                    });
+                if !near && !shares_words(&digests[i], &digests[j]) {
                     continue;
                 }
-                let s = story_of[j];
                 let better = match best {
                     None => true,
                     Some((bs, bst)) => sim > bs || (sim == bs && s < bst),

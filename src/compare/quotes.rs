@@ -89,7 +89,7 @@ fn re_speaker_after() -> &'static regex::Regex {
     static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     R.get_or_init(|| {
         regex::Regex::new(
-            r"^[\s,]*(?:(?:said|says|stated|states|added|adds|told|wrote|declared|insisted|claimed|explained|noted|continued|emphasi[sz]ed|stressed|warned)\s+(?P<s1>(?:(?:a|an|the)\s+)?[^,.;:!?\s][^,.;:!?]{1,80})|(?P<s2>(?:[A-Z][\w'\u{2019}.-]*|he|she|they|we|it)(?:\s+[A-Z][\w'\u{2019}.-]*){0,3})\s+(?:said|says|stated|added|told|wrote|insisted|claimed)\b)",
+            r"^[\s,]*(?:(?:said|says|stated|states|added|adds|told|wrote|declared|insisted|claimed|explained|noted|continued|emphasi[sz]ed|stressed|warned)\s+(?P<s1>(?:(?:a|an|the)\s+)?[^,.;:!?\s][^,.;:!?]{1,80})|(?P<s2>(?:[a-z]+\s+){0,3}[A-Z][\w'\u{2019}.-]*(?:\s+[A-Z][\w'\u{2019}.-]*){0,3}|he|she|they|we|it)\s+(?:said|says|stated|added|told|wrote|insisted|claimed)\b)",
         )
         .expect("valid regex")
     })
@@ -98,7 +98,7 @@ fn re_speaker_after() -> &'static regex::Regex {
 /// Fallback speaker finder, used only when the segmenter names no speaker:
 /// the words after a closing quotation mark (up to `sent_end`) of the form
 /// `, said <speaker>` / `, stated a representative of ...` or
-/// `, <Name> said`. Returns the speaker as written.
+/// `, [role words] <Name> said`. Returns the speaker as written.
 pub fn speaker_after(body: &str, quote_end: usize, sent_end: usize) -> Option<String> {
     let tail = body.get(quote_end..sent_end.max(quote_end))?;
     let c = re_speaker_after().captures(tail)?;
