@@ -40,8 +40,16 @@ fn one_event_is_one_story_and_other_events_are_not() {
     assert_eq!(st.method, "similarity");
     assert_eq!(st.members.len(), 4);
     assert_eq!(st.wire_credited, 2);
-    assert!(st.main_actors.iter().any(|a| a == "Ilsa Brandt"), "{:?}", st.main_actors);
-    assert!(st.main_actors.iter().any(|a| a == "Tomas Reyna"), "{:?}", st.main_actors);
+    assert!(
+        st.main_actors.iter().any(|a| a == "Ilsa Brandt"),
+        "{:?}",
+        st.main_actors
+    );
+    assert!(
+        st.main_actors.iter().any(|a| a == "Tomas Reyna"),
+        "{:?}",
+        st.main_actors
+    );
 }
 
 #[test]
@@ -71,7 +79,11 @@ fn out_of_window_articles_join_only_through_shared_words() {
 fn two_outlets_running_the_same_wire_text_share_sentences() {
     let cmp = compare_fixture("harbour");
     let (a, b) = (pos(&cmp, "ledger-1"), pos(&cmp, "herald-1"));
-    let p = cmp.pairs.iter().find(|p| p.a == a && p.b == b).expect("pair row");
+    let p = cmp
+        .pairs
+        .iter()
+        .find(|p| p.a == a && p.b == b)
+        .expect("pair row");
     assert!(p.shared_sentences >= 6, "{p:?}");
     assert!(p.copied_share() >= 0.6, "{p:?}");
     assert!(p.similarity > 0.6, "{p:?}");
@@ -133,8 +145,14 @@ fn same_quotation_gets_one_id_and_a_moved_quote_is_flagged() {
     for q in &rows {
         if q.article == buzz {
             assert!(q.speaker_conflict, "{q:?}");
-            assert!(q.speaker.as_deref().unwrap_or("").contains("Finch"), "{q:?}");
-            assert!(q.other_speakers.iter().any(|s| s.contains("Reyna")), "{q:?}");
+            assert!(
+                q.speaker.as_deref().unwrap_or("").contains("Finch"),
+                "{q:?}"
+            );
+            assert!(
+                q.other_speakers.iter().any(|s| s.contains("Reyna")),
+                "{q:?}"
+            );
         } else {
             assert!(!q.speaker_conflict, "{q:?}");
         }
@@ -188,11 +206,21 @@ fn flags_name_what_is_wrong() {
     assert!(farm.contains(&"date_mismatch".into()), "{farm:?}");
     assert!(farm.contains(&"spam_links".into()), "{farm:?}");
     let details = cmp.per_article[pos(&cmp, "farm-1")].flag_details.join(" ");
-    assert!(details.contains("Tuesday"), "the weekday check explains itself: {details}");
-    assert!(details.contains("2021-03-15"), "the story check names the story's date: {details}");
+    assert!(
+        details.contains("Tuesday"),
+        "the weekday check explains itself: {details}"
+    );
+    assert!(
+        details.contains("2021-03-15"),
+        "the story check names the story's date: {details}"
+    );
 
     let buzz = flags(&cmp, "buzz-1");
-    for f in ["headline_more_loaded_than_body", "unattributed_copy", "no_byline"] {
+    for f in [
+        "headline_more_loaded_than_body",
+        "unattributed_copy",
+        "no_byline",
+    ] {
         assert!(buzz.contains(&f.to_string()), "{f} missing: {buzz:?}");
     }
     // Wire copy with credit is not an unattributed copy; no dated trouble.
@@ -200,8 +228,17 @@ fn flags_name_what_is_wrong() {
     assert!(!herald.contains(&"unattributed_copy".into()), "{herald:?}");
     assert!(herald.contains(&"no_byline".into()));
     let ledger = flags(&cmp, "ledger-1");
-    for f in ["date_mismatch", "unattributed_copy", "spam_links", "no_byline", "no_attribution"] {
-        assert!(!ledger.contains(&f.to_string()), "{f} on the wire copy: {ledger:?}");
+    for f in [
+        "date_mismatch",
+        "unattributed_copy",
+        "spam_links",
+        "no_byline",
+        "no_attribution",
+    ] {
+        assert!(
+            !ledger.contains(&f.to_string()),
+            "{f} on the wire copy: {ledger:?}"
+        );
     }
     // Flags keep the documented order.
     let order: Vec<&str> = compare::FLAG_NAMES.iter().map(|f| f.0).collect();
@@ -225,7 +262,11 @@ fn reliability_ranks_credited_wire_copy_above_the_rewrite_and_the_farm() {
     for pa in &cmp.per_article {
         let s = pa.reliability_score.unwrap();
         assert!((0.0..=100.0).contains(&s));
-        let names: Vec<&str> = pa.reliability_components.iter().map(|c| c.0.as_str()).collect();
+        let names: Vec<&str> = pa
+            .reliability_components
+            .iter()
+            .map(|c| c.0.as_str())
+            .collect();
         let expected: Vec<&str> = reliability::WEIGHTS.iter().map(|w| w.0).collect();
         assert_eq!(names, expected);
         let sum: f64 = pa.reliability_components.iter().map(|c| c.1).sum();
@@ -246,7 +287,11 @@ fn a_corpus_story_column_overrides_similarity() {
     assert_eq!(story(&cmp, "ledger-2"), "custom-7");
     assert_eq!(story(&cmp, "buzz-1"), "custom-7");
     assert_ne!(story(&cmp, "ledger-1"), "custom-7");
-    let st = cmp.stories.iter().find(|s| s.story_id == "custom-7").unwrap();
+    let st = cmp
+        .stories
+        .iter()
+        .find(|s| s.story_id == "custom-7")
+        .unwrap();
     assert_eq!(st.method, "corpus");
 }
 

@@ -970,6 +970,9 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             anonymous_sources: count(Category::AnonymousSource),
             wire_credit: d.wire,
             byline: d.byline,
+            no_copied_text: !pair_rows
+                .iter()
+                .any(|p| (p.a == i || p.b == i) && p.shared_sentences > 0),
             date: match (d.date, f.contains_key("date_mismatch")) {
                 (None, _) => reliability::DateState::Missing,
                 (Some(_), true) => reliability::DateState::Mismatch,

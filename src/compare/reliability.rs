@@ -10,7 +10,7 @@
 //! |---|---|---|
 //! | `attribution` | 20 | 20 × min(1, attributed sentence share / 0.4) |
 //! | `named_sources` | 15 | 15 × named / (named + anonymous); 0 with no sources |
-//! | `wire_credit` | 10 | 10 when a wire service is credited |
+//! | `wire_credit` | 10 | 10 when a wire service is credited, or when the article is signed and shares no copied sentence with another article (original reporting) |
 //! | `byline` | 5 | 5 when an author is credited |
 //! | `date` | 10 | 10 stated and consistent, 4 not stated, 0 inconsistent |
 //! | `quotes` | 10 | 10 × min(1, quoted share / 0.15) |
@@ -71,6 +71,9 @@ pub struct Inputs {
     pub anonymous_sources: usize,
     pub wire_credit: bool,
     pub byline: bool,
+    /// True when no sentence of the article is near-identical to a sentence
+    /// of another article of its story.
+    pub no_copied_text: bool,
     pub date: DateState,
     /// Words inside direct quotes / all words (0-1).
     pub quote_share: f64,
@@ -96,7 +99,12 @@ pub fn index(i: &Inputs) -> (f64, Vec<(String, f64)>) {
         * (share(i.attributed_sentences, i.sentences) / ATTRIBUTION_TARGET).min(1.0);
     let sources = i.named_sources + i.anonymous_sources;
     let named = w("named_sources") * share(i.named_sources, sources);
-    let wire = if i.wire_credit { w("wire_credit") } else { 0.0 };
+    // Provenance of the copy: a credited wire, or signed original reporting.
+    let wire = if i.wire_credit || (i.byline && i.no_copied_text) {
+        w("wire_credit")
+    } else {
+        0.0
+    };
     let byline = if i.byline { w("byline") } else { 0.0 };
     let date = match i.date {
         DateState::Consistent => w("date"),
@@ -145,6 +153,7 @@ mod tests {
             anonymous_sources: 0,
             wire_credit: true,
             byline: true,
+            no_copied_text: false,
             date: DateState::Consistent,
             quote_share: 0.2,
             spam_links: 0,
@@ -187,5 +196,20 @@ mod tests {
         let mut e = base();
         e.loaded_outside_quotes = 2;
         assert_eq!(index(&e).0, full - 5.0);
+    }
+
+    #[test]
+    fn signed_original_reporting_needs_no_wire_credit() {
+        let full = index(&base()).0;
+        let mut own = base();
+        own.wire_credit = false;
+        own.no_copied_text = true;
+        assert_eq!(index(&own).0, full);
+        let mut copied = own.clone();
+        copied.no_copied_text = false;
+        assert_eq!(index(&copied).0, full - 10.0);
+        let mut unsigned = own.clone();
+        unsigned.byline = false;
+        assert_eq!(index(&unsigned).0, full - 15.0);
     }
 }
