@@ -576,9 +576,20 @@ fn draw_outlet_features<DB: DrawingBackend>(
                         .map(|(_, hi)| hi)
                         .unwrap_or(st.mean)
                         .max(st.mean);
+                    use plotters::style::text_anchor::{HPos, Pos, VPos};
+                    // Right of the point, or above it near the right edge.
+                    let (at, offset, pos) = if x_label > 0.8 * xmax {
+                        (
+                            st.mean.min(xmax),
+                            (0, -10),
+                            Pos::new(HPos::Center, VPos::Bottom),
+                        )
+                    } else {
+                        (x_label, (12, 0), Pos::new(HPos::Left, VPos::Center))
+                    };
                     chart
-                        .draw_series([EmptyElement::at((x_label.min(xmax), y))
-                            + Text::new(label, (12, -9), font(14.0))])
+                        .draw_series([EmptyElement::at((at, y))
+                            + Text::new(label, offset, font(15.0).pos(pos))])
                         .m()?;
                 }
                 None => {
@@ -883,21 +894,24 @@ struct Strip {
 }
 
 fn draw_strip<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Strip) -> DResult {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
     let n = d.probs.len().max(1) as f64;
-    let mut chart = ChartBuilder::on(root)
-        .caption(&d.title, bold(22.0))
-        .margin(12)
-        .margin_right(24)
-        .x_label_area_size(50)
+    let (_, h) = root.dim_in_pixel();
+    let (main, legend) = root.split_vertically(h as i32 - 46);
+    let mut chart = ChartBuilder::on(&main)
+        .caption(&d.title, bold(21.0))
+        .margin(10)
+        .margin_right(20)
+        .x_label_area_size(48)
         .y_label_area_size(64)
-        .build_cartesian_2d(0.5f64..n + 0.5, 0f64..1.12f64)
+        .build_cartesian_2d(0.5f64..n + 0.5, 0f64..1.1f64)
         .m()?;
     chart
         .configure_mesh()
         .disable_x_mesh()
         .x_desc("Sentence number (in reading order)")
         .y_desc("Framing probability")
-        .x_labels((d.probs.len()).clamp(2, 20))
+        .x_labels(d.probs.len().clamp(2, 15))
         .x_label_formatter(&|v| {
             if (v.fract()).abs() < 1e-9 {
                 format!("{v:.0}")
@@ -913,49 +927,27 @@ fn draw_strip<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Strip) -> D
                 String::new()
             }
         })
-        .axis_desc_style(font(16.0))
-        .label_style(font(15.0))
-        .light_line_style(RGBColor(238, 238, 238))
-        .bold_line_style(RGBColor(210, 210, 210))
+        .axis_desc_style(font(17.0))
+        .label_style(font(16.0))
+        .max_light_lines(0)
+        .bold_line_style(RGBColor(215, 215, 215))
         .draw()
         .m()?;
     let above = series_colour(1); // vermillion
     let below = series_colour(4); // sky blue
     let half = 0.4f64.min(0.5 - 0.5 / (n + 1.0)).max(0.3);
+    let bar = |i: usize, p: f64, c: RGBColor| {
+        let x = (i + 1) as f64;
+        Rectangle::new([(x - half, 0.0), (x + half, p.clamp(0.0, 1.0))], c.filled())
+    };
     chart
         .draw_series(
             d.probs
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| **p >= d.threshold)
-                .map(|(i, p)| {
-                    let x = (i + 1) as f64;
-                    Rectangle::new(
-                        [(x - half, 0.0), (x + half, p.clamp(0.0, 1.0))],
-                        above.filled(),
-                    )
-                }),
+                .map(|(i, p)| bar(i, *p, if *p >= d.threshold { above } else { below })),
         )
-        .m()?
-        .label(format!("sentence at or above {:.2}", d.threshold))
-        .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 18, y + 7)], above.filled()));
-    chart
-        .draw_series(
-            d.probs
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| **p < d.threshold)
-                .map(|(i, p)| {
-                    let x = (i + 1) as f64;
-                    Rectangle::new(
-                        [(x - half, 0.0), (x + half, p.clamp(0.0, 1.0))],
-                        below.filled(),
-                    )
-                }),
-        )
-        .m()?
-        .label(format!("sentence below {:.2}", d.threshold))
-        .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 18, y + 7)], below.filled()));
+        .m()?;
     chart
         .draw_series(DashedLineSeries::new(
             vec![(0.5, d.threshold), (n + 0.5, d.threshold)],
@@ -963,29 +955,59 @@ fn draw_strip<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Strip) -> D
             6,
             BLACK.stroke_width(2),
         ))
-        .m()?
-        .label("threshold")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK.stroke_width(2)));
+        .m()?;
     chart
         .draw_series(d.top.iter().filter(|&&i| i < d.probs.len()).map(|&i| {
             let x = (i + 1) as f64;
             EmptyElement::at((x, d.probs[i].clamp(0.0, 1.0)))
-                + Text::new("▲".to_string(), (-6, -18), font(14.0))
+                + Text::new(
+                    "▲".to_string(),
+                    (0, -4),
+                    font(16.0).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                )
         }))
-        .m()?
-        .label("▲ top sentence of the score card")
-        .legend(|(x, y)| {
-            EmptyElement::at((x, y)) + Text::new("▲".to_string(), (2, -8), font(14.0))
-        });
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .margin(8)
-        .label_font(font(14.0))
-        .background_style(WHITE.mix(0.92))
-        .border_style(RGBColor(150, 150, 150))
-        .draw()
         .m()?;
+    // Legend band under the chart.
+    let st = font(16.0).pos(Pos::new(HPos::Left, VPos::Center));
+    let y = 22;
+    let mut x = 20;
+    let items: [(&str, u8); 4] = [
+        (&format!("at or above {:.2}", d.threshold), 0),
+        (&format!("below {:.2}", d.threshold), 1),
+        ("threshold", 2),
+        ("top sentence (score card)", 3),
+    ];
+    for (label, kind) in items {
+        match kind {
+            0 | 1 => legend
+                .draw(&Rectangle::new(
+                    [(x, y - 8), (x + 20, y + 8)],
+                    if kind == 0 { above } else { below }.filled(),
+                ))
+                .m()?,
+            2 => legend
+                .draw(&PathElement::new(
+                    vec![(x, y), (x + 8, y)],
+                    BLACK.stroke_width(2),
+                ))
+                .and_then(|_| {
+                    legend.draw(&PathElement::new(
+                        vec![(x + 12, y), (x + 20, y)],
+                        BLACK.stroke_width(2),
+                    ))
+                })
+                .m()?,
+            _ => legend
+                .draw_text(
+                    "▲",
+                    &font(16.0).pos(Pos::new(HPos::Center, VPos::Center)),
+                    (x + 10, y),
+                )
+                .m()?,
+        }
+        legend.draw_text(label, &st, (x + 28, y)).m()?;
+        x += 28 + 9 * label.chars().count() as i32 + 30;
+    }
     Ok(())
 }
 
@@ -995,20 +1017,11 @@ pub fn sentence_strip(cmp: &Comparison, i: usize, threshold: f64) -> Result<Char
     ensure_fonts();
     let s = &cmp.articles[i];
     let a = &s.analysis.article;
-    let headline = a.title.as_ref().map(|t| t.value.as_str()).unwrap_or("");
-    let title = if headline.is_empty() {
-        format!(
-            "Sentence by sentence: {} ({})",
-            shorten(&outlet_label(cmp, i), 40),
-            a.id
-        )
-    } else {
-        format!(
-            "Sentence by sentence: {} — {}",
-            shorten(&outlet_label(cmp, i), 30),
-            shorten(headline, 60)
-        )
-    };
+    let title = format!(
+        "Article {}, {}: framing sentence by sentence",
+        i + 1,
+        shorten(&outlet_label(cmp, i), 26)
+    );
     let n = s.analysis.layout.sentences.len();
     let probs: Vec<f64> = (0..n)
         .map(|k| {
@@ -1025,7 +1038,7 @@ pub fn sentence_strip(cmp: &Comparison, i: usize, threshold: f64) -> Result<Char
         threshold,
         top: s.top_sentences.iter().map(|t| t.sentence).collect(),
     };
-    let (w, h) = (1200, 380);
+    let (w, h) = (820, 400);
     let stem = format!("strip_{:03}", i + 1);
     let (svg, png) = render_both!(stem, w, h, draw_strip, &d);
     let above: Vec<String> = d
@@ -1118,7 +1131,7 @@ fn draw_frames<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Frames) ->
                     WHITE.stroke_width(2),
                 )])
                 .m()?;
-            let tc = if *v > 0.55 { WHITE } else { BLACK };
+            let tc = if *v > 0.85 { WHITE } else { BLACK };
             let pos = chart.backend_coord(&(x + 0.5, y + 0.5));
             root.draw_text(
                 &format!("{v:.2}"),
@@ -1221,7 +1234,7 @@ pub fn frame_profile(cmp: &Comparison) -> Result<Option<Chart>, ReportError> {
         values,
     };
     let w = (300 + 150 * d.outlets.len() as u32 + 150).max(760);
-    let h = 60 + 70 + 24 + 40 * d.frames.len() as u32;
+    let h = (60 + 70 + 24 + 40 * d.frames.len() as u32).max(330);
     let (svg, png) = render_both!("frame_profile", w, h, draw_frames, &d);
     let mut alt = format!(
         "Heat map of the mean probability of {} frames (rows) for {} outlets (columns); darker blue = more likely. ",

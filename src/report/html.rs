@@ -572,6 +572,8 @@ struct ArticleHead {
     sentences: usize,
     flags: Vec<FlagView>,
     story: String,
+    /// 1-based number of the article's story in the report (0 until known).
+    story_n: usize,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -618,6 +620,19 @@ struct StoryView {
     single_quotes: Vec<QuoteGroupView>,
     actors: Vec<ActorView>,
 }
+
+/// One overview table and comparison grid: every article of a small run,
+/// or the articles of one story.
+#[derive(Debug, Clone, serde::Serialize)]
+struct TableGroup {
+    title: String,
+    articles: Vec<ArticleHead>,
+    grid: Vec<GridRow>,
+}
+
+/// Runs up to this many articles get one overview table and one grid with
+/// every article side by side; larger runs get one per story.
+pub const SIDE_BY_SIDE_MAX: usize = 12;
 
 #[derive(Debug, Clone, serde::Serialize)]
 struct PairCellView {
@@ -789,6 +804,9 @@ struct Ctx {
     n_outlets: usize,
     n_stories: usize,
     stories: Vec<StoryView>,
+    groups: Vec<TableGroup>,
+    /// Every article, in input order.
+    heads: Vec<ArticleHead>,
     charts: Vec<ChartView>,
     cards: Vec<CardView>,
     articles: Vec<ArticleView>,
@@ -889,6 +907,7 @@ fn head(cmp: &Comparison, i: usize) -> ArticleHead {
             })
             .unwrap_or_default(),
         story: pa.map(|p| p.story_id.clone()).unwrap_or_default(),
+        story_n: 0,
     }
 }
 
@@ -951,7 +970,11 @@ fn grid(cmp: &Comparison, arts: &[usize]) -> Vec<GridRow> {
             .zip(details)
             .map(|(v, detail)| match v {
                 Some(v) => GridCell {
-                    value: charts::num(*v),
+                    value: if unit.contains("(0-1)") {
+                        format!("{v:.2}")
+                    } else {
+                        charts::num(*v)
+                    },
                     detail,
                     bar: if scale > 0.0 {
                         ((v.abs() / scale) * 100.0).round() as u32
@@ -1301,6 +1324,16 @@ fn story_view(cmp: &Comparison, k: usize, sid: String, arts: Vec<usize>) -> Stor
     }
 }
 
+/// Points of a score component: one decimal, none when whole.
+fn points(v: f64) -> String {
+    let s = format!("{v:.1}");
+    match s.strip_suffix(".0") {
+        Some("-0") => "0".into(),
+        Some(t) => t.to_string(),
+        None => s,
+    }
+}
+
 fn chart_view(c: &Chart) -> ChartView {
     ChartView {
         title: c.title.clone(),
@@ -1409,11 +1442,11 @@ fn card(cmp: &Comparison, i: usize, strip: Option<&Chart>, threshold: f64) -> Ca
             .iter()
             .map(|(n, v)| ComponentView {
                 name: n.replace('_', " "),
-                points: format!("{}{}", if *v > 0.0 { "+" } else { "" }, charts::num(*v)),
+                points: format!("{}{}", if *v > 0.0 { "+" } else { "" }, points(*v)),
                 max: crate::compare::reliability::WEIGHTS
                     .iter()
                     .find(|(w, _)| w == n)
-                    .map(|(_, m)| charts::num(*m))
+                    .map(|(_, m)| points(*m))
                     .unwrap_or_default(),
                 bar: if cmax > 0.0 {
                     (v.abs() / cmax * 100.0).round() as u32
@@ -1723,6 +1756,94 @@ pub fn questions(cmp: &Comparison) -> Vec<Question> {
             answer: format!("{}.", flagged.join("; ")),
         });
     }
+    // Copied text.
+    let copies: Vec<String> = cmp
+        .pairs
+        .iter()
+        .filter(|p| p.shared_sentences >= crate::compare::COPY_MIN_SENTENCES)
+        .map(|p| {
+            format!(
+                "article {} ({}) and article {} ({}): {} near-identical sentences",
+                p.a + 1,
+                outlet_label(cmp, p.a),
+                p.b + 1,
+                outlet_label(cmp, p.b),
+                p.shared_sentences
+            )
+        })
+        .collect();
+    if !copies.is_empty() {
+        let uncredited: Vec<String> = (0..cmp.articles.len())
+            .filter(|&i| {
+                cmp.per_article
+                    .get(i)
+                    .is_some_and(|p| p.flags.iter().any(|f| f == "unattributed_copy"))
+            })
+            .map(|i| format!("article {} ({})", i + 1, outlet_label(cmp, i)))
+            .collect();
+        q.push(Question {
+            text: "Some articles share whole sentences word for word. Which ones? Does the article that copied say where the text came from?".into(),
+            answer: format!(
+                "{}.{}",
+                copies.join("; "),
+                if uncredited.is_empty() {
+                    " Every copy credits its source (a wire service or the outlet).".to_string()
+                } else {
+                    format!(" Copied without credit: {}.", uncredited.join(", "))
+                }
+            ),
+        });
+    }
+    // Quotes given to different speakers.
+    let conflicts: Vec<String> = cmp
+        .quotes
+        .iter()
+        .filter(|r| r.speaker_conflict)
+        .map(|r| {
+            format!(
+                "article {} ({}) gives “{}” to {}",
+                r.article + 1,
+                outlet_label(cmp, r.article),
+                charts::shorten(&r.text, 80),
+                r.speaker.as_deref().unwrap_or("nobody")
+            )
+        })
+        .collect();
+    if cmp.quotes.iter().any(|r| r.articles > 1) {
+        q.push(Question {
+            text: "Find a quotation that appears in more than one article. Is it given to the same person, in the same words, everywhere?".into(),
+            answer: if conflicts.is_empty() {
+                "Shared quotations are given to the same speaker in every article (see the quotes table for exact wording).".into()
+            } else {
+                format!("No: {}; other articles name a different speaker.", conflicts.join("; "))
+            },
+        });
+    }
+    // Loaded labels for the same actor.
+    let loaded: Vec<&crate::compare::ActorLabelRow> =
+        cmp.actor_labels.iter().filter(|r| r.loaded).collect();
+    if let Some(first) = loaded.first() {
+        let actor = &first.actor;
+        let labels: Vec<String> = cmp
+            .actor_labels
+            .iter()
+            .filter(|r| &r.actor == actor)
+            .map(|r| {
+                format!(
+                    "article {}: “{}”{}",
+                    r.article + 1,
+                    r.label,
+                    if r.loaded { " (loaded)" } else { "" }
+                )
+            })
+            .collect();
+        q.push(Question {
+            text: format!(
+                "How does each article name {actor}? Which names tell you what to think about them?"
+            ),
+            answer: format!("{}.", labels.join("; ")),
+        });
+    }
     q.push(Question {
         text: "Compare the headlines side by side. Which headline would make a reader feel most strongly about the event before reading any facts? Write a neutral headline for the story.".into(),
         answer: "Open question: there is no single right answer. Good answers point to specific words in the headlines.".into(),
@@ -1747,11 +1868,49 @@ pub fn render(
             .iter()
             .find(|c| c.stem == format!("strip_{:03}", i + 1))
     };
-    let story_views: Vec<StoryView> = stories(cmp)
+    let story_list = stories(cmp);
+    let mut story_of = vec![0usize; n];
+    for (k, (_, arts)) in story_list.iter().enumerate() {
+        for &i in arts {
+            story_of[i] = k + 1;
+        }
+    }
+    let numbered = |i: usize| ArticleHead {
+        story_n: story_of[i],
+        ..head(cmp, i)
+    };
+    let mut story_views: Vec<StoryView> = story_list
         .into_iter()
         .enumerate()
         .map(|(k, (sid, arts))| story_view(cmp, k, sid, arts))
         .collect();
+    for sv in &mut story_views {
+        for a in &mut sv.articles {
+            a.story_n = story_of[a.n - 1];
+        }
+    }
+    let groups: Vec<TableGroup> = if n <= SIDE_BY_SIDE_MAX {
+        let all: Vec<usize> = (0..n).collect();
+        vec![TableGroup {
+            title: String::new(),
+            articles: all.iter().map(|&i| numbered(i)).collect(),
+            grid: grid(cmp, &all),
+        }]
+    } else {
+        story_views
+            .iter()
+            .enumerate()
+            .map(|(k, sv)| TableGroup {
+                title: if sv.headline.is_empty() {
+                    format!("Story {}", k + 1)
+                } else {
+                    format!("Story {}: {}", k + 1, sv.headline)
+                },
+                articles: sv.articles.clone(),
+                grid: sv.grid.clone(),
+            })
+            .collect()
+    };
     let overview_charts: Vec<ChartView> = charts
         .iter()
         .filter(|c| !c.stem.starts_with("strip_"))
@@ -1800,6 +1959,8 @@ pub fn render(
         n_outlets: outlets.len(),
         n_stories: story_views.len(),
         stories: story_views,
+        groups,
+        heads: (0..n).map(numbered).collect(),
         charts: overview_charts,
         cards,
         articles,
