@@ -277,7 +277,7 @@ pub fn outlet_stats(
                         .iter()
                         .filter(|&&i| m.value(cmp, i).is_some())
                         .count();
-                    (n > 0 && ms.mean.is_finite()).then(|| OutletStat {
+                    (n > 0 && ms.mean.is_finite()).then_some(OutletStat {
                         n,
                         mean: ms.mean,
                         interval: ms.ci,
@@ -706,9 +706,12 @@ pub fn outlet_features(cmp: &Comparison) -> Result<Chart, ReportError> {
 // Chart 2: framing score against reliability
 // ---------------------------------------------------------------------------
 
+/// A scatter point: (x, y, label).
+type Point = (f64, f64, String);
+
 struct Scatter {
-    /// (outlet name, article points (x, y, article id))
-    outlets: Vec<(String, Vec<(f64, f64, String)>)>,
+    /// (outlet name, its articles' points)
+    outlets: Vec<(String, Vec<Point>)>,
 }
 
 fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Scatter) -> DResult {
@@ -832,7 +835,7 @@ pub fn framing_vs_reliability(cmp: &Comparison) -> Result<Option<Chart>, ReportE
     let groups = charted_outlets(cmp);
     let mut d = Scatter { outlets: vec![] };
     for g in &groups {
-        let pts: Vec<(f64, f64, String)> = g
+        let pts: Vec<Point> = g
             .articles
             .iter()
             .filter_map(|&i| {

@@ -1535,7 +1535,7 @@ fn glossary() -> Vec<GlossItem> {
             });
         }
     }
-    out.sort_by(|a, b| a.term.to_lowercase().cmp(&b.term.to_lowercase()));
+    out.sort_by_key(|g| g.term.to_lowercase());
     out
 }
 
