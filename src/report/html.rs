@@ -763,6 +763,8 @@ struct CardView {
 #[derive(Debug, Clone, serde::Serialize)]
 struct ArticleView {
     head: ArticleHead,
+    /// BCP 47 primary language tag of the body (`lang` attribute), when known.
+    lang: String,
     body_html: String,
     notes: Vec<SpanNote>,
     categories: Vec<LegendItem>,
@@ -1922,8 +1924,16 @@ pub fn render(
     let articles: Vec<ArticleView> = (0..n)
         .map(|i| {
             let b = body_html(cmp, i, &article_anchor(i), !opts.worksheet);
+            let lang = field(&cmp.articles[i].analysis.article.language).to_ascii_lowercase();
             ArticleView {
                 head: head(cmp, i),
+                lang: if (2..=3).contains(&lang.len())
+                    && lang.bytes().all(|b| b.is_ascii_lowercase())
+                {
+                    lang
+                } else {
+                    String::new()
+                },
                 body_html: b.html,
                 notes: b.notes,
                 categories: legend(&b.categories),
@@ -2177,6 +2187,45 @@ mod tests {
         assert!(segments(body, 10..500, &spans, &[])
             .iter()
             .all(|s| s.end <= body.len()));
+    }
+
+    proptest::proptest! {
+        /// Offsets never lie: for any text and any spans (valid or not),
+        /// the segments tile the range exactly, stay on char boundaries,
+        /// and every valid span covers exactly its own bytes.
+        #[test]
+        fn segments_tile_the_body_and_cover_exactly_each_span(
+            body in "[a-zé“”« ]{0,40}",
+            raw in proptest::collection::vec((0usize..90, 0usize..90, 0usize..9), 0..8),
+            cuts in proptest::collection::vec(0usize..90, 0..5),
+        ) {
+            let spans: Vec<Span> = raw
+                .iter()
+                .map(|&(a, b, c)| span(a, b, Category::ALL[c]))
+                .collect();
+            let segs = segments(&body, 0..body.len(), &spans, &cuts);
+            let text: String = segs.iter().map(|s| &body[s.start..s.end]).collect();
+            proptest::prop_assert_eq!(&text, &body);
+            for w in segs.windows(2) {
+                proptest::prop_assert_eq!(w[0].end, w[1].start);
+            }
+            for (i, sp) in spans.iter().enumerate() {
+                let covered: Vec<(usize, usize)> = segs
+                    .iter()
+                    .filter(|s| s.spans.contains(&i))
+                    .map(|s| (s.start, s.end))
+                    .collect();
+                if span_is_valid(&body, sp) {
+                    proptest::prop_assert_eq!(covered.first().map(|c| c.0), Some(sp.start));
+                    proptest::prop_assert_eq!(covered.last().map(|c| c.1), Some(sp.end));
+                    for w in covered.windows(2) {
+                        proptest::prop_assert_eq!(w[0].1, w[1].0);
+                    }
+                } else {
+                    proptest::prop_assert!(covered.is_empty());
+                }
+            }
+        }
     }
 
     #[test]
