@@ -219,12 +219,19 @@ pub fn error_columns() -> Vec<ColumnDoc> {
 /// `-`, `@`, tab or carriage return gets a leading `'`. Plain numbers
 /// (including negative ones) are left alone so they stay numeric.
 pub fn safe_cell(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if s.parse::<f64>().is_err() => {
-            std::borrow::Cow::Owned(format!("'{s}"))
-        }
-        _ => std::borrow::Cow::Borrowed(s),
+    if needs_neutralising(s) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
     }
+}
+
+/// Would [`safe_cell`] change this cell?
+fn needs_neutralising(s: &str) -> bool {
+    matches!(
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ) && s.parse::<f64>().is_err()
 }
 
 /// Format a float deterministically: fixed 4 decimals, trailing zeros
@@ -254,18 +261,7 @@ pub fn encode_record<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = &'a
             out.push(b',');
         }
         n += 1;
-        if f.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
-            out.push(b'"');
-            for &b in f {
-                if b == b'"' {
-                    out.push(b'"');
-                }
-                out.push(b);
-            }
-            out.push(b'"');
-        } else {
-            out.extend_from_slice(f);
-        }
+        push_field(out, b"", f);
     }
     if n == 1 && out.len() == start {
         out.extend_from_slice(b"\"\"");
@@ -273,26 +269,99 @@ pub fn encode_record<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = &'a
     out.extend_from_slice(b"\r\n");
 }
 
+/// Append `prefix` + `f` as one field, quoted when it contains `,`, `"`,
+/// CR or LF (`prefix` must contain none of them).
+fn push_field(out: &mut Vec<u8>, prefix: &[u8], f: &[u8]) {
+    if f.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+        out.push(b'"');
+        out.extend_from_slice(prefix);
+        let mut rest = f;
+        while let Some(q) = rest.iter().position(|&b| b == b'"') {
+            out.extend_from_slice(&rest[..=q]);
+            out.push(b'"');
+            rest = &rest[q + 1..];
+        }
+        out.extend_from_slice(rest);
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(prefix);
+        out.extend_from_slice(f);
+    }
+}
+
+/// Append the decimal digits of `v`.
+fn push_uint(out: &mut Vec<u8>, mut v: u64) {
+    let mut tmp = [0u8; 20];
+    let mut i = tmp.len();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&tmp[i..]);
+}
+
 /// CSV rows rendered in memory (used to format a window's rows in parallel
-/// before they are appended, in order, to the files).
+/// before they are appended, in order, to the files). Rows are built field
+/// by field without allocating ([`CsvBuf::field`], [`CsvBuf::field_uint`],
+/// [`CsvBuf::end_row`]) or whole ([`CsvBuf::row`]); the bytes are exactly
+/// what [`CsvOut::row`] writes.
 #[derive(Debug, Default)]
 pub struct CsvBuf {
     buf: Vec<u8>,
     rows: u64,
+    fields: usize,
+    row_start: usize,
 }
 
 impl CsvBuf {
+    fn sep(&mut self) {
+        if self.fields > 0 {
+            self.buf.push(b',');
+        }
+        self.fields += 1;
+    }
+
+    /// Append a text field to the current row (neutralised like [`safe_cell`]).
+    pub fn field(&mut self, s: &str) {
+        self.sep();
+        let prefix: &[u8] = if needs_neutralising(s) { b"'" } else { b"" };
+        push_field(&mut self.buf, prefix, s.as_bytes());
+    }
+
+    /// Append an unsigned integer field to the current row.
+    pub fn field_uint(&mut self, v: impl Into<u64>) {
+        self.sep();
+        push_uint(&mut self.buf, v.into());
+    }
+
+    /// End the current row.
+    pub fn end_row(&mut self) {
+        if self.fields == 1 && self.buf.len() == self.row_start {
+            self.buf.extend_from_slice(b"\"\"");
+        }
+        self.buf.extend_from_slice(b"\r\n");
+        self.rows += 1;
+        self.fields = 0;
+        self.row_start = self.buf.len();
+    }
+
     /// Append one row; every cell goes through [`safe_cell`].
     pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
-        let cells: Vec<std::borrow::Cow<'a, str>> = cells.into_iter().map(safe_cell).collect();
-        encode_record(&mut self.buf, cells.iter().map(|c| c.as_bytes()));
-        self.rows += 1;
+        for c in cells {
+            self.field(c);
+        }
+        self.end_row();
     }
 
     /// Append the rows of another buffer.
     pub fn extend(&mut self, other: CsvBuf) {
         self.buf.extend_from_slice(&other.buf);
         self.rows += other.rows;
+        self.row_start = self.buf.len();
     }
 
     /// Rows appended so far.
@@ -460,8 +529,18 @@ pub fn article_row(cmp: &Comparison, i: usize) -> Vec<String> {
             .join(";"),
     );
     row.push(pa.flag_details.join(";"));
-    row.push(pa.source_rating.as_ref().map(|r| r.value.clone()).unwrap_or_default());
-    row.push(pa.source_rating.as_ref().map(|r| r.key.clone()).unwrap_or_default());
+    row.push(
+        pa.source_rating
+            .as_ref()
+            .map(|r| r.value.clone())
+            .unwrap_or_default(),
+    );
+    row.push(
+        pa.source_rating
+            .as_ref()
+            .map(|r| r.key.clone())
+            .unwrap_or_default(),
+    );
     row.push(match pa.source_rating_disagrees {
         Some(true) => "true".into(),
         Some(false) => "false".into(),
@@ -492,31 +571,89 @@ struct Rendered {
     spans: CsvBuf,
 }
 
-/// Turn an `articles.csv` row into a typed JSON object: `integer` and
-/// `float` columns become numbers (`null` when empty), `list` columns arrays
-/// of strings, everything else strings.
-fn typed_json(cols: &[ColumnDoc], row: &[String]) -> serde_json::Map<String, serde_json::Value> {
-    use serde_json::Value;
-    let mut obj = serde_json::Map::new();
-    for (c, v) in cols.iter().zip(row) {
-        let val = match c.ty {
-            "integer" => v
-                .parse::<i64>()
-                .map(Value::from)
-                .unwrap_or_else(|_| v.parse::<f64>().map(Value::from).unwrap_or(Value::Null)),
-            "float" => v.parse::<f64>().map(Value::from).unwrap_or(Value::Null),
-            "bool" => match v.as_str() {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                _ => Value::Null,
+/// One `articles.csv` cell as typed JSON: `integer` and `float` columns
+/// become numbers (`null` when empty), `bool` booleans, `list` columns
+/// arrays of strings, everything else strings.
+struct TypedCell<'a> {
+    ty: &'static str,
+    v: &'a str,
+}
+
+impl serde::Serialize for TypedCell<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let v = self.v;
+        match self.ty {
+            "integer" => match (v.parse::<i64>(), v.parse::<f64>()) {
+                (Ok(i), _) => ser.serialize_i64(i),
+                (_, Ok(f)) => ser.serialize_f64(f),
+                _ => ser.serialize_none(),
             },
-            "list" if v.is_empty() => Value::Array(vec![]),
-            "list" => Value::Array(v.split(';').map(|x| Value::String(x.into())).collect()),
-            _ => Value::String(v.clone()),
-        };
-        obj.insert(c.name.clone(), val);
+            "float" => match v.parse::<f64>() {
+                Ok(f) => ser.serialize_f64(f),
+                Err(_) => ser.serialize_none(),
+            },
+            "bool" => match v {
+                "true" => ser.serialize_bool(true),
+                "false" => ser.serialize_bool(false),
+                _ => ser.serialize_none(),
+            },
+            "list" if v.is_empty() => ser.collect_seq(std::iter::empty::<&str>()),
+            "list" => ser.collect_seq(v.split(';')),
+            _ => ser.serialize_str(v),
+        }
     }
-    obj
+}
+
+/// A span in `articles.jsonl`.
+#[derive(serde::Serialize)]
+struct JsonSpan<'a> {
+    start: usize,
+    end: usize,
+    sentence_index: usize,
+    category: &'static str,
+    text: &'a str,
+    rule: &'a str,
+    note: Option<&'a str>,
+}
+
+/// One `articles.jsonl` line: the articles.csv columns (typed, in column
+/// order), then `body`, `caption_texts` and `spans`. Serialised straight
+/// from the article, without building a JSON tree.
+struct JsonArticle<'a> {
+    cols: &'a [ColumnDoc],
+    row: &'a [String],
+    article: &'a crate::features::Analysis,
+}
+
+impl serde::Serialize for JsonArticle<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let body = self.article.article.body.as_str();
+        let mut m = ser.serialize_map(Some(self.cols.len() + 3))?;
+        for (c, v) in self.cols.iter().zip(self.row) {
+            m.serialize_entry(&c.name, &TypedCell { ty: c.ty, v })?;
+        }
+        m.serialize_entry("body", body)?;
+        m.serialize_entry("caption_texts", &self.article.article.captions)?;
+        m.serialize_entry(
+            "spans",
+            &self
+                .article
+                .spans
+                .iter()
+                .map(|sp| JsonSpan {
+                    start: sp.start,
+                    end: sp.end,
+                    sentence_index: sp.sentence,
+                    category: sp.category.id(),
+                    text: &body[sp.start..sp.end],
+                    rule: &sp.rule,
+                    note: sp.note.as_deref(),
+                })
+                .collect::<Vec<_>>(),
+        )?;
+        m.end()
+    }
 }
 
 fn render_article(cols: &[ColumnDoc], cmp: &Comparison, i: usize) -> Result<Rendered, ReportError> {
@@ -526,87 +663,59 @@ fn render_article(cols: &[ColumnDoc], cmp: &Comparison, i: usize) -> Result<Rend
 
     let s = &cmp.articles[i];
     let an = &s.analysis;
-    let body = &an.article.body;
+    let body = an.article.body.as_str();
+    let id = an.article.id.as_str();
 
-    // JSONL: the articles.csv fields (typed), plus body, captions and spans.
-    let mut obj = typed_json(cols, &row);
-    obj.insert("body".into(), serde_json::Value::String(body.clone()));
-    obj.insert(
-        "caption_texts".into(),
-        serde_json::json!(an.article.captions),
-    );
-    obj.insert(
-        "spans".into(),
-        serde_json::Value::Array(
-            an.spans
-                .iter()
-                .map(|sp| {
-                    serde_json::json!({
-                        "start": sp.start, "end": sp.end, "sentence_index": sp.sentence,
-                        "category": sp.category.id(), "text": &body[sp.start..sp.end],
-                        "rule": sp.rule, "note": sp.note,
-                    })
-                })
-                .collect(),
-        ),
-    );
-    let mut jsonl = serde_json::to_vec(&obj).map_err(|e| ReportError::Other {
+    let mut jsonl = Vec::with_capacity(2 * body.len() + 2048);
+    serde_json::to_writer(
+        &mut jsonl,
+        &JsonArticle {
+            cols,
+            row: &row,
+            article: an,
+        },
+    )
+    .map_err(|e| ReportError::Other {
         path: "articles.jsonl".into(),
         reason: e.to_string(),
     })?;
     jsonl.push(b'\n');
 
+    // sentences.csv, in sentence_columns() order.
     let mut sents = CsvBuf::default();
-    let mut cells: Vec<String> = Vec::new();
+    let n_counts = schema::count_features().count();
     for (si, sent) in an.layout.sentences.iter().enumerate() {
-        cells.clear();
-        cells.extend([
-            an.article.id.clone(),
-            si.to_string(),
-            sent.paragraph.to_string(),
-            sent.start.to_string(),
-            sent.end.to_string(),
-        ]);
+        sents.field(id);
+        sents.field_uint(si as u64);
+        sents.field_uint(sent.paragraph as u64);
+        sents.field_uint(sent.start as u64);
+        sents.field_uint(sent.end as u64);
+        sents.field(&body[sent.start..sent.end]);
         let f = an.sentences.get(si);
-        cells.push(f.map(|f| f.words).unwrap_or(0).to_string());
+        sents.field_uint(f.map(|f| f.words).unwrap_or(0));
         match f {
-            Some(f) => cells.extend(f.counts.iter().map(|c| c.to_string())),
-            None => cells.extend(schema::count_features().map(|_| "0".to_string())),
+            Some(f) => f.counts.iter().for_each(|c| sents.field_uint(*c)),
+            None => (0..n_counts).for_each(|_| sents.field_uint(0u32)),
         }
-        cells.push(
-            s.sentence_probs
-                .get(si)
-                .map(|p| fmt_f(*p))
-                .unwrap_or_default(),
-        );
-        // The text column sits between `end` and `words`.
-        let text = &body[sent.start..sent.end];
-        sents.row(
-            cells[..5]
-                .iter()
-                .map(|c| c.as_str())
-                .chain(std::iter::once(text))
-                .chain(cells[5..].iter().map(|c| c.as_str())),
-        );
+        match s.sentence_probs.get(si) {
+            Some(p) => sents.field(&fmt_f(*p)),
+            None => sents.field(""),
+        }
+        sents.end_row();
     }
 
+    // spans.csv, in span_columns() order.
     let mut spans = CsvBuf::default();
     for sp in &an.spans {
-        let (sentence, start, end) = (
-            sp.sentence.to_string(),
-            sp.start.to_string(),
-            sp.end.to_string(),
-        );
-        spans.row([
-            an.article.id.as_str(),
-            &sentence,
-            &start,
-            &end,
-            sp.category.id(),
-            &body[sp.start..sp.end],
-            &sp.rule,
-            sp.note.as_deref().unwrap_or(""),
-        ]);
+        spans.field(id);
+        spans.field_uint(sp.sentence as u64);
+        spans.field_uint(sp.start as u64);
+        spans.field_uint(sp.end as u64);
+        spans.field(sp.category.id());
+        spans.field(&body[sp.start..sp.end]);
+        spans.field(&sp.rule);
+        spans.field(sp.note.as_deref().unwrap_or(""));
+        spans.end_row();
     }
     Ok(Rendered {
         arts,
@@ -766,6 +875,54 @@ mod tests {
         assert_eq!(safe_cell("-foo"), "'-foo");
         assert_eq!(safe_cell("-1.5"), "-1.5");
         assert_eq!(safe_cell("plain"), "plain");
+    }
+
+    #[test]
+    fn field_writer_matches_row_writer_and_rfc4180() {
+        let cells = [
+            "plain",
+            "",
+            "with,comma",
+            "say \"hi\"",
+            "line\r\nbreak",
+            "=HYPERLINK(\"x\")",
+            "-12.5",
+            "@a,b",
+            "caf\u{e9}",
+        ];
+        let mut a = CsvBuf::default();
+        a.row(cells);
+        let mut b = CsvBuf::default();
+        for c in cells {
+            b.field(c);
+        }
+        b.end_row();
+        let mut c = Vec::new();
+        let neutral: Vec<_> = cells.iter().map(|c| safe_cell(c)).collect();
+        encode_record(&mut c, neutral.iter().map(|x| x.as_bytes()));
+        assert_eq!(a.as_bytes(), b.as_bytes());
+        assert_eq!(a.as_bytes(), &c[..]);
+        let mut r = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(a.as_bytes());
+        let rec = r.records().next().unwrap().unwrap();
+        let got: Vec<&str> = rec.iter().collect();
+        assert_eq!(got, neutral.iter().map(|c| c.as_ref()).collect::<Vec<_>>());
+        assert_eq!(got[5], "'=HYPERLINK(\"x\")");
+        assert_eq!(got[7], "'@a,b");
+        assert!(a.as_bytes().ends_with(b"\r\n"));
+    }
+
+    #[test]
+    fn numbers_and_single_empty_rows() {
+        let mut b = CsvBuf::default();
+        b.field_uint(0u32);
+        b.field_uint(u64::MAX);
+        b.end_row();
+        b.field("");
+        b.end_row();
+        assert_eq!(b.as_bytes(), b"0,18446744073709551615\r\n\"\"\r\n");
+        assert_eq!(b.rows(), 2);
     }
 
     #[test]
