@@ -235,6 +235,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     text_bytes: summary.text_bytes,
                     seconds: started.elapsed().as_secs_f64(),
                     peak_rss_kb: framelens::bench::peak_rss_kb(),
+                    cpu_seconds: framelens::bench::cpu_seconds(),
                 };
                 std::fs::write(p, serde_json::to_vec_pretty(&stats)?)
                     .with_context(|| format!("writing {}", p.display()))?;

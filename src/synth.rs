@@ -72,30 +72,6 @@ const OUTLETS: &[(&str, &str)] = &[
     ("The Lantern", "thelantern.example"),
 ];
 
-const PLACES: &[&str] = &[
-    "Eastmarch",
-    "Velora",
-    "Karsund",
-    "the Ostrava Basin",
-    "Port Ellery",
-    "Dunmore",
-    "the Teyla Republic",
-    "Mirovia",
-    "New Halden",
-    "Sarabel",
-];
-const PEOPLE: &[&str] = &[
-    "Minister Anja Korvel",
-    "President Tomas Reyd",
-    "Governor Lise Maranth",
-    "General Oren Vasko",
-    "Senator Ida Quell",
-    "Mayor Pieter Dane",
-    "spokeswoman Cora Linde",
-    "opposition leader Marek Soll",
-    "Professor Hana Ebbe",
-    "Ambassador Yusuf Tarr",
-];
 const GROUPS: &[&str] = &[
     "the ministry",
     "the central bank",
@@ -105,20 +81,6 @@ const GROUPS: &[&str] = &[
     "the election commission",
     "the health agency",
     "the rail operator",
-];
-const TOPICS: &[&str] = &[
-    "the new grain export deal",
-    "the harbour strike",
-    "a border incident",
-    "the fuel price increase",
-    "the flood relief budget",
-    "the disputed election count",
-    "a rail network outage",
-    "talks on the water treaty",
-    "the hospital funding plan",
-    "the mining licence dispute",
-    "a cyber attack on the tax office",
-    "the drought emergency",
 ];
 const NEUTRAL_VERBS: &[&str] = &[
     "said",
@@ -228,9 +190,141 @@ const QUOTES: &[&str] = &[
     "Our teams worked through the night",
 ];
 
-fn sentence(r: &mut Rng, topic: &str, place: &str, out: &mut String) {
-    let person = r.pick(PEOPLE);
-    match r.below(9) {
+const SYLLABLES: &[&str] = &[
+    "ka", "ro", "vel", "min", "tor", "sa", "len", "dri", "mo", "ba", "ne", "ul", "fen", "gar",
+    "is", "pa", "quin", "rhe", "sol", "ta", "vo", "wen", "ya", "zo", "bre", "cas", "dom", "el",
+    "hal", "jor", "lis", "mar", "nor", "os", "pel", "ran", "sev", "tul", "var", "kes",
+];
+const FIRST: &[&str] = &[
+    "Anja", "Tomas", "Lise", "Oren", "Ida", "Pieter", "Cora", "Marek", "Hana", "Yusuf", "Elin",
+    "Bruno", "Sanne", "Kofi", "Mila", "Raoul", "Tess", "Viktor", "Nadia", "Jonas", "Amara", "Lev",
+];
+const ROLES: &[&str] = &[
+    "Minister",
+    "President",
+    "Governor",
+    "General",
+    "Senator",
+    "Mayor",
+    "spokeswoman",
+    "spokesman",
+    "opposition leader",
+    "Professor",
+    "Ambassador",
+    "chief executive",
+    "union leader",
+    "judge",
+];
+const BODIES: &[&str] = &[
+    "Council",
+    "Authority",
+    "Institute",
+    "Union",
+    "Commission",
+    "Agency",
+    "Ministry",
+    "Board",
+    "Tribunal",
+    "Federation",
+];
+const THINGS: &[&str] = &[
+    "grain export deal",
+    "harbour strike",
+    "border incident",
+    "fuel price increase",
+    "flood relief budget",
+    "election count",
+    "rail network outage",
+    "water treaty",
+    "hospital funding plan",
+    "mining licence",
+    "tax office breach",
+    "drought emergency",
+    "bridge closure",
+    "fishing quota",
+    "teachers' pay offer",
+    "power plant tender",
+    "housing reform",
+    "vaccine order",
+    "airport expansion",
+    "pension reform",
+];
+
+/// An invented proper name of 2-3 syllables.
+fn name(r: &mut Rng) -> String {
+    let n = 2 + r.below(2);
+    let s: String = (0..n).map(|_| r.pick(SYLLABLES)).collect();
+    capitalise(&s)
+}
+
+/// The people, places and facts of one story, shared by its articles.
+struct Story {
+    topic: String,
+    place: String,
+    people: Vec<String>,
+    body: String,
+    facts: Vec<String>,
+    day: usize,
+}
+
+impl Story {
+    fn new(seed: u64, story: usize) -> Story {
+        let mut r = Rng::new(seed ^ (story as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
+        let place = name(&mut r);
+        let topic = format!("the {} {}", place, r.pick(THINGS));
+        let people: Vec<String> = (0..3)
+            .map(|_| format!("{} {} {}", r.pick(ROLES), r.pick(FIRST), name(&mut r)))
+            .collect();
+        let body = format!("the {} {}", name(&mut r), r.pick(BODIES));
+        let mut facts = Vec::new();
+        for k in 0..5 {
+            let fact = match k {
+                0 => format!(
+                    "{} {} {} on {} after {} days of talks with {}.",
+                    capitalise(&body),
+                    r.pick(VERBS),
+                    topic,
+                    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"][r.below(5)],
+                    2 + r.below(12),
+                    people[1]
+                ),
+                1 => format!(
+                    "About {} people were affected in {}, according to {}.",
+                    100 * (1 + r.below(90)),
+                    place,
+                    body
+                ),
+                2 => format!(
+                    "The cost is estimated at {}.{} million, {} said.",
+                    1 + r.below(400),
+                    r.below(10),
+                    people[0]
+                ),
+                3 => format!("\u{201c}{},\u{201d} {} said.", r.pick(QUOTES), people[2]),
+                _ => format!(
+                    "A {} review of {} is due in {}.",
+                    r.pick(ADJ),
+                    topic,
+                    ["March", "April", "May", "June", "September", "October"][r.below(6)]
+                ),
+            };
+            facts.push(fact);
+        }
+        Story {
+            topic,
+            place,
+            people,
+            body,
+            facts,
+            day: 1 + r.below(28),
+        }
+    }
+}
+
+fn sentence(r: &mut Rng, st: &Story, out: &mut String) {
+    let person = &st.people[r.below(st.people.len())];
+    let (topic, place, body) = (&st.topic, &st.place, &st.body);
+    match r.below(11) {
         0 | 1 => {
             // Neutral reporting.
             out.push_str(&format!(
@@ -261,7 +355,7 @@ fn sentence(r: &mut Rng, topic: &str, place: &str, out: &mut String) {
         3 => out.push_str(&format!(
             "According to {}, {} {} {} the {} {}.",
             r.pick(ANON),
-            r.pick(GROUPS),
+            body,
             r.pick(HEDGES),
             r.pick(VERBS),
             r.pick(ADJ),
@@ -285,13 +379,13 @@ fn sentence(r: &mut Rng, topic: &str, place: &str, out: &mut String) {
             2019 + r.below(6)
         )),
         6 => out.push_str(&format!(
-            "Critics {} that {} {} {} the {} without a vote, a move {} called {}.",
+            "Critics {} that {} {} {} {} without a vote, a move {} called {}.",
             r.pick(LOADED_VERBS),
-            r.pick(GROUPS),
+            body,
             r.pick(HEDGES),
             r.pick(VERBS),
-            topic.trim_start_matches("the "),
-            r.pick(PEOPLE),
+            topic,
+            person,
             r.pick(LOADED)
         )),
         7 => out.push_str(&format!(
@@ -302,6 +396,7 @@ fn sentence(r: &mut Rng, topic: &str, place: &str, out: &mut String) {
             r.pick(GROUPS),
             ["Monday", "Saturday", "Sunday"][r.below(3)]
         )),
+        8 | 9 => out.push_str(&st.facts[r.below(st.facts.len())]),
         _ => out.push_str(&format!(
             "{} {} that {} {} not change, and {} {} more {} next month.",
             person,
@@ -316,28 +411,32 @@ fn sentence(r: &mut Rng, topic: &str, place: &str, out: &mut String) {
 }
 
 /// The `i`-th article of the corpus `opts` describes, as a JSON object.
+///
+/// Articles come in blocks of 48 covering 8 stories at once (about six
+/// articles per story, interleaved as in a date-sorted corpus); each story
+/// has its own invented place, people, organisation and facts, which its
+/// articles share and partly repeat word for word (as wire copy does).
 pub fn article(opts: &SynthOptions, i: usize) -> serde_json::Value {
     let mut r = Rng::new(opts.seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
-    // Articles come in stories: runs of articles about one event.
-    let story = i / 6;
-    let mut sr = Rng::new(opts.seed ^ (story as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
-    let topic = sr.pick(TOPICS);
-    let place = sr.pick(PLACES);
+    let story = (i / 48) * 8 + r.below(8);
+    let st = Story::new(opts.seed, story);
     let (outlet, domain) = OUTLETS[r.below(OUTLETS.len())];
-    let day = 1 + (story % 28);
     let mut text = String::with_capacity(4096);
     if r.chance(0.4) {
         text.push_str(r.pick(BOILER));
         text.push_str("\n\n");
     }
-    let paragraphs = 6 + r.below(18);
+    // The lead: the story's main fact.
+    text.push_str(&st.facts[0]);
+    text.push_str("\n\n");
+    let paragraphs = 5 + r.below(18);
     for p in 0..paragraphs {
         let n = 1 + r.below(4);
         for s in 0..n {
             if s > 0 {
                 text.push(' ');
             }
-            sentence(&mut r, topic, place, &mut text);
+            sentence(&mut r, &st, &mut text);
         }
         text.push_str("\n\n");
         if p == paragraphs / 2 && r.chance(0.3) {
@@ -349,17 +448,16 @@ pub fn article(opts: &SynthOptions, i: usize) -> serde_json::Value {
         text.push_str(r.pick(BOILER));
     }
     let title = format!(
-        "{} {} {} in {}",
-        capitalise(topic),
+        "{} {} {}",
+        capitalise(st.topic.trim_start_matches("the ")),
         ["sparks", "faces", "draws", "brings"][r.below(4)],
         ["protests", "questions", "criticism", "praise", "delays"][r.below(5)],
-        place
     );
     serde_json::json!({
         "id": format!("syn{:07}", i + 1),
         "outlet": outlet,
         "url": format!("https://{domain}/news/{}-{}", story, i),
-        "published": format!("2024-03-{day:02}"),
+        "published": format!("2024-03-{:02}", st.day),
         "title": title,
         "text": text.trim_end(),
     })
