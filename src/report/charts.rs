@@ -777,8 +777,8 @@ fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Scatter) 
     for (_, pts) in &d.outlets {
         for (x, y, label) in pts {
             let (px, py) = chart.backend_coord(&(*x, *y));
-            let w = 9 * label.chars().count() as i32 + 4;
-            let h = 18;
+            let w = 11 * label.chars().count() as i32 + 4;
+            let h = 22;
             let candidates = [
                 (12, -24),
                 (12, 6),
@@ -803,7 +803,7 @@ fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Scatter) 
                 }
             }
             placed.push((px + spot.0, py + spot.1, px + spot.0 + w, py + spot.1 + h));
-            root.draw_text(label, &font(15.0), (px + spot.0, py + spot.1))
+            root.draw_text(label, &font(19.0), (px + spot.0, py + spot.1))
                 .m()?;
         }
     }
@@ -900,13 +900,13 @@ fn draw_strip<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Strip) -> D
     use plotters::style::text_anchor::{HPos, Pos, VPos};
     let n = d.probs.len().max(1) as f64;
     let (_, h) = root.dim_in_pixel();
-    let (main, legend) = root.split_vertically(h as i32 - 46);
+    let (main, legend) = root.split_vertically(h as i32 - 52);
     let mut chart = ChartBuilder::on(&main)
-        .caption(&d.title, bold(21.0))
+        .caption(&d.title, bold(26.0))
         .margin(10)
         .margin_right(20)
-        .x_label_area_size(48)
-        .y_label_area_size(64)
+        .x_label_area_size(58)
+        .y_label_area_size(76)
         .build_cartesian_2d(0.5f64..n + 0.5, 0f64..1.1f64)
         .m()?;
     chart
@@ -930,8 +930,8 @@ fn draw_strip<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Strip) -> D
                 String::new()
             }
         })
-        .axis_desc_style(font(17.0))
-        .label_style(font(16.0))
+        .axis_desc_style(font(21.0))
+        .label_style(font(20.0))
         .max_light_lines(0)
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()
@@ -966,19 +966,19 @@ fn draw_strip<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Strip) -> D
                 + Text::new(
                     "▲".to_string(),
                     (0, -4),
-                    font(16.0).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                    font(20.0).pos(Pos::new(HPos::Center, VPos::Bottom)),
                 )
         }))
         .m()?;
     // Legend band under the chart.
-    let st = font(16.0).pos(Pos::new(HPos::Left, VPos::Center));
-    let y = 22;
-    let mut x = 20;
+    let st = font(21.0).pos(Pos::new(HPos::Left, VPos::Center));
+    let y = 26;
+    let mut x = 16;
     let items: [(&str, u8); 4] = [
         (&format!("at or above {:.2}", d.threshold), 0),
         (&format!("below {:.2}", d.threshold), 1),
         ("threshold", 2),
-        ("top sentence (score card)", 3),
+        ("top sentence", 3),
     ];
     for (label, kind) in items {
         match kind {
@@ -1009,7 +1009,7 @@ fn draw_strip<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Strip) -> D
                 .m()?,
         }
         legend.draw_text(label, &st, (x + 28, y)).m()?;
-        x += 28 + 9 * label.chars().count() as i32 + 30;
+        x += 28 + 11 * label.chars().count() as i32 + 26;
     }
     Ok(())
 }
@@ -1041,7 +1041,7 @@ pub fn sentence_strip(cmp: &Comparison, i: usize, threshold: f64) -> Result<Char
         threshold,
         top: s.top_sentences.iter().map(|t| t.sentence).collect(),
     };
-    let (w, h) = (820, 400);
+    let (w, h) = (820, 420);
     let stem = format!("strip_{:03}", i + 1);
     let (svg, png) = render_both!(stem, w, h, draw_strip, &d);
     let above: Vec<String> = d

@@ -579,6 +579,8 @@ struct ArticleHead {
 #[derive(Debug, Clone, serde::Serialize)]
 struct FlagView {
     flag: String,
+    /// The flag in words (`no byline`), for chips that must wrap.
+    label: String,
     /// What the flag means in general (from `compare::FLAG_NAMES`).
     meaning: String,
     /// Why this article got it.
@@ -902,6 +904,7 @@ fn head(cmp: &Comparison, i: usize) -> ArticleHead {
                     .iter()
                     .map(|f| FlagView {
                         flag: f.clone(),
+                        label: f.replace('_', " "),
                         meaning: flag_meaning(f),
                         detail: flag_detail(&p.flag_details, f),
                     })
@@ -1172,9 +1175,9 @@ fn content(cmp: &Comparison, arts: &[usize]) -> Vec<ContentView> {
                     .map(|p| {
                         p.missing_facts
                             .iter()
-                            .take(5)
+                            .take(3)
                             .map(|m| MissingView {
-                                text: charts::shorten(&m.text, 200),
+                                text: charts::shorten(&m.text, 160),
                                 reported_by: m.reported_by,
                             })
                             .collect()
@@ -1450,11 +1453,16 @@ fn card(cmp: &Comparison, i: usize, strip: Option<&Chart>, threshold: f64) -> Ca
                     .find(|(w, _)| w == n)
                     .map(|(_, m)| points(*m))
                     .unwrap_or_default(),
-                bar: if cmax > 0.0 {
-                    (v.abs() / cmax * 100.0).round() as u32
-                } else {
-                    0
-                },
+                bar: crate::compare::reliability::WEIGHTS
+                    .iter()
+                    .find(|(w, _)| w == n)
+                    .filter(|(_, m)| *m > 0.0)
+                    .map(|(_, m)| (v.abs() / m * 100.0).clamp(0.0, 100.0).round() as u32)
+                    .unwrap_or(if cmax > 0.0 {
+                        (v.abs() / cmax * 100.0).round() as u32
+                    } else {
+                        0
+                    }),
                 negative: *v < 0.0,
             })
             .collect(),
