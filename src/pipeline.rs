@@ -10,7 +10,7 @@
 //! The ingest iterator is read on its own thread and cut into *windows*:
 //! consecutive inputs, at most [`AnalyzeOptions::window`] of them
 //! (default [`DEFAULT_WINDOW`]) and at most
-//! [`AnalyzeOptions::window_bytes`] of document text (default
+//! `window_bytes` of document text (default
 //! [`DEFAULT_WINDOW_BYTES`]); the window closes at whichever comes first.
 //! Each window is extracted, analysed and scored in parallel on a local
 //! rayon pool of [`AnalyzeOptions::threads`] threads, compared (stories,

@@ -2,11 +2,11 @@
 //!
 //! Takes: the column lists of the export writers ([`ColumnDoc`]s, built
 //! from [`crate::schema`] and the fixed column tables).
-//! Gives: [`exports`] (one [`ExportDoc`] per file), rendered as Markdown
+//! Gives: [`exports()`] (one [`ExportDoc`] per file), rendered as Markdown
 //! ([`markdown`], the text of `docs/DATA_DICTIONARY.md` and of
 //! `framelens schema`) or JSON ([`json`], `framelens schema --json`).
 //!
-//! To document a new export, add one line to [`exports`].
+//! To document a new export, add one line to [`exports()`].
 
 use super::compare_csv;
 use super::exports::{self, ColumnDoc};
