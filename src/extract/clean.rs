@@ -24,7 +24,7 @@
 use super::normalize::Line;
 use super::patterns::{self, MarkerKind};
 use super::words::{self, LineStats};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A further body run (after the best one) is kept when its score reaches
 /// this (about two paragraphs of prose).
@@ -88,6 +88,8 @@ pub(crate) struct Cleaned {
     pub in_list: Vec<bool>,
     /// Line indexes of body paragraphs, in order.
     pub body: Vec<usize>,
+    /// Per line: is it a body paragraph?
+    pub in_body: Vec<bool>,
     /// Body paragraphs' text (bullets removed), parallel to `body`.
     pub paragraphs: Vec<String>,
     /// Line indexes of captions, in order.
@@ -123,7 +125,7 @@ fn sentence_like(st: &LineStats) -> bool {
 }
 
 /// Classify one line on its own.
-fn classify(line: &Line, figcaptions: &[String]) -> (Kind, LineStats) {
+fn classify(line: &Line, figcaptions: &HashSet<&str>) -> (Kind, LineStats) {
     let text = patterns::strip_bullet(&line.text);
     let st = words::stats(text);
     if line.image {
@@ -132,11 +134,13 @@ fn classify(line: &Line, figcaptions: &[String]) -> (Kind, LineStats) {
     if st.words == 0 {
         return (Kind::Junk(Junk::Fragment), st);
     }
-    if !figcaptions.is_empty() && text.len() <= 2000 && figcaptions.iter().any(|f| f == text) {
+    if !figcaptions.is_empty() && text.len() <= 2000 && figcaptions.contains(text) {
         return (Kind::Caption, st);
     }
     let short = text.len() <= SHORT_LINE;
-    if short {
+    // Furniture is short: long lines skip the furniture patterns.
+    let few_words = short && st.words <= 24;
+    if few_words {
         if patterns::is_template(text) {
             return (Kind::Junk(Junk::Template), st);
         }
@@ -171,13 +175,17 @@ fn classify(line: &Line, figcaptions: &[String]) -> (Kind, LineStats) {
             return (Kind::Junk(Junk::Reaction), st);
         }
     }
-    if short && patterns::is_credit(text) {
+    // Clear running prose can still be a caption (credit at the end) or a
+    // wordy call to action, but not a credit line, date line, byline or
+    // legal notice: those checks are skipped for it.
+    let clear_prose = st.words >= 15 && st.ends_sentence && st.function_ratio() >= 0.2;
+    if short && !clear_prose && st.words <= 30 && patterns::is_credit(text) {
         return (Kind::Credit, st);
     }
     if patterns::is_caption(text) {
         return (Kind::Caption, st);
     }
-    if short {
+    if few_words && !clear_prose {
         if super::dates::date_line(text).is_some() {
             return (Kind::DateLine, st);
         }
@@ -185,7 +193,7 @@ fn classify(line: &Line, figcaptions: &[String]) -> (Kind, LineStats) {
             return (Kind::Byline, st);
         }
     }
-    if short && patterns::is_legal(text) {
+    if short && !clear_prose && st.words <= 30 && patterns::is_legal(text) {
         return (Kind::Junk(Junk::Legal), st);
     }
     if st.words <= 80 {
@@ -242,10 +250,11 @@ fn ends_list(kind: Kind, st: &LineStats) -> bool {
 /// Clean a page's lines. See the module docs.
 pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
     let n = lines.len();
+    let figcaptions: HashSet<&str> = figcaptions.iter().map(String::as_str).collect();
     let mut kinds = Vec::with_capacity(n);
     let mut stats = Vec::with_capacity(n);
     for l in &lines {
-        let (k, s) = classify(l, figcaptions);
+        let (k, s) = classify(l, &figcaptions);
         kinds.push(k);
         stats.push(s);
     }
@@ -415,13 +424,17 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
         .collect();
     let other_headlines = kinds.iter().filter(|&&k| k == Kind::OtherHeadline).count();
     let mut spam: Vec<String> = Vec::new();
-    let body_set: std::collections::HashSet<usize> = body.iter().copied().collect();
+    let mut seen_spam: HashSet<&str> = HashSet::new();
+    let mut in_body = vec![false; n];
+    for &i in &body {
+        in_body[i] = true;
+    }
     for i in 0..n {
-        if body_set.contains(&i) || stats[i].words < 2 || stats[i].words > 40 {
+        if in_body[i] || stats[i].words < 2 || stats[i].words > 40 {
             continue;
         }
         let t = patterns::strip_bullet(&lines[i].text);
-        if patterns::is_spam(t) && !spam.iter().any(|s| s == t) {
+        if patterns::is_spam(t) && seen_spam.insert(t) {
             spam.push(t.chars().take(200).collect());
         }
     }
@@ -432,6 +445,7 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
         stats,
         in_list,
         body,
+        in_body,
         paragraphs,
         captions,
         body_start,
@@ -488,7 +502,7 @@ Read also:\n19:40\nOPINION\nEscalation is real, and we are all witnessing it in 
             let c = clean(to_lines(&text), &[]);
             println!("===== {}", p.display());
             for (i, l) in c.lines.iter().enumerate() {
-                let mark = if c.body.contains(&i) { "B" } else { " " };
+                let mark = if c.in_body[i] { "B" } else { " " };
                 let t: String = l.text.chars().take(70).collect();
                 println!(
                     "{mark} {:?}{} | {t}",

@@ -10,6 +10,7 @@
 //! `2023/04/17`, `17.04.2023`, and `17/04/2023` when the order is not
 //! ambiguous (an ambiguous `04/05/2023` is not read: nothing is guessed).
 
+use super::patterns::re;
 use chrono::{NaiveDate, NaiveTime};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -29,47 +30,41 @@ const MON: &str = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may
 const YEAR: &str = r"(?P<y>(?:19|20)\d{2})";
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    re(&format!(
         r"(?i)\b{YEAR}-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}})(?:(?:T|\s+)(?P<H>\d{{1,2}}):(?P<M>\d{{2}})(?::(?P<S>\d{{2}}))?(?:\.\d+)?\s*(?P<tz>Z|[+-]\d{{2}}:?\d{{2}})?)?\b"
     ))
-    .expect("valid regex")
 });
 static YMD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    re(&format!(
         r"\b{YEAR}[/.](?P<m>\d{{1,2}})[/.](?P<d>\d{{1,2}})\b"
     ))
-    .expect("valid regex")
 });
 static DMY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    re(&format!(
         r"(?i)\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MON}\.?,?\s+{YEAR}\b"
     ))
-    .expect("valid regex")
 });
 static MDY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    re(&format!(
         r"(?i)\b{MON}\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{YEAR}\b"
     ))
-    .expect("valid regex")
 });
-static DMY_DOTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(?P<a>\d{{1,2}})\.(?P<b>\d{{1,2}})\.{YEAR}\b")).expect("valid regex")
-});
-static NUM_SLASH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/{YEAR}\b")).expect("valid regex")
-});
+static DMY_DOTS: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!(r"\b(?P<a>\d{{1,2}})\.(?P<b>\d{{1,2}})\.{YEAR}\b")));
+static NUM_SLASH: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!(r"\b(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/{YEAR}\b")));
 /// A time written right after a date (an optional weekday, comma, bar,
 /// dash or "at" in between).
 static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    re(
         r"(?i)^[\s,|@–—-]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?[\s,|–—-]*)?(?:at\s+)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?(?:\s*(?P<tz>gmt|utc|z\b|[+-]\d{2}:?\d{2}))?",
     )
-    .expect("valid regex")
 });
 /// A line that is only a time of day (`17:53`, `5:31 PM`).
 static TIME_ONLY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\s*(?P<ap>[ap])\.?\s?m\.?)?(?:\s*(?P<tz>gmt|utc|z|[+-]\d{2}:?\d{2}))?$")
-        .expect("valid regex")
+    re(
+        r"(?i)^(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\s*(?P<ap>[ap])\.?\s?m\.?)?(?:\s*(?P<tz>gmt|utc|z|[+-]\d{2}:?\d{2}))?$",
+    )
 });
 
 fn month_number(name: &str) -> Option<u32> {
@@ -143,7 +138,7 @@ fn iso(date: NaiveDate, time: Option<(NaiveTime, Option<String>)>) -> String {
 
 /// A time-only line (`17:53`), as ISO `HH:MM:SS` plus optional zone.
 pub(crate) fn time_only(line: &str) -> Option<(NaiveTime, Option<String>)> {
-    if line.len() > 24 {
+    if line.len() > 24 || !line.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
     let c = TIME_ONLY.captures(line.trim())?;
@@ -159,8 +154,14 @@ pub(crate) fn with_time(hit: &DateHit, time: (NaiveTime, Option<String>)) -> Opt
 /// All full dates in a line, in order, non-overlapping.
 pub(crate) fn find_dates(line: &str) -> Vec<DateHit> {
     let mut hits: Vec<DateHit> = Vec::new();
-    let bytes_ok = line.bytes().any(|b| b.is_ascii_digit());
-    if !bytes_ok {
+    // Every form needs a year: four digits starting 19 or 20.
+    let b = line.as_bytes();
+    let has_year = b.windows(4).any(|w| {
+        (w[0] == b'1' && w[1] == b'9' || w[0] == b'2' && w[1] == b'0')
+            && w[2].is_ascii_digit()
+            && w[3].is_ascii_digit()
+    });
+    if !has_year {
         return hits;
     }
     let mut push = |start: usize,

@@ -44,26 +44,22 @@ pub(crate) struct HtmlMeta {
     pub figcaptions: Vec<String>,
 }
 
-fn re(p: &str) -> Regex {
-    Regex::new(p).expect("valid regex")
-}
+use super::patterns::re;
 
-static META_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"(?is)<meta\b[^>]{0,4000}>"));
-static LINK_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"(?is)<link\b[^>]{0,4000}>"));
+static META_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"(?is)<meta\b[^>]*>"));
+static LINK_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"(?is)<link\b[^>]*>"));
 static ATTR: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?is)([a-z_:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"#));
-static TITLE_TAG: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?is)<title\b[^>]{0,1000}>(.{0,2000}?)</title\s*>"));
-static H1_TAG: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?is)<h1\b[^>]{0,1000}>(.{0,4000}?)</h1\s*>"));
-static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"(?is)<html\b[^>]{0,2000}>"));
+static TITLE_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"(?is)<title\b[^>]*>(.*?)</title\s*>"));
+static H1_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"(?is)<h1\b[^>]*>(.*?)</h1\s*>"));
+static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| re(r"(?is)<html\b[^>]*>"));
 static FIGCAPTION: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?is)<figcaption\b[^>]{0,1000}>(.{0,4000}?)</figcaption\s*>"));
-static LD_DATE: LazyLock<Regex> = LazyLock::new(|| re(r#""datePublished"\s*:\s*"([^"]{4,60})""#));
+    LazyLock::new(|| re(r"(?is)<figcaption\b[^>]*>(.*?)</figcaption\s*>"));
+static LD_DATE: LazyLock<Regex> = LazyLock::new(|| re(r#""datePublished"\s*:\s*"([^"]+)""#));
 static LD_PUBLISHER: LazyLock<Regex> =
-    LazyLock::new(|| re(r#""publisher"\s*:\s*\{[^{}]{0,400}?"name"\s*:\s*"([^"]{1,100})""#));
+    LazyLock::new(|| re(r#""publisher"\s*:\s*\{[^{}]*?"name"\s*:\s*"([^"]+)""#));
 static LD_AUTHOR: LazyLock<Regex> =
-    LazyLock::new(|| re(r#""author"\s*:\s*(?:\[\s*)?\{[^{}]{0,400}?"name"\s*:\s*"([^"]{1,100})""#));
+    LazyLock::new(|| re(r#""author"\s*:\s*(?:\[\s*)?\{[^{}]*?"name"\s*:\s*"([^"]+)""#));
 
 fn attrs(tag: &str) -> Vec<(String, String)> {
     ATTR.captures_iter(tag)

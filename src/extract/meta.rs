@@ -171,7 +171,7 @@ pub(crate) fn outlet(c: &Cleaned, title: Option<&(usize, Field)>) -> Option<Fiel
     // other stories; only the other stories' headlines themselves are
     // excluded.
     let outside_body =
-        (0..c.lines.len()).filter(|&i| !c.body.contains(&i) && c.kinds[i] != Kind::OtherHeadline);
+        (0..c.lines.len()).filter(|&i| !c.in_body[i] && c.kinds[i] != Kind::OtherHeadline);
     let mut newsletter = None;
     for i in outside_body {
         let t = c.text(i);
@@ -246,7 +246,7 @@ pub(crate) fn wire_credits(c: &Cleaned) -> (Vec<Field>, Vec<String>) {
                     }
                 }
             }
-            Kind::Prose if Some(i) == body_first || c.body.contains(&i) && c.stats[i].words > 5 => {
+            Kind::Prose if Some(i) == body_first || c.in_body[i] && c.stats[i].words > 5 => {
                 if let Some((dl, w)) = patterns::dateline_wire(t) {
                     add(w, &dl, &mut out);
                 }

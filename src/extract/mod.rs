@@ -286,17 +286,22 @@ pub fn extract(raw: RawDoc) -> Result<Article, InputError> {
         .map(|&i| cleaned.text(i).trim())
         .collect();
     let mut captions: Vec<String> = Vec::new();
+    let mut seen_captions: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (k, &t) in all_captions.iter().enumerate() {
-        let prefix_of_other = all_captions
+        // Alt text sits right next to its caption: compare neighbours only.
+        let stem = t.trim_end_matches('.');
+        let prefix_of_neighbour = [k.wrapping_sub(1), k + 1]
             .iter()
-            .enumerate()
-            .any(|(j, &o)| j != k && o.len() > t.len() && o.starts_with(t.trim_end_matches('.')));
-        if !prefix_of_other && !captions.iter().any(|c| c == t) {
+            .filter_map(|&j| all_captions.get(j))
+            .any(|o| o.len() > t.len() && o.starts_with(stem));
+        if !prefix_of_neighbour && seen_captions.insert(t) {
             captions.push(t.to_string());
         }
     }
-    let in_body: std::collections::HashSet<usize> = cleaned.body.iter().copied().collect();
-    let caption_set: std::collections::HashSet<usize> = cleaned.captions.iter().copied().collect();
+    let mut is_caption = vec![false; cleaned.lines.len()];
+    for &i in &cleaned.captions {
+        is_caption[i] = true;
+    }
     let mut junk = JunkStats {
         lines_total: cleaned.lines.len(),
         other_headlines: cleaned.other_headlines,
@@ -304,7 +309,7 @@ pub fn extract(raw: RawDoc) -> Result<Article, InputError> {
         ..JunkStats::default()
     };
     for (i, l) in cleaned.lines.iter().enumerate() {
-        if !in_body.contains(&i) && !caption_set.contains(&i) {
+        if !cleaned.in_body[i] && !is_caption[i] {
             junk.lines_dropped += 1;
             junk.bytes_dropped += l.text.len();
         }

@@ -77,7 +77,7 @@ pub(crate) fn normalize_chars(text: &str) -> String {
 }
 
 static MD_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(!?)\[([^\]\n]{0,500})\]\((?:[^()\s]|\([^()\s]*\)){0,2000}(?:\s+"[^"\n]*")?\)"#)
+    Regex::new(r#"(!?)\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"\n]*")?\)"#)
         .expect("valid regex")
 });
 static MD_EMPH: LazyLock<Regex> =

@@ -11,8 +11,11 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use std::sync::LazyLock;
 
-fn re(p: &str) -> Regex {
-    Regex::new(p).expect("valid regex")
+/// Compile a pattern. `\b` is made ASCII-only (`(?-u:\b)`): Unicode word
+/// boundaries force the regex engine off its fast DFA path on non-ASCII
+/// text, which scraped pages are full of.
+pub(crate) fn re(p: &str) -> Regex {
+    Regex::new(&p.replace(r"\b", r"(?-u:\b)")).expect("valid regex")
 }
 
 /// Lower-case `s` with surrounding punctuation and bullets removed.
@@ -24,25 +27,29 @@ pub(crate) fn bare(s: &str) -> String {
 /// Strip a leading list bullet (`- `, `• `, `* `, `· `, ...).
 pub(crate) fn strip_bullet(s: &str) -> &str {
     let t = s.trim_start();
-    for b in [
-        '-', '•', '*', '·', '–', '—', '▪', '►', '■', '●', '◦', '‣', '→', '»', '>',
-    ] {
-        if let Some(rest) = t.strip_prefix(b) {
-            if rest.starts_with(' ') || rest.is_empty() {
-                return rest.trim_start();
+    let mut chars = t.chars();
+    match chars.next() {
+        Some(
+            '-' | '•' | '*' | '·' | '–' | '—' | '▪' | '►' | '■' | '●' | '◦' | '‣' | '→' | '»' | '>',
+        ) => {
+            let rest = chars.as_str();
+            if rest.is_empty() || rest.starts_with(' ') {
+                rest.trim_start()
+            } else {
+                t
             }
         }
+        _ => t,
     }
-    t
 }
 
-/// Words of share-button rows.
+/// Words of share-button rows (sorted).
 const SHARE_WORDS: &[&str] = &[
     "bluesky",
     "comment",
     "comments",
-    "copy",
     "copied",
+    "copy",
     "e-mail",
     "email",
     "facebook",
@@ -89,7 +96,7 @@ pub(crate) fn is_share_row(line: &str) -> bool {
         if w.is_empty() || w.chars().all(|c| c.is_ascii_digit()) {
             continue;
         }
-        if !SHARE_WORDS.contains(&w.as_str()) {
+        if SHARE_WORDS.binary_search(&w.as_str()).is_err() {
             return false;
         }
         n += 1;
@@ -105,7 +112,7 @@ pub(crate) fn is_share_row(line: &str) -> bool {
 
 static AD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:advertisement|advertising|advert|ads?|sponsored(?: content| links?| stories)?|sponsored by .{1,40}|promoted(?: content| stories)?|paid (?:content|post|partner content)|partner content|anzeige|publicité|publicidad|story continues below(?: this)?(?: advertisement)?|article continues (?:below|after)(?: this)?(?: advertisement)?|continue reading below|scroll to continue(?: with content)?|ad feedback|report this ad|skip ad|close ad)$",
+        r"(?i)^(?:advertisement|advertising|advert|ads?|sponsored(?: content| links?| stories)?|sponsored by .+|promoted(?: content| stories)?|paid (?:content|post|partner content)|partner content|anzeige|publicité|publicidad|story continues below(?: this)?(?: advertisement)?|article continues (?:below|after)(?: this)?(?: advertisement)?|continue reading below|scroll to continue(?: with content)?|ad feedback|report this ad|skip ad|close ad)$",
     )
 });
 
@@ -114,7 +121,8 @@ pub(crate) fn is_ad(line: &str) -> bool {
     line.len() <= 80 && AD.is_match(bare(line).as_str())
 }
 
-/// Whole-line navigation and widget words (compared after [`bare`]).
+/// Whole-line navigation and widget words (compared after [`bare`];
+/// sorted).
 const MENU: &[&str] = &[
     "back to top",
     "breaking",
@@ -183,10 +191,10 @@ const MENU: &[&str] = &[
 
 /// Is the line a single navigation/menu word or phrase?
 pub(crate) fn is_menu(line: &str) -> bool {
-    line.len() <= 40 && MENU.contains(&bare(line).as_str())
+    line.len() <= 40 && MENU.binary_search(&bare(line).as_str()).is_ok()
 }
 
-/// Labels that precede headlines in lists ("OPINION", "Exclusive").
+/// Labels that precede headlines in lists ("OPINION", "Exclusive"; sorted).
 const LABELS: &[&str] = &[
     "analysis",
     "breaking",
@@ -209,7 +217,7 @@ const LABELS: &[&str] = &[
 
 /// Is the line a headline label?
 pub(crate) fn is_label(line: &str) -> bool {
-    line.len() <= 30 && LABELS.contains(&bare(line).as_str())
+    line.len() <= 30 && LABELS.binary_search(&bare(line).as_str()).is_ok()
 }
 
 static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -236,7 +244,7 @@ pub(crate) enum MarkerKind {
 
 static MARKER_HEADLINES: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:read also|also read|read more|see also|more news|more stories|more from [\w .'’-]{1,40}|more on this(?: story)?|more in [\w .'’-]{1,30}|related|related (?:stories|articles|news|content|posts|coverage|reading|links|videos)|recommended(?: for you| stories| articles)?|recommendations?|ranking|rankings|most (?:read|popular|viewed|shared|commented)|popular(?: now| stories| articles)?|trending(?: now| stories)?|top stories(?: .{0,40})?|latest (?:news|stories|articles)|you (?:may|might) (?:also )?(?:like|be interested in)|also worth reading|don'?t miss|editor'?s picks|editors'? picks|our picks|what to read next|further reading|up next|next up|in other news|elsewhere|from around the web|around the web|promoted stories)$",
+        r"(?i)^(?:read also|also read|read more|see also|more news|more stories|more from [\w .'’-]+|more on this(?: story)?|more in [\w .'’-]+|related|related (?:stories|articles|news|content|posts|coverage|reading|links|videos)|recommended(?: for you| stories| articles)?|recommendations?|ranking|rankings|most (?:read|popular|viewed|shared|commented)|popular(?: now| stories| articles)?|trending(?: now| stories)?|top stories(?: .+)?|latest (?:news|stories|articles)|you (?:may|might) (?:also )?(?:like|be interested in)|also worth reading|don'?t miss|editor'?s picks|editors'? picks|our picks|what to read next|further reading|up next|next up|in other news|elsewhere|from around the web|around the web|promoted stories)$",
     )
 });
 static MARKER_TAGS: LazyLock<Regex> = LazyLock::new(|| {
@@ -406,7 +414,7 @@ pub(crate) fn is_url(line: &str) -> bool {
 
 static REACTION: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:[\p{L}]+[!?]?\s*\(\d+\)\s*){1,6}$|^(?:like|likes|love|wow|haha|sad|angry|good|bad|useful|helpful)[\s:]*\d+$|^\d+\s+(?:comments?|likes?|shares?|views?|reactions?)$",
+        r"(?i)^(?:[\p{L}]+[!?]?\s*\(\d+\)\s*)+$|^(?:like|likes|love|wow|haha|sad|angry|good|bad|useful|helpful)[\s:]*\d+$|^\d+\s+(?:comments?|likes?|shares?|views?|reactions?)$",
     )
 });
 
@@ -427,9 +435,41 @@ pub(crate) fn is_date_fragment(line: &str) -> bool {
     line.len() <= 30 && DATE_FRAGMENT.is_match(line.trim())
 }
 
+/// Cheap prefilter for captions: words that any caption pattern needs.
+static CAPTION_HINT: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build([
+            "photo",
+            "image",
+            "picture",
+            "pic",
+            "illustration",
+            "credit",
+            "foto",
+            "getty",
+            "shutterstock",
+            "alamy",
+            "reuters",
+            "afp",
+            "epa",
+            "/ap",
+            "ap/",
+            "sputnik",
+            "kremlin",
+            "anadolu",
+            "bloomberg",
+            "xinhua",
+            "tass",
+            "ria novosti",
+            "pool",
+        ])
+        .expect("valid patterns")
+});
+/// Caption patterns, matched against the lower-cased end of a line.
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?:\(\s*(?:photo|photos|photograph|image|picture|pic|file photo|illustration|video|credit|photo credit)s?\s*(?::|by)[^)]{1,200}\)\W*$|\b(?:photograph|photo|photos|image|picture|pictured|illustration|photo credit|credit|foto)\s*(?::|by)\s*[^.!?]{1,120}$|(?:getty images|shutterstock|alamy|afp via getty images|ap photo[^.]{0,60}|via reuters|reuters/[\w .-]+|[\w.]+/reuters|[\w.]+/afp|afp/[\w .-]+|[\w.]+/epa(?:-efe)?|epa(?:-efe)?/[\w .-]+|[\w.]+/ap|[\w.]+/sputnik|[\w.]+/kremlin|[\w.]+/anadolu(?: agency)?|[\w.]+/bloomberg|[\w.]+/xinhua|[\w.]+/tass|[\w.]+/ria novosti|[\w.]+/pool|pool photo[^.]{0,60})\W*$)",
+        r"(?:\(\s*(?:photo|photos|photograph|image|picture|pic|file photo|illustration|video|credit|photo credit)s?\s*(?::|by)[^)]+\)\W*$|\b(?:photograph|photo|photos|image|picture|pictured|illustration|photo credit|credit|foto)\s*(?::|by)\s*[^.!?]+$|(?:getty images|shutterstock|alamy|afp via getty images|ap photo[^.]*|via reuters|reuters/[^/()]+|[^\s/()]+/(?:reuters|afp|epa|epa-efe|ap|sputnik|kremlin|anadolu|anadolu agency|bloomberg|xinhua|tass|ria novosti|pool)|afp/[^/()]+|epa(?:-efe)?/[^/()]+|pool photo[^.]*)\W*$)",
     )
 });
 
@@ -443,9 +483,26 @@ pub(crate) fn is_caption(line: &str) -> bool {
     let tail_start = (tail_start..=line.len())
         .find(|&i| line.is_char_boundary(i))
         .unwrap_or(line.len());
-    CAPTION.is_match(&line[tail_start..])
+    let tail = &line[tail_start..];
+    if !CAPTION_HINT.is_match(tail) {
+        return false;
+    }
+    CAPTION.is_match(&tail.to_lowercase())
 }
 
+static BYLINE_HINT: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build([
+            "staff",
+            "agencies",
+            "correspondent",
+            "desk",
+            "wire services",
+            "editorial",
+        ])
+        .expect("valid patterns")
+});
 static BYLINE_BY: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(?:By|BY|by)\s+(?P<name>\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|and|&|de|da|di|van|von|der|den|del|la|le|bin|al|el|y))*)(?:\s*(?:,|\||•|·| - | – | — |\bin\b)\s*(?P<rest>.*))?$",
@@ -453,12 +510,12 @@ static BYLINE_BY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static BYLINE_STAFF: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:[\p{Lu}][\p{L}.'’-]*\s+){0,3}(?:staff and agencies|staff and wires|staff and wire reports|staff reporters?|staff writers?|staff|correspondents?|and agencies|agencies|news desk|newsdesk|news agencies|wire services|editorial (?:team|board|staff))$",
+        r"^(?:\p{Lu}[\p{L}.'’-]*\s+){0,3}(?i:staff and agencies|staff and wires|staff and wire reports|staff reporters?|staff writers?|staff|correspondents?|and agencies|agencies|news desk|newsdesk|news agencies|wire services|editorial (?:team|board|staff))$",
     )
 });
 static BYLINE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:written by|words by|story by|author|authors|reported by)\s*:?\s*(?P<name>\p{Lu}.{1,80})$",
+        r"(?i)^(?:written by|words by|story by|author|authors|reported by)\s*:?\s*(?P<name>\p{Lu}.+)$",
     )
 });
 
@@ -470,6 +527,16 @@ pub(crate) fn byline(line: &str) -> Option<(String, String)> {
     }
     let words = line.split_whitespace().count();
     if words > 14 {
+        return None;
+    }
+    // Cheap prefilter before the capture regexes.
+    let lower_head: String = line.chars().take(12).collect::<String>().to_lowercase();
+    let hint = lower_head.starts_with("by ")
+        || ["written", "words", "story", "author", "reported"]
+            .iter()
+            .any(|p| lower_head.starts_with(p))
+        || BYLINE_HINT.is_match(line);
+    if !hint {
         return None;
     }
     if let Some(c) = BYLINE_BY.captures(line) {
@@ -578,7 +645,7 @@ pub(crate) fn wires_in(text: &str) -> Vec<&'static str> {
 
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:\(?\s*(?:source|sources|credit|credits|agency|agencies|via|wires?)\s*:|\(?\s*(?:additional )?(?:reporting|writing|editing|compiled|written|produced) by\b|with (?:files from |reporting from |reporting by |additional reporting from )?(?:the )?(?:reuters|ap|associated press|afp|agence france-presse|france-presse|dpa|xinhua|tass|pa|ansa|efe|upi|agencies|wires)\b|.{0,80}\bcontributed to this (?:report|story|article)\b|[-—–]?\s*(?:©\s*)?(?:\d{4}\s+)?(?:the )?(?:reuters|associated press|ap|afp|agence france-presse|dpa|xinhua|tass|pa media|ansa|efe|upi)(?:\s*(?:,|/|and|&)\s*(?:reuters|associated press|ap|afp|agence france-presse|dpa|xinhua|tass|pa media|ansa|efe|upi))*\.?\s*\)?$)",
+        r"(?i)^(?:\(?\s*(?:source|sources|credit|credits|agency|agencies|via|wires?)\s*:|\(?\s*(?:additional )?(?:reporting|writing|editing|compiled|written|produced) by\b|with (?:files from |reporting from |reporting by |additional reporting from )?(?:the )?(?:reuters|ap|associated press|afp|agence france-presse|france-presse|dpa|xinhua|tass|pa|ansa|efe|upi|agencies|wires)\b|.*\bcontributed to this (?:report|story|article)\b|[-—–]?\s*(?:©\s*)?(?:\d{4}\s+)?(?:the )?(?:reuters|associated press|ap|afp|agence france-presse|dpa|xinhua|tass|pa media|ansa|efe|upi)(?:\s*(?:,|/|and|&)\s*(?:reuters|associated press|ap|afp|agence france-presse|dpa|xinhua|tass|pa media|ansa|efe|upi))*\.?\s*\)?$)",
     )
 });
 
@@ -590,7 +657,7 @@ pub(crate) fn is_credit(line: &str) -> bool {
 
 static DATELINE_WIRE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:[\p{Lu}][\p{L}.'’ ,/-]{0,60}?\s*)?\((?P<w>Reuters|REUTERS|AP|Associated Press|AFP|dpa|DPA|Xinhua|TASS|Tass|PA|ANSA|EFE|UPI|Kyodo|Yonhap|AAP|Interfax|Bernama|ANI|PTI)\)\s*[-—–:]",
+        r"^(?:[\p{Lu}][\p{L}.'’ ,/-]*?\s*)?\((?P<w>Reuters|REUTERS|AP|Associated Press|AFP|dpa|DPA|Xinhua|TASS|Tass|PA|ANSA|EFE|UPI|Kyodo|Yonhap|AAP|Interfax|Bernama|ANI|PTI)\)\s*[-—–:]",
     )
 });
 
@@ -601,7 +668,11 @@ pub(crate) fn dateline_wire(par: &str) -> Option<(String, &'static str)> {
         .rev()
         .find(|&i| par.is_char_boundary(i))
         .unwrap_or(0);
-    let c = DATELINE_WIRE.captures(&par[..head_end])?;
+    let head = &par[..head_end];
+    if !head.contains('(') {
+        return None;
+    }
+    let c = DATELINE_WIRE.captures(head)?;
     let w = canonical_wire(&c["w"]);
     (!w.is_empty()).then(|| (c[0].trim().to_string(), w))
 }
@@ -633,7 +704,7 @@ pub(crate) fn edition_outlet(line: &str) -> Option<String> {
 
 static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?P<name>[\p{L}\d][^.|,©]{1,50}?)\s*(?:[.,|]|\ball rights reserved\b|$)",
+        r"(?i)^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?P<name>[\p{L}\d][^.|,©]+?)\s*(?:[.,|]|\ball rights reserved\b|$)",
     )
 });
 static NEWSLETTER: LazyLock<Regex> = LazyLock::new(|| {
@@ -642,15 +713,45 @@ static NEWSLETTER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-static LEGAL: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4}))|\ball rights reserved\b|^(?:terms (?:of use|and conditions)|privacy policy|cookie policy|imprint|impressum)\W*$",
-    )
+static RIGHTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build(["all rights reserved"])
+        .expect("valid patterns")
 });
 
 /// Is the line a copyright or legal notice?
 pub(crate) fn is_legal(line: &str) -> bool {
-    line.len() <= 300 && line.split_whitespace().count() <= 30 && LEGAL.is_match(line)
+    if line.len() > 300 || line.split_whitespace().count() > 30 {
+        return false;
+    }
+    let t = line.trim_start();
+    if t.starts_with('©') {
+        return true;
+    }
+    let head: String = t.chars().take(16).collect::<String>().to_lowercase();
+    if head.starts_with("(c) ") {
+        return true;
+    }
+    if let Some(rest) = head.strip_prefix("copyright") {
+        let rest = rest.trim_start();
+        if rest.starts_with('©')
+            || rest.starts_with("(c)")
+            || rest.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return true;
+        }
+    }
+    RIGHTS.is_match(t)
+        || matches!(
+            bare(t).as_str(),
+            "terms of use"
+                | "terms and conditions"
+                | "privacy policy"
+                | "cookie policy"
+                | "imprint"
+                | "impressum"
+        )
 }
 
 /// An outlet named in a copyright line ("© 2023 Example Times").
@@ -676,6 +777,16 @@ pub(crate) fn newsletter_outlet(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_lists_are_sorted() {
+        for list in [SHARE_WORDS, MENU, LABELS] {
+            let mut sorted = list.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted, list);
+        }
+    }
 
     #[test]
     fn furniture() {

@@ -21,9 +21,23 @@ const FUNCTION_WORDS: &[&str] = &[
     "why", "will", "with", "within", "without", "would", "you", "your",
 ];
 
+/// Function words grouped by first letter, for a short scan per word.
+static BY_LETTER: std::sync::LazyLock<[Vec<&'static str>; 26]> = std::sync::LazyLock::new(|| {
+    let mut groups: [Vec<&'static str>; 26] = Default::default();
+    for w in FUNCTION_WORDS {
+        groups[usize::from(w.as_bytes()[0] - b'a')].push(w);
+    }
+    groups
+});
+
 /// Whether a lower-case word is a function word.
 pub(crate) fn is_function_word(lower: &str) -> bool {
-    FUNCTION_WORDS.binary_search(&lower).is_ok()
+    match lower.as_bytes().first() {
+        Some(&b) if b.is_ascii_lowercase() && lower.len() <= 7 => {
+            BY_LETTER[usize::from(b - b'a')].contains(&lower)
+        }
+        _ => false,
+    }
 }
 
 /// Word statistics of one line.
@@ -58,7 +72,7 @@ impl LineStats {
 /// Compute [`LineStats`] for a line.
 pub(crate) fn stats(line: &str) -> LineStats {
     let mut s = LineStats::default();
-    let mut buf = [0u8; 16];
+    let mut buf = [0u8; 8];
     for tok in line.split_whitespace() {
         let word = tok.trim_matches(|c: char| !c.is_alphanumeric());
         let Some(first) = word.chars().next() else {
@@ -70,7 +84,7 @@ pub(crate) fn stats(line: &str) -> LineStats {
         } else if first.is_lowercase() {
             s.lowercase += 1;
         }
-        if word.len() <= buf.len() && word.is_ascii() {
+        if word.len() <= 7 && word.is_ascii() {
             let n = word.len();
             buf[..n].copy_from_slice(word.as_bytes());
             buf[..n].make_ascii_lowercase();
