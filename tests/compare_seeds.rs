@@ -142,4 +142,12 @@ fn the_seed_pages_tell_their_story_through_the_exports() {
     let good = score("001").min(score("003"));
     let bad = score("002").max(score("004"));
     assert!(good > bad, "Reuters-based {good} vs farm/rewrite {bad}");
+    eprintln!(
+        "seed reliability: 000={} 001={} 002={} 003={} 004={}",
+        score("000"),
+        score("001"),
+        score("002"),
+        score("003"),
+        score("004")
+    );
 }

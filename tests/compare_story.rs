@@ -275,6 +275,37 @@ fn reliability_ranks_credited_wire_copy_above_the_rewrite_and_the_farm() {
 }
 
 #[test]
+fn the_ranking_survives_halving_or_doubling_any_weight() {
+    // The weights are a judgement; the conclusion must not hang on one of them.
+    let cmp = compare_fixture("harbour");
+    let inputs = |id: &str| {
+        cmp.per_article[pos(&cmp, id)]
+            .reliability_inputs
+            .clone()
+            .unwrap()
+    };
+    let base: Vec<f64> = reliability::WEIGHTS.iter().map(|w| w.1).collect();
+    for k in 0..base.len() {
+        for factor in [0.5, 2.0] {
+            let mut w = base.clone();
+            w[k] *= factor;
+            let sum: f64 = w.iter().sum();
+            for x in w.iter_mut() {
+                *x *= 100.0 / sum;
+            }
+            let s = |id: &str| reliability::index_with(&inputs(id), &w).0;
+            let good = s("ledger-1").min(s("herald-1"));
+            let bad = s("buzz-1").max(s("farm-1"));
+            assert!(
+                good > bad,
+                "{} x{factor}: wire {good} vs rewrite/farm {bad}",
+                reliability::WEIGHTS[k].0
+            );
+        }
+    }
+}
+
+#[test]
 fn a_corpus_story_column_overrides_similarity() {
     let mut arts = scored("harbour");
     for s in arts.iter_mut() {

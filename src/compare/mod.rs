@@ -58,7 +58,7 @@ use stories::SparseVec;
 /// Default date window of a story, in days either side.
 pub const DEFAULT_WINDOW_DAYS: i64 = 3;
 /// Default TF-IDF cosine for an article to join a story.
-pub const DEFAULT_STORY_THRESHOLD: f64 = 0.25;
+pub const DEFAULT_STORY_THRESHOLD: f64 = 0.3;
 /// Default most earlier articles an article is aligned with.
 pub const DEFAULT_MAX_PARTNERS: usize = 50;
 /// Share of a story's articles that makes a fact "widely reported".
@@ -73,7 +73,7 @@ pub const FLAG_NAMES: [(&str, &str); 7] = [
     ("date_mismatch", "The stated publication date disagrees with the dates and weekdays the text implies, or with the rest of the story."),
     ("headline_more_loaded_than_body", "The headline has loaded-language spans at a higher rate per word than the body."),
     ("no_attribution", "The body attributes nothing to anyone: no report verb, no named or anonymous source, no quote with a speaker."),
-    ("unattributed_copy", "At least two sentences are near-identical to another article of the story that credits a wire service or was published earlier, and this article credits no wire service and does not name that outlet."),
+    ("unattributed_copy", "At least two sentences (not counting sentences that are mostly a quotation) are near-identical to another article of the story that credits a wire service or was published earlier, and this article credits no wire service and does not name that outlet."),
     ("speaker_conflict", "A quotation that other articles give to one speaker is given to a different speaker here."),
     ("spam_links", "Spam links (ads, deals, unrelated clickbait) surround the article on the page."),
     ("no_byline", "No author or byline is credited."),
@@ -124,6 +124,8 @@ pub struct ArticleComparison {
     pub reliability_score: Option<f64>,
     /// `(component, contribution)` pairs summing to the score.
     pub reliability_components: Vec<(String, f64)>,
+    /// What the index was computed from (for reports and sensitivity checks).
+    pub reliability_inputs: Option<reliability::Inputs>,
     /// The user's rating of this outlet, if `--source-ratings` has one.
     pub source_rating: Option<Rating>,
     /// True when that rating and the text index are in opposite bands.
@@ -275,6 +277,8 @@ struct Digest {
     mentions: Vec<(actors::Mention, bool)>,
     title_loaded: usize,
     title_words: usize,
+    /// Per sentence: share of its words inside direct quotes.
+    quoted_share: Vec<f64>,
 }
 
 fn category_ranges(spans: &[lexicon::Span], c: Category) -> Vec<(usize, usize)> {
@@ -317,7 +321,10 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             let speaker = q
                 .speaker
                 .clone()
-                .or_else(|| quotes::speaker_after(body, q.end, sent_end(&sent_ranges, q.end)));
+                .or_else(|| quotes::speaker_after(body, q.end, sent_end(&sent_ranges, q.end)))
+                .or_else(|| {
+                    quotes::speaker_before(body, sent_start(&sent_ranges, q.start), q.start)
+                });
             Some(QuoteInfo {
                 index: i,
                 print: QuotePrint::new(&text),
@@ -353,7 +360,29 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             .into_iter()
             .map(|m| (m, false)),
     );
+    let quoted_share = sent_ranges
+        .iter()
+        .map(|&(x, y)| {
+            let ws = tokens::words(body.get(x..y).unwrap_or(""));
+            let inside = ws
+                .iter()
+                .filter(|w| {
+                    let p = x + w.start;
+                    an.layout
+                        .quotes
+                        .iter()
+                        .any(|q| q.inner_start <= p && p < q.inner_end)
+                })
+                .count();
+            if ws.is_empty() {
+                0.0
+            } else {
+                inside as f64 / ws.len() as f64
+            }
+        })
+        .collect();
     Digest {
+        quoted_share,
         date: a
             .published
             .as_ref()
@@ -378,6 +407,14 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             .count(),
         title_words,
     }
+}
+
+fn sent_start(ranges: &[(usize, usize)], pos: usize) -> usize {
+    ranges
+        .iter()
+        .find(|r| r.0 <= pos && pos <= r.1)
+        .map(|r| r.0)
+        .unwrap_or(pos)
 }
 
 fn sent_end(ranges: &[(usize, usize)], pos: usize) -> usize {
@@ -586,12 +623,15 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     for st in stories.iter_mut() {
         for &i in &st.members {
             for (qi, q) in digests[i].quotes.iter().enumerate() {
-                let mut best: Option<(f64, usize)> = None;
+                // Best = most content words in common, then containment.
+                let mut best: Option<((usize, f64), usize)> = None;
                 for (ci, cl) in st.clusters.iter().enumerate() {
                     for &(j, qj) in cl {
                         if let Some(sc) = quotes::same_quote(&q.print, &digests[j].quotes[qj].print)
                         {
-                            if best.map_or(true, |b| sc > b.0) {
+                            if best.map_or(true, |b| {
+                                sc.0 > b.0 .0 || (sc.0 == b.0 .0 && sc.1 > b.0 .1)
+                            }) {
                                 best = Some((sc, ci));
                             }
                         }
@@ -624,7 +664,14 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             .iter()
             .flat_map(|&i| digests[i].mentions.iter().map(|m| &m.0))
             .collect();
-        let aidx = actors::ActorIndex::new(all_mentions.iter().copied());
+        // Names are learnt from bodies only: a Title Case headline makes
+        // every word look like a name. Headline mentions count when they
+        // resolve to a name a body uses.
+        let aidx = actors::ActorIndex::new(
+            st.members
+                .iter()
+                .flat_map(|&i| digests[i].mentions.iter().filter(|m| !m.1).map(|m| &m.0)),
+        );
         let per: Vec<(usize, Vec<actors::Mention>)> = st
             .members
             .iter()
@@ -682,6 +729,9 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                 })
                 .collect();
             let groups = quotes::group_speakers(&speakers, &roles_of);
+            // One article does not contradict itself: speakers it gives the
+            // same words to ("Port chief", then "Ilse Varant") are one.
+            let groups = merge_groups_by_article(&groups, cl);
             let ngroups = groups.iter().flatten().max().map(|g| g + 1).unwrap_or(0);
             // Group weight: distinct articles; ties broken by provenance.
             let mut weight = vec![(0usize, false); ngroups];
@@ -751,8 +801,15 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     label_rows.sort_by_key(|r| r.article);
 
     // Pairs.
+    let mut pair_order: Vec<usize> = (0..pair_list.len()).collect();
+    pair_order.sort_by_key(|&k| (pair_list[k].1, pair_list[k].0));
+    let pair_aligned: Vec<&align::Alignment> = pair_order.iter().map(|&k| &aligned[k]).collect();
     let mut pair_rows: Vec<PairRow> = Vec::new();
-    for (&(a, b), al) in pair_list.iter().zip(&aligned) {
+    for (&(a, b), al) in pair_order
+        .iter()
+        .map(|&k| &pair_list[k])
+        .zip(pair_aligned.iter().copied())
+    {
         let words_in = |i: usize, side_a: bool| -> f64 {
             let total: usize = digests[i].sents.iter().map(|s| s.words).sum();
             let shared: usize = al
@@ -785,7 +842,6 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             shared_quotes,
         });
     }
-    pair_rows.sort_by_key(|p| (p.b, p.a));
 
     // Sentence alignment rows, unique sentences, missing facts.
     let mut alignment: Vec<SentenceAlignment> = Vec::new();
@@ -900,9 +956,20 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         // unattributed_copy
         if !d.wire {
             let body_lc = a.body.to_lowercase();
-            for p in pair_rows.iter().filter(|p| p.a == i || p.b == i) {
+            for (pi, p) in pair_rows
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.a == i || p.b == i)
+            {
                 let other = if p.a == i { p.b } else { p.a };
-                if p.shared_sentences < COPY_MIN_SENTENCES {
+                // Copied narrative, not the same quotation quoted twice.
+                let copied = pair_aligned[pi]
+                    .matches
+                    .iter()
+                    .filter(|m| m.kind == MatchKind::Shared)
+                    .filter(|m| d.quoted_share[if p.a == i { m.a } else { m.b }] < 0.5)
+                    .count();
+                if copied < COPY_MIN_SENTENCES {
                     continue;
                 }
                 let od = &digests[other];
@@ -914,7 +981,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                     f.entry("unattributed_copy").or_insert_with(|| {
                         format!(
                             "{} sentences near-identical to {} ({}) with no credit",
-                            p.shared_sentences,
+                            copied,
                             a_other.id,
                             if od.outlet.is_empty() {
                                 "unknown outlet"
@@ -987,6 +1054,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         let (score, comps) = reliability::index(&inputs);
         pa.reliability_score = Some(score);
         pa.reliability_components = comps;
+        pa.reliability_inputs = Some(inputs);
         if let Some(r) = &opts.source_ratings {
             if let Some(rt) = r.lookup(
                 a.url.as_deref(),
@@ -1058,6 +1126,48 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         quotes: quote_rows,
         actor_labels: label_rows,
     }
+}
+
+/// Merge speaker groups that share an article; renumber groups 0.. in
+/// order of first appearance.
+fn merge_groups_by_article(groups: &[Option<usize>], cl: &[(usize, usize)]) -> Vec<Option<usize>> {
+    let n = groups.iter().flatten().max().map(|g| g + 1).unwrap_or(0);
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], x: usize) -> usize {
+        let mut r = x;
+        while p[r] != r {
+            r = p[r];
+        }
+        p[x] = r;
+        r
+    }
+    let mut first_of_article: BTreeMap<usize, usize> = BTreeMap::new();
+    for (k, g) in groups.iter().enumerate() {
+        if let Some(g) = g {
+            match first_of_article.get(&cl[k].0) {
+                Some(&h) => {
+                    let (a, b) = (find(&mut parent, h), find(&mut parent, *g));
+                    if a != b {
+                        parent[a.max(b)] = a.min(b);
+                    }
+                }
+                None => {
+                    first_of_article.insert(cl[k].0, *g);
+                }
+            }
+        }
+    }
+    let mut renum: BTreeMap<usize, usize> = BTreeMap::new();
+    groups
+        .iter()
+        .map(|g| {
+            g.map(|g| {
+                let r = find(&mut parent, g);
+                let next = renum.len();
+                *renum.entry(r).or_insert(next)
+            })
+        })
+        .collect()
 }
 
 /// Articles needed for a fact to be widely reported in a story of `n`.

@@ -46,17 +46,18 @@ impl QuotePrint {
     }
 }
 
-/// Similarity of two quotations if they are the same quotation.
-pub fn same_quote(a: &QuotePrint, b: &QuotePrint) -> Option<f64> {
+/// If two quotations are the same quotation: how close they are, as
+/// (common content words, containment). Larger is closer; compare tuples.
+pub fn same_quote(a: &QuotePrint, b: &QuotePrint) -> Option<(usize, f64)> {
     if a.norm.is_empty() || b.norm.is_empty() {
         return None;
     }
     if a.content.len() < 3 || b.content.len() < 3 {
-        return (a.norm == b.norm).then_some(1.0);
+        return (a.norm == b.norm).then_some((a.content.len(), 1.0));
     }
     let common = intersect(&a.content, &b.content);
     let c = containment(&a.content, &b.content);
-    (common >= QUOTE_MIN_COMMON && c >= QUOTE_CONTAINMENT).then_some(c)
+    (common >= QUOTE_MIN_COMMON && c >= QUOTE_CONTAINMENT).then_some((common, c))
 }
 
 /// True when `a` is the same wording as `canonical`, or a contiguous run of
@@ -95,12 +96,45 @@ fn re_speaker_after() -> &'static regex::Regex {
     })
 }
 
+fn re_speaker_apposition() -> &'static regex::Regex {
+    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    R.get_or_init(|| {
+        regex::Regex::new(
+            r"^[\s,]*(?P<s>[A-Z][\w'\u{2019}.-]*(?:\s+[A-Z][\w'\u{2019}.-]*){0,3}),[^,.;:!?]{1,80},\s+(?:said|says|stated|added|told|wrote|insisted|claimed)\b",
+        )
+        .expect("valid regex")
+    })
+}
+
+fn re_speaker_before() -> &'static regex::Regex {
+    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    R.get_or_init(|| {
+        regex::Regex::new(
+            r"(?P<s>[A-Z][\w'\u{2019}.-]*(?:\s+[A-Z][\w'\u{2019}.-]*){0,3})(?:,[^,.;:!?]{1,80},)?\s+(?:said|says|stated|added|told \w+|wrote|declared|put it(?: \w+)?)\s*[:,]\s*$",
+        )
+        .expect("valid regex")
+    })
+}
+
+/// Fallback speaker finder for the words before an opening quotation mark
+/// (from `sent_start`): `<Name>[, apposition,] said:` / `put it plainly:`.
+/// Used only when the segmenter names no speaker.
+pub fn speaker_before(body: &str, sent_start: usize, quote_start: usize) -> Option<String> {
+    let head = body.get(sent_start.min(quote_start)..quote_start)?;
+    let c = re_speaker_before().captures(head)?;
+    Some(c.name("s")?.as_str().trim().to_string())
+}
+
 /// Fallback speaker finder, used only when the segmenter names no speaker:
 /// the words after a closing quotation mark (up to `sent_end`) of the form
-/// `, said <speaker>` / `, stated a representative of ...` or
-/// `, [role words] <Name> said`. Returns the speaker as written.
+/// `, said <speaker>` / `, stated a representative of ...`,
+/// `, [role words] <Name> said` or `, <Name>, <apposition>, told ...`.
+/// Returns the speaker as written.
 pub fn speaker_after(body: &str, quote_end: usize, sent_end: usize) -> Option<String> {
     let tail = body.get(quote_end..sent_end.max(quote_end))?;
+    if let Some(c) = re_speaker_apposition().captures(tail) {
+        return c.name("s").map(|s| s.as_str().trim().to_string());
+    }
     let c = re_speaker_after().captures(tail)?;
     if let Some(s) = c.name("s1") {
         let s = s.as_str().trim();
@@ -285,6 +319,16 @@ mod tests {
             speaker_after(b2, e, b2.len()).as_deref(),
             Some("Anna Kovar")
         );
+        let b5 = "\"We will rebuild,\" Anna Kovar, the harbour master, told reporters.";
+        assert_eq!(
+            speaker_after(b5, e, b5.len()).as_deref(),
+            Some("Anna Kovar")
+        );
+        let b6 = "Anna Kovar, who runs the port, put it plainly: \"We will rebuild.\"";
+        let q = b6.find('"').unwrap();
+        assert_eq!(speaker_before(b6, 0, q).as_deref(), Some("Anna Kovar"));
+        let b7 = "Then it rained: \"We will rebuild.\"";
+        assert_eq!(speaker_before(b7, 0, b7.find('"').unwrap()), None);
         let b3 = "\"We will rebuild,\" said on Monday.";
         assert_eq!(speaker_after(b3, e, b3.len()), None);
     }

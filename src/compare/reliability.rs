@@ -37,12 +37,13 @@ pub const ATTRIBUTION_TARGET: f64 = 0.4;
 pub const QUOTE_TARGET: f64 = 0.15;
 /// Loaded spans per 1,000 words (outside quotes) that lose all loaded-language points.
 pub const LOADED_CEILING: f64 = 10.0;
-/// Points lost per spam link.
-pub const SPAM_PENALTY: f64 = 2.5;
-/// Points given for a missing date (unknown is better than wrong).
-pub const DATE_MISSING_POINTS: f64 = 4.0;
-/// Points lost per flag counted by the `flags` component.
-pub const FLAG_PENALTY: f64 = 5.0;
+/// Share of the junk points lost per spam link (four links lose them all).
+pub const SPAM_SHARE: f64 = 0.25;
+/// Share of the date points given for a missing date (unknown is better
+/// than wrong).
+pub const DATE_MISSING_SHARE: f64 = 0.4;
+/// Share of the flag points lost per flag counted by the `flags` component.
+pub const FLAG_SHARE: f64 = 0.5;
 /// Flags counted by the `flags` component (the others are already measured
 /// by their own component and would be counted twice).
 pub const PENALISED_FLAGS: [&str; 3] = [
@@ -52,7 +53,8 @@ pub const PENALISED_FLAGS: [&str; 3] = [
 ];
 
 /// State of the publication date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DateState {
     Missing,
     Consistent,
@@ -60,7 +62,7 @@ pub enum DateState {
 }
 
 /// What the index is computed from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Inputs {
     /// Sentences in the body.
     pub sentences: usize,
@@ -85,57 +87,50 @@ pub struct Inputs {
     pub flags: Vec<String>,
 }
 
-/// The index: `(component, points)` in [`WEIGHTS`] order, and their sum.
-pub fn index(i: &Inputs) -> (f64, Vec<(String, f64)>) {
+/// The share (0-1) of each component's points the article earns, in
+/// [`WEIGHTS`] order.
+pub fn fractions(i: &Inputs) -> [f64; 9] {
     let share = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
-    let w = |name: &str| {
-        WEIGHTS
-            .iter()
-            .find(|x| x.0 == name)
-            .map(|x| x.1)
-            .unwrap_or(0.0)
-    };
-    let attribution = w("attribution")
-        * (share(i.attributed_sentences, i.sentences) / ATTRIBUTION_TARGET).min(1.0);
     let sources = i.named_sources + i.anonymous_sources;
-    let named = w("named_sources") * share(i.named_sources, sources);
-    // Provenance of the copy: a credited wire, or signed original reporting.
-    let wire = if i.wire_credit || (i.byline && i.no_copied_text) {
-        w("wire_credit")
-    } else {
-        0.0
-    };
-    let byline = if i.byline { w("byline") } else { 0.0 };
-    let date = match i.date {
-        DateState::Consistent => w("date"),
-        DateState::Missing => DATE_MISSING_POINTS,
-        DateState::Mismatch => 0.0,
-    };
-    let quotes = w("quotes") * (i.quote_share.max(0.0) / QUOTE_TARGET).min(1.0);
-    let junk = (w("junk") - SPAM_PENALTY * i.spam_links as f64).max(0.0);
     let loaded_rate = crate::features::per_1k(i.loaded_outside_quotes as f64, i.words);
-    let loaded = w("loaded_language") * (1.0 - (loaded_rate / LOADED_CEILING).min(1.0));
     let n_flags = i
         .flags
         .iter()
         .filter(|f| PENALISED_FLAGS.contains(&f.as_str()))
         .count();
-    let flags = (w("flags") - FLAG_PENALTY * n_flags as f64).max(0.0);
-    let parts = [
-        attribution,
-        named,
-        wire,
-        byline,
-        date,
-        quotes,
-        junk,
-        loaded,
-        flags,
-    ];
+    let yes = |b: bool| if b { 1.0 } else { 0.0 };
+    [
+        (share(i.attributed_sentences, i.sentences) / ATTRIBUTION_TARGET).min(1.0),
+        share(i.named_sources, sources),
+        // Provenance of the copy: a credited wire, or signed original reporting.
+        yes(i.wire_credit || (i.byline && i.no_copied_text)),
+        yes(i.byline),
+        match i.date {
+            DateState::Consistent => 1.0,
+            DateState::Missing => DATE_MISSING_SHARE,
+            DateState::Mismatch => 0.0,
+        },
+        (i.quote_share.max(0.0) / QUOTE_TARGET).min(1.0),
+        1.0 - (SPAM_SHARE * i.spam_links as f64).min(1.0),
+        1.0 - (loaded_rate / LOADED_CEILING).min(1.0),
+        1.0 - (FLAG_SHARE * n_flags as f64).min(1.0),
+    ]
+}
+
+/// The index: `(component, points)` in [`WEIGHTS`] order, and their sum.
+pub fn index(i: &Inputs) -> (f64, Vec<(String, f64)>) {
+    let w: Vec<f64> = WEIGHTS.iter().map(|w| w.1).collect();
+    index_with(i, &w)
+}
+
+/// The index with other maximum points per component (in [`WEIGHTS`]
+/// order), for sensitivity checks. Points are rounded to 0.01.
+pub fn index_with(i: &Inputs, weights: &[f64]) -> (f64, Vec<(String, f64)>) {
     let comps: Vec<(String, f64)> = WEIGHTS
         .iter()
-        .zip(parts)
-        .map(|((n, _), p)| (n.to_string(), (p * 100.0).round() / 100.0))
+        .zip(weights)
+        .zip(fractions(i))
+        .map(|(((n, _), w), f)| (n.to_string(), (w * f * 100.0).round() / 100.0))
         .collect();
     let total = comps.iter().map(|c| c.1).sum::<f64>();
     ((total * 100.0).round() / 100.0, comps)

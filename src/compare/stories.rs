@@ -4,8 +4,18 @@
 //! Takes: term counts of each article (content-word stems of title and body,
 //! plus adjacent capitalised word pairs as entity terms).
 //! Gives: L2-normalised TF-IDF vectors (`1 + ln tf` times
-//! `ln((N + 1) / (df + 1)) + 1`, document frequencies over the articles in
-//! the working set), their cosine, and candidate articles sharing top terms.
+//! `ln((N + B + 1) / (df + 1)) + 1`, document frequencies over the N
+//! articles of the window, B = [`BACKGROUND_DOCS`]), their cosine, and
+//! candidate articles sharing top terms.
+//!
+//! Why B: in a window of five articles about one event, the event's own
+//! words are in every article, so plain IDF rates them as common as "the"
+//! and the articles look unrelated. B empty background documents say "a
+//! word in all five articles is still rare in news at large". With B = 50
+//! the lowest similarity of an article to its story is 0.40 on the seed
+//! pages and 0.30 on the demo corpus (0.25 and 0.22 without B), while an
+//! unrelated event in the same city stays at 0.11; in windows of hundreds
+//! of articles B hardly matters.
 //!
 //! Bounded work: each article is indexed under its [`INDEX_TERMS`] heaviest
 //! terms; a new article looks up its [`QUERY_TERMS`] heaviest terms and each
@@ -22,6 +32,8 @@ pub const INDEX_TERMS: usize = 32;
 pub const QUERY_TERMS: usize = 16;
 /// Most recent entries read per posting list.
 pub const POSTING_CAP: usize = 500;
+/// Empty background documents added to the IDF denominator (see module docs).
+pub const BACKGROUND_DOCS: usize = 50;
 
 /// A sparse vector sorted by term hash.
 pub type SparseVec = Vec<(u64, f32)>;
@@ -67,13 +79,14 @@ pub fn doc_freq<'a>(docs: impl IntoIterator<Item = &'a SparseVec>) -> (HashMap<u
     (df, n)
 }
 
-/// TF-IDF weighting and L2 normalisation of raw counts.
+/// TF-IDF weighting and L2 normalisation of raw counts (`n` documents in
+/// the window, plus [`BACKGROUND_DOCS`]).
 pub fn tfidf(counts: &SparseVec, df: &HashMap<u64, u32>, n: usize) -> SparseVec {
     let mut v: SparseVec = counts
         .iter()
         .map(|(t, c)| {
             let d = f64::from(df.get(t).copied().unwrap_or(1));
-            let idf = ((n as f64 + 1.0) / (d + 1.0)).ln() + 1.0;
+            let idf = ((n as f64 + BACKGROUND_DOCS as f64 + 1.0) / (d + 1.0)).ln() + 1.0;
             (*t, ((1.0 + f64::from(*c).ln()) * idf) as f32)
         })
         .collect();
