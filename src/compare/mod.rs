@@ -953,44 +953,50 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             );
         }
 
-        // unattributed_copy
-        if !d.wire {
-            let body_lc = a.body.to_lowercase();
-            for (pi, p) in pair_rows
+        // A copy: two or more narrative sentences near-identical to an
+        // article that was published earlier or credits a wire service.
+        // unattributed_copy: a copy that credits no wire and does not name
+        // that outlet.
+        let mut is_copy = false;
+        let body_lc = a.body.to_lowercase();
+        for (pi, p) in pair_rows
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.a == i || p.b == i)
+        {
+            let other = if p.a == i { p.b } else { p.a };
+            // Copied narrative, not the same quotation quoted twice.
+            let copied = pair_aligned[pi]
+                .matches
                 .iter()
-                .enumerate()
-                .filter(|(_, p)| p.a == i || p.b == i)
-            {
-                let other = if p.a == i { p.b } else { p.a };
-                // Copied narrative, not the same quotation quoted twice.
-                let copied = pair_aligned[pi]
-                    .matches
-                    .iter()
-                    .filter(|m| m.kind == MatchKind::Shared)
-                    .filter(|m| d.quoted_share[if p.a == i { m.a } else { m.b }] < 0.5)
-                    .count();
-                if copied < COPY_MIN_SENTENCES {
-                    continue;
-                }
-                let od = &digests[other];
-                let earlier = matches!((od.date, d.date), (Some(x), Some(y)) if x < y);
-                let named =
-                    od.outlet.chars().count() >= 3 && body_lc.contains(&od.outlet.to_lowercase());
-                if (od.wire || earlier) && !named {
-                    let a_other = &articles[other].analysis.article;
-                    f.entry("unattributed_copy").or_insert_with(|| {
-                        format!(
-                            "{} sentences near-identical to {} ({}) with no credit",
-                            copied,
-                            a_other.id,
-                            if od.outlet.is_empty() {
-                                "unknown outlet"
-                            } else {
-                                &od.outlet
-                            }
-                        )
-                    });
-                }
+                .filter(|m| m.kind == MatchKind::Shared)
+                .filter(|m| d.quoted_share[if p.a == i { m.a } else { m.b }] < 0.5)
+                .count();
+            if copied < COPY_MIN_SENTENCES {
+                continue;
+            }
+            let od = &digests[other];
+            let earlier = matches!((od.date, d.date), (Some(x), Some(y)) if x < y);
+            if !(od.wire || earlier) {
+                continue;
+            }
+            is_copy = true;
+            let named =
+                od.outlet.chars().count() >= 3 && body_lc.contains(&od.outlet.to_lowercase());
+            if !d.wire && !named {
+                let a_other = &articles[other].analysis.article;
+                f.entry("unattributed_copy").or_insert_with(|| {
+                    format!(
+                        "{} sentences near-identical to {} ({}) with no credit",
+                        copied,
+                        a_other.id,
+                        if od.outlet.is_empty() {
+                            "unknown outlet"
+                        } else {
+                            &od.outlet
+                        }
+                    )
+                });
             }
         }
 
@@ -1037,9 +1043,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             anonymous_sources: count(Category::AnonymousSource),
             wire_credit: d.wire,
             byline: d.byline,
-            no_copied_text: !pair_rows
-                .iter()
-                .any(|p| (p.a == i || p.b == i) && p.shared_sentences > 0),
+            is_copy,
             date: match (d.date, f.contains_key("date_mismatch")) {
                 (None, _) => reliability::DateState::Missing,
                 (Some(_), true) => reliability::DateState::Mismatch,

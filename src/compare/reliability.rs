@@ -10,7 +10,7 @@
 //! |---|---|---|
 //! | `attribution` | 20 | 20 × min(1, attributed sentence share / 0.4) |
 //! | `named_sources` | 15 | 15 × named / (named + anonymous); 0 with no sources |
-//! | `wire_credit` | 10 | 10 when a wire service is credited, or when the article is signed and shares no copied sentence with another article (original reporting) |
+//! | `wire_credit` | 10 | 10 when a wire service is credited, or when the article is signed and is not a copy of an earlier or wire-credited article (original reporting) |
 //! | `byline` | 5 | 5 when an author is credited |
 //! | `date` | 10 | 10 stated and consistent, 4 not stated, 0 inconsistent |
 //! | `quotes` | 10 | 10 × min(1, quoted share / 0.15) |
@@ -73,9 +73,10 @@ pub struct Inputs {
     pub anonymous_sources: usize,
     pub wire_credit: bool,
     pub byline: bool,
-    /// True when no sentence of the article is near-identical to a sentence
-    /// of another article of its story.
-    pub no_copied_text: bool,
+    /// True when the article reproduces two or more (non-quotation)
+    /// sentences of an article of its story that was published earlier or
+    /// credits a wire service.
+    pub is_copy: bool,
     pub date: DateState,
     /// Words inside direct quotes / all words (0-1).
     pub quote_share: f64,
@@ -103,7 +104,7 @@ pub fn fractions(i: &Inputs) -> [f64; 9] {
         (share(i.attributed_sentences, i.sentences) / ATTRIBUTION_TARGET).min(1.0),
         share(i.named_sources, sources),
         // Provenance of the copy: a credited wire, or signed original reporting.
-        yes(i.wire_credit || (i.byline && i.no_copied_text)),
+        yes(i.wire_credit || (i.byline && !i.is_copy)),
         yes(i.byline),
         match i.date {
             DateState::Consistent => 1.0,
@@ -148,7 +149,7 @@ mod tests {
             anonymous_sources: 0,
             wire_credit: true,
             byline: true,
-            no_copied_text: false,
+            is_copy: true,
             date: DateState::Consistent,
             quote_share: 0.2,
             spam_links: 0,
@@ -198,10 +199,10 @@ mod tests {
         let full = index(&base()).0;
         let mut own = base();
         own.wire_credit = false;
-        own.no_copied_text = true;
+        own.is_copy = false;
         assert_eq!(index(&own).0, full);
         let mut copied = own.clone();
-        copied.no_copied_text = false;
+        copied.is_copy = true;
         assert_eq!(index(&copied).0, full - 10.0);
         let mut unsigned = own.clone();
         unsigned.byline = false;
