@@ -451,3 +451,26 @@ pub fn run_analyze_with(
     manifest.write(&manifest_path)?;
     Ok(summary)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_bar_is_hidden_unless_asked_and_on_a_terminal() {
+        use std::io::IsTerminal;
+        assert!(progress_bar(false).is_hidden());
+        if !std::io::stderr().is_terminal() {
+            assert!(progress_bar(true).is_hidden());
+        }
+    }
+
+    #[test]
+    fn windows_are_cut_the_same_way_whatever_the_shard() {
+        let shards: Vec<Shard> = (0..3).map(|index| Shard { index, count: 3 }).collect();
+        for w in 0..10 {
+            assert_eq!(shards.iter().filter(|s| s.owns(w)).count(), 1);
+        }
+        assert!(Shard::default().owns(7));
+    }
+}

@@ -49,6 +49,13 @@ fn zero_when_every_input_worked() {
     assert!(tmp.path().join("out/articles.csv").is_file());
     assert!(tmp.path().join("out/manifest.json").is_file());
     assert!(o.stdout.is_empty(), "analyze prints nothing on stdout");
+    // stderr is not a terminal here: no progress bar, just the summary.
+    let err = stderr(&o);
+    assert!(
+        !err.contains('\r') && !err.contains('\u{1b}'),
+        "progress drawn to a non-terminal: {err:?}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
 }
 
 #[test]
