@@ -23,7 +23,7 @@
 //! [`crate::features`] only count spans outside quotes.
 
 use crate::text::{Layout, SpeakerKind, SpeakerPattern};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
@@ -322,7 +322,36 @@ pub struct Hit {
 struct Payload {
     entry: u32,
     except: bool,
+    case_exact: bool,
+    file: LexFile,
 }
+
+/// FNV-1a: a fast hash for the short words looked up once per token (the
+/// default SipHash is built for untrusted keys and is several times slower
+/// here; lexicon keys are our own words).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A `HashMap` with the [`Fnv`] hasher.
+pub(crate) type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
 /// The compiled lexicons.
 #[derive(Clone)]
@@ -335,11 +364,13 @@ pub struct Lexicons {
     pattern_payloads: Vec<(u32, u32)>,
     payloads: Vec<Payload>,
     /// Lowercase form -> entry index, for roles.txt.
-    roles: HashMap<String, u32>,
+    roles: FnvMap<String, u32>,
     /// Lowercase form -> entry index, for not_names.txt.
-    not_names: HashMap<String, u32>,
+    not_names: FnvMap<String, u32>,
     /// Unique per build, so a layout knows which lexicons made it.
     id: u64,
+    /// Longest `except=` phrase in bytes (times 3 for `’` variants).
+    max_except_len: usize,
 }
 
 impl fmt::Debug for Lexicons {
@@ -431,8 +462,9 @@ impl Lexicons {
         let mut pattern_ids: HashMap<String, u32> = HashMap::new();
         let mut per_pattern: Vec<Vec<Payload>> = Vec::new();
         let mut patterns: Vec<String> = Vec::new();
-        let mut roles = HashMap::new();
-        let mut not_names = HashMap::new();
+        let mut roles = FnvMap::default();
+        let mut not_names = FnvMap::default();
+        let mut max_except_len = 0usize;
         let mut add = |surface: &str, p: Payload| {
             for variant in apostrophe_variants(surface) {
                 let id = *pattern_ids.entry(variant.clone()).or_insert_with(|| {
@@ -456,31 +488,40 @@ impl Lexicons {
                         not_names.insert(form.clone(), i);
                     }
                 }
-                _ => {
-                    for form in &e.forms {
-                        add(
-                            form,
-                            Payload {
-                                entry: i,
-                                except: false,
-                            },
-                        );
-                    }
-                    for ex in &e.except {
-                        add(
-                            ex,
-                            Payload {
-                                entry: i,
-                                except: true,
-                            },
-                        );
-                    }
+                _ => {}
+            }
+            // Titles are matched too (the text layer uses them to find people).
+            let matched = e.file.category().is_some() || e.kind == Some(RoleKind::Title);
+            if matched {
+                for form in &e.forms {
+                    add(
+                        form,
+                        Payload {
+                            entry: i,
+                            except: false,
+                            case_exact: e.case_exact,
+                            file: e.file,
+                        },
+                    );
+                }
+                for ex in &e.except {
+                    max_except_len = max_except_len.max(ex.len() * 3);
+                    add(
+                        ex,
+                        Payload {
+                            entry: i,
+                            except: true,
+                            case_exact: false,
+                            file: e.file,
+                        },
+                    );
                 }
             }
         }
         let ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| LexiconError::Format {
                 file: "lexicons".into(),
@@ -497,6 +538,7 @@ impl Lexicons {
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Lexicons {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            max_except_len,
             entries,
             origins,
             ac,
@@ -534,6 +576,14 @@ impl Lexicons {
         with_lower(w, |l| self.roles.get(l).and_then(|&i| self.entry(i).kind)).flatten()
     }
 
+    /// roles.txt kind and not_names.txt membership of an already
+    /// lowercased word without possessive (one pass for the text layer).
+    pub(crate) fn word_info_lower(&self, lower: &str) -> (Option<RoleKind>, bool) {
+        let role = self.roles.get(lower).and_then(|&i| self.entry(i).kind);
+        let not_name = role.is_none() && self.not_names.contains_key(lower);
+        (role, not_name)
+    }
+
     /// Whether a capitalised word is listed as never part of a name.
     pub fn is_not_name(&self, word: &str) -> bool {
         let w = strip_possessive(word);
@@ -541,11 +591,15 @@ impl Lexicons {
     }
 
     /// Lexicon matches in `text`, sorted by (start, end, entry): word-bounded,
-    /// `case=exact` and `except=` honoured, leftmost-longest per category.
-    /// Rule-word files (roles, not_names) are never matched.
+    /// `case=exact` and `except=` honoured, leftmost-longest per file.
+    /// Of the rule-word files only the `kind=title` roles are matched (they
+    /// have no span category; the text layer uses them to find people).
     pub fn scan(&self, text: &str, out: &mut Vec<Hit>) {
         out.clear();
-        let mut excepts: Vec<Hit> = Vec::new();
+        // (start, end, entry) of except= phrases.
+        let mut excepts: Vec<(usize, usize, u32)> = Vec::new();
+        // (sort key, hit): the key orders by file, start, longest first.
+        let mut keyed: Vec<(u64, Hit)> = Vec::new();
         for m in self.ac.find_overlapping_iter(text) {
             let (s, e) = (m.start(), m.end());
             if !word_bounded(text, s, e) {
@@ -553,55 +607,55 @@ impl Lexicons {
             }
             let (a, b) = self.pattern_payloads[m.pattern().as_usize()];
             for p in &self.payloads[a as usize..b as usize] {
-                let h = Hit {
-                    start: s,
-                    end: e,
-                    entry: p.entry,
-                };
                 if p.except {
-                    excepts.push(h);
-                } else {
-                    if self.entries[p.entry as usize].case_exact
-                        && text.as_bytes()[s..e].iter().any(|c| c.is_ascii_uppercase())
-                    {
-                        continue;
-                    }
-                    out.push(h);
+                    excepts.push((s, e, p.entry));
+                    continue;
                 }
+                if p.case_exact && text.as_bytes()[s..e].iter().any(|c| c.is_ascii_uppercase()) {
+                    continue;
+                }
+                let len = (e - s).min(0xF_FFFF) as u64;
+                let key = ((p.file as u64) << 60) | ((s as u64) << 20) | (0xF_FFFF - len);
+                keyed.push((
+                    key,
+                    Hit {
+                        start: s,
+                        end: e,
+                        entry: p.entry,
+                    },
+                ));
             }
         }
         if !excepts.is_empty() {
-            out.retain(|h| {
-                !excepts
+            excepts.sort_unstable();
+            let reach = self.max_except_len;
+            keyed.retain(|(_, h)| {
+                let hi = excepts.partition_point(|x| x.0 <= h.start);
+                !excepts[..hi]
                     .iter()
-                    .any(|x| x.entry == h.entry && x.start <= h.start && h.end <= x.end)
+                    .rev()
+                    .take_while(|x| x.0 + reach >= h.start)
+                    .any(|x| x.2 == h.entry && h.end <= x.1)
             });
         }
-        // Leftmost-longest per category (file).
-        out.sort_by(|x, y| {
-            let fx = self.entries[x.entry as usize].file;
-            let fy = self.entries[y.entry as usize].file;
-            fx.cmp(&fy)
-                .then(x.start.cmp(&y.start))
-                .then(y.end.cmp(&x.end))
-                .then(x.entry.cmp(&y.entry))
-        });
-        let mut last_file = None;
+        // Leftmost-longest per file. Equal keys are equal hits (a surface
+        // form belongs to one entry per file), so the unstable sort is
+        // deterministic.
+        keyed.sort_unstable_by_key(|(k, h)| (*k, h.entry));
+        let mut last_file = u64::MAX;
         let mut last_end = 0usize;
-        out.retain(|h| {
-            let f = self.entries[h.entry as usize].file;
-            if last_file != Some(f) {
-                last_file = Some(f);
+        for (k, h) in keyed {
+            let f = k >> 60;
+            if f != last_file {
+                last_file = f;
                 last_end = 0;
             }
             if h.start >= last_end {
                 last_end = h.end;
-                true
-            } else {
-                false
+                out.push(h);
             }
-        });
-        out.sort_by_key(|h| (h.start, h.end, h.entry));
+        }
+        out.sort_unstable_by_key(|h| (h.start, h.end, h.entry));
     }
 }
 
@@ -866,16 +920,21 @@ pub(crate) fn raw_spans(body: &str, layout: &Layout, lex: &Lexicons) -> Vec<RawS
         // Attributions and speakers come from the layout: redo it with `lex`.
         return raw_spans(body, &crate::text::segment_with(body, lex), lex);
     }
-    let mut hits = Vec::new();
-    lex.scan(body, &mut hits);
-    let mut out: Vec<RawSpan> = Vec::with_capacity(hits.len() + layout.quotes.len());
-    for h in &hits {
+    let mut out: Vec<RawSpan> = Vec::with_capacity(layout.hits.len() + layout.quotes.len());
+    for h in &layout.hits {
         let e = lex.entry(h.entry);
         let Some(cat) = e.file.category() else {
             continue;
         };
         if cat == Category::Attribution {
             // Attributions come from the layout (with their speakers).
+            continue;
+        }
+        if cat == Category::AnonymousSource
+            && (e.text.starts_with("a ") || e.text.starts_with("an "))
+            && crate::text::in_apposition_with_name(body, layout, lex, h.start, h.end)
+        {
+            // "Ilse Varant, a spokeswoman for the authority": named after all.
             continue;
         }
         out.push(RawSpan {
@@ -929,9 +988,11 @@ pub(crate) fn raw_spans(body: &str, layout: &Layout, lex: &Lexicons) -> Vec<RawS
                     in_quote: in_q,
                     src: RawSrc::Named(ai as u32),
                 });
-            } else if sp.kind == SpeakerKind::Unnamed
-                && !anon_ranges.iter().any(|&(s, e)| s < sp.end && sp.start < e)
-            {
+            } else if sp.kind == SpeakerKind::Unnamed && {
+                // Lexicon matches of one category are disjoint and sorted.
+                let i = anon_ranges.partition_point(|&(_, e)| e <= sp.start);
+                anon_ranges.get(i).is_none_or(|&(s, _)| s >= sp.end)
+            } {
                 out.push(RawSpan {
                     start: sp.start,
                     end: sp.end,
