@@ -115,6 +115,10 @@ pub struct Article {
     pub notes: Vec<String>,
 }
 
+/// An HTML body shorter than this (in words) is double-checked against the
+/// whole page's cleaned text.
+const SHORT_HTML_BODY_WORDS: usize = 250;
+
 /// Clean one document. Errors (e.g. nothing article-like left) name the source.
 pub fn extract(raw: RawDoc) -> Result<Article, InputError> {
     let RawDoc {
@@ -139,12 +143,13 @@ pub fn extract(raw: RawDoc) -> Result<Article, InputError> {
             let (text, method, note) = html::main_text(&content);
             notes.extend(note);
             let mut cleaned = clean::clean(normalize::to_lines(&text), &figs);
-            if method == html::Method::Readability {
-                // Readability sometimes picks too small a container: compare
-                // with the whole page's text, cleaned the same way.
+            let words =
+                |c: &clean::Cleaned| c.body.iter().map(|&i| c.stats[i].words).sum::<usize>();
+            if method == html::Method::Readability && words(&cleaned) < SHORT_HTML_BODY_WORDS {
+                // Readability sometimes picks too small a container: when its
+                // text is short, compare with the whole page's text, cleaned
+                // the same way.
                 let whole = clean::clean(normalize::to_lines(&html::strip_tags(&content)), &figs);
-                let words =
-                    |c: &clean::Cleaned| c.body.iter().map(|&i| c.stats[i].words).sum::<usize>();
                 if words(&whole) > 2 * words(&cleaned) + 50 {
                     notes.push(
                         "main-content extractor kept too little text; used the whole page, cleaned"
