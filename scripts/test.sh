@@ -53,22 +53,22 @@ fi
 # --- Exports for the notebooks ---------------------------------------------------------------
 # The demo export the notebooks read by default (the README's first command, with the debug
 # build that `cargo test` just made; the output is identical to a release build's).
-FRAMELENS=target/debug/framelens
+FRAMELENS="${CARGO_TARGET_DIR:-target}/debug/framelens"
 cargo build -q --bin framelens
 run_ok() { # exit codes 0 and 3 (some inputs failed, the rest written) are fine here
     set +e; "$@"; local c=$?; set -e
     if [ $c -ne 0 ] && [ $c -ne 3 ]; then log "failed ($c): $*"; exit $c; fi
 }
 if "$FRAMELENS" report --help >/dev/null 2>&1; then
-    run_ok "$FRAMELENS" report datasets/demo --out reports/demo --quiet
+    run_ok "$FRAMELENS" report datasets/demo --out reports/demo
 else
-    run_ok "$FRAMELENS" analyze datasets/demo --out reports/demo --quiet
+    run_ok "$FRAMELENS" analyze datasets/demo --out reports/demo
 fi
 # A larger export with many outlets (generated corpus), so every analysis has data to run on.
 NB_WORK=target/notebook-test
 mkdir -p "$NB_WORK"
 "$FRAMELENS" bench --generate "$NB_WORK/synth.jsonl" --articles 400 --seed 7
-run_ok "$FRAMELENS" analyze "$NB_WORK/synth.jsonl" --out "$NB_WORK/synth-export" --quiet
+run_ok "$FRAMELENS" analyze "$NB_WORK/synth.jsonl" --out "$NB_WORK/synth-export"
 
 # --- Execute the notebooks -------------------------------------------------------------------
 export MPLBACKEND=Agg

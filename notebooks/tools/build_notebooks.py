@@ -173,16 +173,22 @@ if len(articles) and usable(articles, "framing_score", "reliability_score", min_
         "reliability": pd.to_numeric(articles["reliability_score"], errors="coerce"),
         "outlet": outlet_labels(articles),
     }).dropna()
-    rho = d["framing"].corr(d["reliability"], method="spearman")
-    rng = np.random.default_rng(0)
-    boots = []
-    for _ in range(2000):
-        s = d.iloc[rng.integers(0, len(d), len(d))]
-        boots.append(s["framing"].corr(s["reliability"], method="spearman"))
-    boots = np.asarray(boots, dtype=float)
-    boots = boots[np.isfinite(boots)]
-    lo, hi = (np.quantile(boots, [0.025, 0.975]) if len(boots) else (np.nan, np.nan))
-    print(f"Spearman rho = {rho:.3f} (95% bootstrap interval {lo:.3f} to {hi:.3f}), n = {len(d)}")
+    def spearman(a, b):  # Pearson correlation of the ranks (no SciPy needed)
+        return a.rank().corr(b.rank())
+
+    if d["framing"].nunique() < 2 or d["reliability"].nunique() < 2:
+        print("note: one of the scores is constant in this export; no correlation")
+    else:
+        rho = spearman(d["framing"], d["reliability"])
+        rng = np.random.default_rng(0)
+        boots = []
+        for _ in range(2000):
+            s = d.iloc[rng.integers(0, len(d), len(d))]
+            if s["framing"].nunique() > 1 and s["reliability"].nunique() > 1:
+                boots.append(spearman(s["framing"], s["reliability"]))
+        boots = np.asarray(boots, dtype=float)
+        lo, hi = (np.quantile(boots, [0.025, 0.975]) if len(boots) else (np.nan, np.nan))
+        print(f"Spearman rho = {rho:.3f} (95% bootstrap interval {lo:.3f} to {hi:.3f}), n = {len(d)}")
     fig, ax = plt.subplots(figsize=(7, 5))
     for outlet, g in d.groupby("outlet"):
         ax.scatter(g["reliability"], g["framing"], label=outlet, alpha=0.8)
