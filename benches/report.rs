@@ -7,6 +7,9 @@
 //! - `report/run_report`: the whole command: read the five files, extract,
 //!   analyse, score with the embedded model, compare, write every export,
 //!   the charts and the HTML.
+//!
+//! `FRAMELENS_BENCH_MODEL=path/to/model.json cargo bench --bench report`
+//! measures with another model file.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use framelens::compare::{self, CompareOptions, Comparison};
@@ -24,9 +27,18 @@ fn story_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report/story")
 }
 
+/// The model to score with: `FRAMELENS_BENCH_MODEL` (a model file) when
+/// set, else the embedded default model.
+fn model() -> Model {
+    match std::env::var_os("FRAMELENS_BENCH_MODEL") {
+        Some(p) => Model::load(std::path::Path::new(&p)).expect("FRAMELENS_BENCH_MODEL"),
+        None => Model::embedded().clone(),
+    }
+}
+
 fn comparison() -> Comparison {
     let lex = Lexicons::embedded();
-    let mdl = Model::embedded();
+    let mdl = &model();
     let scored: Vec<_> = ingest::ingest(&[story_dir()], &IngestOptions::default())
         .map(|item| {
             let a = item.and_then(extract::extract).expect("fixture article");
@@ -61,6 +73,7 @@ fn bench(c: &mut Criterion) {
     let ropts = ReportOptions {
         analyze: AnalyzeOptions {
             out: out.clone(),
+            model: std::env::var_os("FRAMELENS_BENCH_MODEL").map(PathBuf::from),
             ..AnalyzeOptions::default()
         },
         html: ws.clone(),

@@ -447,7 +447,7 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
         let mut enc = png::Encoder::new(&mut out, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Default);
+        enc.set_compression(png::Compression::Fast);
         let mut wr = enc.write_header().m()?;
         wr.write_image_data(rgb).m()?;
         wr.finish().m()?;
@@ -1273,19 +1273,29 @@ pub fn frame_profile(cmp: &Comparison) -> Result<Option<Chart>, ReportError> {
 /// All charts of a comparison: the outlet charts first, then one strip per
 /// article in input order.
 pub fn all_charts(cmp: &Comparison, threshold: f64) -> Result<Vec<Chart>, ReportError> {
-    let mut out = Vec::new();
+    use rayon::prelude::*;
     if cmp.articles.is_empty() {
-        return Ok(out);
+        return Ok(Vec::new());
     }
-    out.push(outlet_features(cmp)?);
-    if let Some(c) = framing_vs_reliability(cmp)? {
-        out.push(c);
-    }
-    if let Some(c) = frame_profile(cmp)? {
-        out.push(c);
-    }
-    for i in 0..cmp.articles.len() {
-        out.push(sentence_strip(cmp, i, threshold)?);
+    ensure_fonts();
+    // Job k: 0 = outlet features, 1 = scatter, 2 = frame profile, 3.. = strips.
+    // Charts are independent, so they are drawn in parallel; the order of
+    // the result is fixed by the job number.
+    let jobs: Vec<usize> = (0..3 + cmp.articles.len()).collect();
+    let drawn: Vec<Result<Option<Chart>, ReportError>> = jobs
+        .par_iter()
+        .map(|&k| match k {
+            0 => outlet_features(cmp).map(Some),
+            1 => framing_vs_reliability(cmp),
+            2 => frame_profile(cmp),
+            _ => sentence_strip(cmp, k - 3, threshold).map(Some),
+        })
+        .collect();
+    let mut out = Vec::with_capacity(drawn.len());
+    for c in drawn {
+        if let Some(c) = c? {
+            out.push(c);
+        }
     }
     Ok(out)
 }
