@@ -37,6 +37,16 @@ enum Cmd {
     Merge(MergeArgs),
     /// Measure analyze throughput and peak memory on a generated corpus.
     Bench(BenchArgs),
+    /// Train a sentence framing model (and optionally the frame profile) from a labelled table.
+    Train(TrainArgs),
+    /// Cross-validate the sentence model (stratified k-fold, optional leave-one-group-out) or test it on a held-out file.
+    Evaluate(EvaluateArgs),
+    /// Cross-validate the frame profile (and genre) heads on the SemEval-2023 Task 3 folder.
+    EvaluateFrames(EvaluateFramesArgs),
+    /// Add a `framing_prob` column to every row of a CSV/TSV table of texts.
+    Score(ScoreArgs),
+    /// Draw the accuracy chart (PNG) from `evaluate --json` outputs.
+    PlotMetrics(PlotMetricsArgs),
 }
 
 #[derive(Args)]
@@ -365,8 +375,16 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             print!("{}", bench::table(&st, &rows));
             Ok(EXIT_OK)
         }
+        Cmd::Train(a) => model_cli::train(a),
+        Cmd::Evaluate(a) => model_cli::evaluate(a),
+        Cmd::EvaluateFrames(a) => model_cli::evaluate_frames(a),
+        Cmd::Score(a) => model_cli::score(a),
+        Cmd::PlotMetrics(a) => model_cli::plot_metrics(a),
     }
 }
+
+mod model_cli;
+use model_cli::{EvaluateArgs, EvaluateFramesArgs, PlotMetricsArgs, ScoreArgs, TrainArgs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

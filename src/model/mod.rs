@@ -6,10 +6,40 @@
 //! the article `framing_score` (0-100), its top sentences and terms, and the
 //! frame profile.
 //!
-//! Also home of training (`train`), cross-validation (`evaluate`) and the
-//! embedded default model.
+//! Also home of training ([`train`]), cross-validation ([`eval`]), the
+//! frame heads ([`frames`]), the commands built on them ([`run`]), the
+//! accuracy chart ([`chart`]) and the embedded default model.
+//!
+//! ## Article framing score
+//!
+//! Sentences with at least [`MIN_SENTENCE_TOKENS`] word tokens are eligible
+//! (all sentences when none is). With `p` their framing probabilities and
+//! `k = max(1, ceil(n / 5))`:
+//!
+//! ```text
+//! framing_score = 100 * (0.5 * mean(p) + 0.5 * mean(top k of p))
+//! ```
+//!
+//! The mean says how loaded the article is overall; the top-fifth mean
+//! keeps a few strongly loaded sentences from being diluted by a long
+//! factual body. Both parts are averages, so the score does not grow with
+//! article length.
+
+pub mod chart;
+pub mod data;
+pub mod eval;
+pub mod frames;
+pub mod heads;
+pub mod run;
+pub mod solver;
+pub mod terms;
+pub mod train;
+pub mod vectorize;
 
 use crate::features::Analysis;
+use crate::schema;
+use heads::{MultiHead, SentenceHead};
+use vectorize::Scratch;
 
 /// Errors of the model stage.
 #[derive(Debug, thiserror::Error)]
@@ -51,33 +81,333 @@ pub struct Scored {
     pub genre: Vec<(String, f64)>,
 }
 
-/// A trained model (placeholder until the classifier lands).
-#[derive(Debug, Clone, Default)]
-pub struct Model {}
+/// The file format tag of model files.
+pub const MODEL_FORMAT: &str = "framelens-model";
+
+/// Sentences shorter than this (in word tokens) do not enter the article
+/// score unless no sentence is long enough.
+pub const MIN_SENTENCE_TOKENS: usize = 4;
+/// Sentences listed in `top_sentences`.
+pub const TOP_SENTENCES: usize = 3;
+/// Terms listed per top sentence.
+pub const TERMS_PER_SENTENCE: usize = 5;
+/// Terms listed in `top_terms`.
+pub const TOP_TERMS: usize = 10;
+
+/// Where a model came from (recorded in the model file).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct ModelInfo {
+    /// File name of the sentence training data.
+    pub sentence_data: String,
+    pub sentence_rows: usize,
+    pub positive_label: String,
+    /// Folder name of the frame training data, if any.
+    pub frame_data: Option<String>,
+    pub frame_articles: usize,
+    /// Free text: how the threshold and hyper-parameters were chosen.
+    pub notes: String,
+}
+
+/// A trained model: the sentence framing head, and optionally the frame
+/// profile and genre heads. Serialised as JSON.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Model {
+    pub format: String,
+    /// Must equal [`schema::SCHEMA_VERSION`] to load.
+    pub schema_version: u32,
+    /// The schema's count features, in order, as the model saw them.
+    pub lexical_features: Vec<String>,
+    pub info: ModelInfo,
+    pub config: train::TrainConfig,
+    /// Probability at or above which a sentence counts as "biased" in
+    /// `evaluate`'s confusion matrix (exports carry probabilities, not
+    /// verdicts).
+    pub threshold: f64,
+    pub sentence: SentenceHead,
+    pub frames: Option<MultiHead>,
+    pub genre: Option<MultiHead>,
+}
+
+/// The embedded default model (see `datasets/models/MODEL_CARD.md`).
+const DEFAULT_MODEL: &str = include_str!("../../datasets/models/framelens-default.json");
+
+/// The schema's count feature ids, in order.
+pub fn lexical_feature_ids() -> Vec<String> {
+    schema::count_features().map(|f| f.id.to_string()).collect()
+}
 
 impl Model {
     /// The default model embedded in the binary.
     pub fn embedded() -> &'static Model {
         static M: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
-        M.get_or_init(Model::default)
+        M.get_or_init(|| {
+            // The embedded model is checked by the test suite
+            // (`embedded_model_loads`); failing here is a build defect.
+            Model::from_json(DEFAULT_MODEL, "<embedded default model>")
+                .unwrap_or_else(|e| panic!("embedded model is broken: {e}"))
+        })
     }
 
     /// Load a model file.
-    pub fn load(_path: &std::path::Path) -> Result<Model, ModelError> {
-        Ok(Model::default())
+    pub fn load(path: &std::path::Path) -> Result<Model, ModelError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ModelError::Load {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Model::from_json(&text, &path.display().to_string())
+    }
+
+    /// Parse a model from JSON; `origin` names it in errors. The schema
+    /// version is checked before anything else, so a model from another
+    /// schema is reported as such even if its layout changed too.
+    pub fn from_json(text: &str, origin: &str) -> Result<Model, ModelError> {
+        let load = |reason: String| ModelError::Load {
+            path: origin.to_string(),
+            reason,
+        };
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| load(format!("not JSON: {e}")))?;
+        if v.get("format").and_then(|f| f.as_str()) != Some(MODEL_FORMAT) {
+            return Err(load(format!(
+                "not a framelens model (no \"format\": \"{MODEL_FORMAT}\")"
+            )));
+        }
+        let found = v
+            .get("schema_version")
+            .and_then(|s| s.as_u64())
+            .ok_or_else(|| load("no schema_version".into()))? as u32;
+        if found != schema::SCHEMA_VERSION {
+            return Err(ModelError::SchemaMismatch {
+                found,
+                expected: schema::SCHEMA_VERSION,
+            });
+        }
+        let mut m: Model = serde_json::from_value(v).map_err(|e| load(e.to_string()))?;
+        if m.lexical_features != lexical_feature_ids() {
+            return Err(load(format!(
+                "lexical features {:?} differ from this framelens's schema {:?}; retrain it with `framelens train`",
+                m.lexical_features,
+                lexical_feature_ids()
+            )));
+        }
+        let v = m.sentence.vocab.len();
+        let e = m.sentence.extra_names.len();
+        if m.sentence.weights.len() != v || m.sentence.extra_weights.len() != e {
+            return Err(load(
+                "sentence head: weight and feature counts differ".into(),
+            ));
+        }
+        if m.sentence.extra_names != vectorize::extra_names(m.sentence.prior.is_some()) {
+            return Err(load(
+                "sentence head: extra features differ from this framelens's".into(),
+            ));
+        }
+        for h in m.frames.iter().chain(m.genre.iter()) {
+            let n = h.labels.len();
+            if h.weights.len() != n
+                || h.intercepts.len() != n
+                || h.platt.len() != n
+                || h.weights.iter().any(|w| w.len() != h.vocab.len())
+            {
+                return Err(load("frame/genre head: inconsistent sizes".into()));
+            }
+        }
+        m.sentence.reindex();
+        if let Some(h) = &mut m.frames {
+            h.reindex();
+        }
+        if let Some(h) = &mut m.genre {
+            h.reindex();
+        }
+        Ok(m)
+    }
+
+    /// Serialise to pretty-stable JSON (fields in declaration order,
+    /// vocabulary sorted), so the same training run gives the same bytes.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default() + "\n"
+    }
+
+    /// Calibrated framing probability of one standalone sentence; the
+    /// lexical counts are computed with `lex` exactly as `analyze` does.
+    pub fn sentence_prob(
+        &self,
+        text: &str,
+        lex: &crate::lexicon::Lexicons,
+        s: &mut Scratch,
+    ) -> f64 {
+        let c = crate::features::sentence_counts(text, lex);
+        self.sentence.prob(text, &c.counts, s)
     }
 }
 
+/// Frames listed in `frames_top`.
+pub const TOP_FRAMES: usize = 3;
+
+/// The frame cells of an `articles.csv` row: one probability per
+/// [`frames::FRAMES`] entry (empty when the model has no frame head), then
+/// `frames_top` (the [`TOP_FRAMES`] most probable frames, strongest first,
+/// `;`-separated).
+pub fn frame_cells(s: &Scored) -> Vec<String> {
+    let mut out: Vec<String> = frames::FRAMES
+        .iter()
+        .map(|f| {
+            s.frames
+                .iter()
+                .find(|(n, _)| n == f)
+                .map(|(_, p)| crate::report::exports::fmt_f(*p))
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut ranked: Vec<&(String, f64)> = s.frames.iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.push(
+        ranked
+            .iter()
+            .take(TOP_FRAMES)
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(";"),
+    );
+    out
+}
+
+/// The article framing score from sentence probabilities (see the module
+/// documentation). `eligible` marks the sentences long enough to count.
+pub fn article_score(probs: &[f64], eligible: &[bool]) -> f64 {
+    let mut p: Vec<f64> = probs
+        .iter()
+        .zip(eligible)
+        .filter(|(_, e)| **e)
+        .map(|(p, _)| *p)
+        .collect();
+    if p.is_empty() {
+        p = probs.to_vec();
+    }
+    if p.is_empty() {
+        return 0.0;
+    }
+    let mean = p.iter().sum::<f64>() / p.len() as f64;
+    p.sort_by(|a, b| b.total_cmp(a));
+    let k = p.len().div_ceil(5).max(1);
+    let top = p[..k].iter().sum::<f64>() / k as f64;
+    100.0 * (0.5 * mean + 0.5 * top)
+}
+
 /// Score one analysed article.
-pub fn score(analysis: Analysis, _model: &Model) -> Scored {
-    let n = analysis.layout.sentences.len();
+pub fn score(analysis: Analysis, model: &Model) -> Scored {
+    let body = &analysis.article.body;
+    let n_counts = schema::count_features().count();
+    let zeros = vec![0u32; n_counts];
+    let mut s = Scratch::default();
+    let mut probs = Vec::with_capacity(analysis.layout.sentences.len());
+    let mut eligible = Vec::with_capacity(analysis.layout.sentences.len());
+    for (i, sent) in analysis.layout.sentences.iter().enumerate() {
+        let text = body.get(sent.start..sent.end).unwrap_or("");
+        let counts = analysis
+            .sentences
+            .get(i)
+            .map(|f| f.counts.as_slice())
+            .unwrap_or(&zeros);
+        probs.push(model.sentence.prob(text, counts, &mut s));
+        eligible.push(s.toks.len() >= MIN_SENTENCE_TOKENS);
+    }
+    let framing_score = article_score(&probs, &eligible);
+
+    // Top sentences: highest probability first, ties by position.
+    let any_eligible = eligible.iter().any(|e| *e);
+    let mut order: Vec<usize> = (0..probs.len())
+        .filter(|&i| eligible[i] || !any_eligible)
+        .collect();
+    order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
+    let mut term_totals: std::collections::BTreeMap<String, f64> = Default::default();
+    let mut top_sentences = Vec::new();
+    for (rank, &i) in order.iter().enumerate() {
+        let sent = &analysis.layout.sentences[i];
+        let text = body.get(sent.start..sent.end).unwrap_or("");
+        let counts = analysis
+            .sentences
+            .get(i)
+            .map(|f| f.counts.as_slice())
+            .unwrap_or(&zeros);
+        let contrib = model.sentence.contributions(text, counts, &mut s);
+        for c in &contrib {
+            *term_totals.entry(c.term.clone()).or_insert(0.0) += c.value;
+        }
+        if rank < TOP_SENTENCES {
+            top_sentences.push(TopSentence {
+                sentence: i,
+                prob: probs[i],
+                terms: contrib
+                    .into_iter()
+                    .take(TERMS_PER_SENTENCE)
+                    .map(|c| c.term)
+                    .collect(),
+            });
+        }
+    }
+    let mut totals: Vec<(String, f64)> = term_totals.into_iter().collect();
+    totals.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let top_terms = totals.into_iter().take(TOP_TERMS).map(|(t, _)| t).collect();
+
+    let frames = match &model.frames {
+        Some(h) => h
+            .labels
+            .iter()
+            .cloned()
+            .zip(h.probs(body, &mut s))
+            .collect(),
+        None => Vec::new(),
+    };
+    let genre = match &model.genre {
+        Some(h) => h
+            .labels
+            .iter()
+            .cloned()
+            .zip(h.probs(body, &mut s))
+            .collect(),
+        None => Vec::new(),
+    };
     Scored {
         analysis,
-        sentence_probs: vec![0.0; n],
-        framing_score: 0.0,
-        top_sentences: vec![],
-        top_terms: vec![],
-        frames: vec![],
-        genre: vec![],
+        sentence_probs: probs,
+        framing_score,
+        top_sentences,
+        top_terms,
+        frames,
+        genre,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_score_mixes_mean_and_top_fifth() {
+        // 10 eligible sentences: mean 0.19; top 2 = (0.9 + 0.5) / 2 = 0.7.
+        let p = [0.9, 0.5, 0.1, 0.1, 0.1, 0.1, 0.1, 0.0, 0.0, 0.0];
+        let e = [true; 10];
+        assert!((article_score(&p, &e) - 100.0 * (0.5 * 0.19 + 0.5 * 0.7)).abs() < 1e-9);
+        // Ineligible sentences are ignored while others exist.
+        assert!((article_score(&[0.2, 1.0], &[true, false]) - 20.0).abs() < 1e-9);
+        assert!((article_score(&[0.2, 1.0], &[false, false]) - 80.0).abs() < 1e-9);
+        assert_eq!(article_score(&[], &[]), 0.0);
+    }
+
+    #[test]
+    fn article_score_does_not_grow_with_length() {
+        let short = [0.8, 0.2, 0.2, 0.2, 0.2];
+        let long: Vec<f64> = short.iter().cycle().take(50).copied().collect();
+        let a = article_score(&short, &[true; 5]);
+        let b = article_score(&long, &[true; 50]);
+        assert!((a - b).abs() < 1e-9);
+    }
+
+    #[test]
+    fn embedded_model_loads() {
+        let m = Model::embedded();
+        assert_eq!(m.schema_version, schema::SCHEMA_VERSION);
+        assert!(!m.sentence.vocab.is_empty());
     }
 }

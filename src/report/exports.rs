@@ -61,6 +61,21 @@ pub const ARTICLE_TAIL_COLUMNS: &[Col] = &[
     col("framing_score", "float", "0-100", "Article framing score: aggregate of sentence framing probabilities (see docs/MODEL.md)."),
     col("framing_top_sentences", "list", "sentence indexes", "Indexes of the sentences that contribute most to the framing score, strongest first, `;`-separated."),
     col("framing_top_terms", "list", "", "Terms that contribute most to the framing score, strongest first, `;`-separated."),
+    col("frame_economic", "float", "probability (0-1)", "Frame profile: calibrated probability that the article uses the economic frame (SemEval-2023 Task 3 subtask 2 / Policy Frames Codebook; see docs/MODEL.md). Empty when the model has no frame head."),
+    col("frame_capacity_and_resources", "float", "probability (0-1)", "Frame profile: calibrated probability that the article uses the capacity and resources frame (SemEval-2023 Task 3 subtask 2 / Policy Frames Codebook; see docs/MODEL.md). Empty when the model has no frame head."),
+    col("frame_morality", "float", "probability (0-1)", "Frame profile: calibrated probability that the article uses the morality frame (SemEval-2023 Task 3 subtask 2 / Policy Frames Codebook; see docs/MODEL.md). Empty when the model has no frame head."),
+    col("frame_fairness_and_equality", "float", "probability (0-1)", "Frame profile: calibrated probability that the article uses the fairness and equality frame (SemEval-2023 Task 3 subtask 2 / Policy Frames Codebook; see docs/MODEL.md). Empty when the model has no frame head."),
+    col("frame_legality_constitutionality_and_jurisprudence", "float", "probability (0-1)", "Frame profile: calibrated probability that the article uses the legality constitutionality and jurisprudence frame (SemEval-2023 Task 3 subtask 2 / Policy Frames Codebook; see docs/MODEL.md). Empty when the model has no frame head."),
+    col("frame_policy_prescription_and_evaluation", "float", "probability (0-1)", "Frame profile: calibrated probability that the article uses the policy prescription and evaluation frame (SemEval-2023 Task 3 subtask 2 / Policy Frames Codebook; see docs/MODEL.md). Empty when the model has no frame head."),
+    col("frame_crime_and_punishment", "float", "probability (0-1)", "Frame profile: calibrated probability that the article uses the crime and punishment frame (SemEval-2023 Task 3 subtask 2 / Policy Frames Codebook; see docs/MODEL.md). Empty when the model has no frame head."),
+    col("frame_security_and_defense", "float", "probability (0-1)", "Frame profile: calibrated probability that the article uses the security and defense frame (SemEval-2023 Task 3 subtask 2 / Policy Frames Codebook; see docs/MODEL.md). Empty when the model has no frame head."),
+    col("frame_health_and_safety", "float", "probability (0-1)", "Frame profile: calibrated probability that the article uses the health and safety frame (SemEval-2023 Task 3 subtask 2 / Policy Frames Codebook; see docs/MODEL.md). Empty when the model has no frame head."),
+    col("frame_quality_of_life", "float", "probability (0-1)", "Frame profile: calibrated probability that the article uses the quality of life frame (SemEval-2023 Task 3 subtask 2 / Policy Frames Codebook; see docs/MODEL.md). Empty when the model has no frame head."),
+    col("frame_cultural_identity", "float", "probability (0-1)", "Frame profile: calibrated probability that the article uses the cultural identity frame (SemEval-2023 Task 3 subtask 2 / Policy Frames Codebook; see docs/MODEL.md). Empty when the model has no frame head."),
+    col("frame_public_opinion", "float", "probability (0-1)", "Frame profile: calibrated probability that the article uses the public opinion frame (SemEval-2023 Task 3 subtask 2 / Policy Frames Codebook; see docs/MODEL.md). Empty when the model has no frame head."),
+    col("frame_political", "float", "probability (0-1)", "Frame profile: calibrated probability that the article uses the political frame (SemEval-2023 Task 3 subtask 2 / Policy Frames Codebook; see docs/MODEL.md). Empty when the model has no frame head."),
+    col("frame_external_regulation_and_reputation", "float", "probability (0-1)", "Frame profile: calibrated probability that the article uses the external regulation and reputation frame (SemEval-2023 Task 3 subtask 2 / Policy Frames Codebook; see docs/MODEL.md). Empty when the model has no frame head."),
+    col("frames_top", "list", "", "The three most probable frames, strongest first, `;`-separated (a ranking, not a verdict; see the frame_* columns for the probabilities)."),
     col("story_id", "string", "", "Story the article belongs to (corpus `story` column, else found by text similarity)."),
     col("flags", "list", "", "Warnings about the article, `;`-separated: date_mismatch, headline_more_loaded_than_body, no_attribution, unattributed_copy, speaker_conflict, spam_links, no_byline (see docs/RELIABILITY.md)."),
     col("reliability_score", "float", "0-100", "Text-based reliability index (see docs/RELIABILITY.md)."),
@@ -518,6 +533,7 @@ pub fn article_row(cmp: &Comparison, i: usize) -> Vec<String> {
             .join(";"),
     );
     row.push(s.top_terms.join(";"));
+    row.extend(crate::model::frame_cells(s));
     row.push(pa.story_id.clone());
     row.push(pa.flags.join(";"));
     row.push(pa.reliability_score.map(fmt_f).unwrap_or_default());

@@ -1,0 +1,247 @@
+//! The trained linear heads and how they score and explain.
+//!
+//! Takes: tokens (and, for sentences, the schema's per-sentence counts).
+//! Gives: [`SentenceHead`]: a calibrated probability that a sentence is
+//! framed in a biased way, plus rank-based term contributions (weight ×
+//! TF-IDF value, positive only); [`MultiHead`]: one calibrated probability
+//! per label for a whole text (used for the 14 frames and the genre).
+//!
+//! Every head is one linear function of its features followed by a Platt
+//! sigmoid `p = 1 / (1 + exp(-(a·z + b)))`, whatever learner produced it:
+//! ensembles of linear models are averaged in logit space, naive Bayes is
+//! linear in its features, and NB-weighted features are folded into the
+//! weights. That keeps scoring a sparse dot product.
+
+use super::terms;
+use super::vectorize::{self, BiasPrior, Scratch, Vocab};
+
+/// Platt scaling parameters: `p = sigmoid(a * z + b)`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Platt {
+    pub a: f64,
+    pub b: f64,
+}
+
+impl Platt {
+    /// No calibration: `p = sigmoid(z)`.
+    pub const IDENTITY: Platt = Platt { a: 1.0, b: 0.0 };
+
+    /// Calibrated probability of a decision value.
+    pub fn prob(&self, z: f64) -> f64 {
+        sigmoid(self.a * z + self.b)
+    }
+}
+
+/// The logistic function.
+pub fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// The sentence framing head.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SentenceHead {
+    /// The learner that produced the weights (`lr`, `nblr`, `nb`, `svm`,
+    /// `ensemble`).
+    pub learner: String,
+    pub vocab: Vocab,
+    /// Word-level bias prior, when trained with a marked-words column.
+    pub prior: Option<BiasPrior>,
+    /// Names of the extra features (see [`vectorize::extra_names`]).
+    pub extra_names: Vec<String>,
+    /// One weight per vocabulary term (already multiplied by any NB ratio).
+    pub weights: Vec<f32>,
+    /// One weight per extra feature (already multiplied by its scale).
+    pub extra_weights: Vec<f32>,
+    pub intercept: f64,
+    pub platt: Platt,
+}
+
+/// A term's contribution to a sentence's decision value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    pub term: String,
+    pub value: f64,
+}
+
+impl SentenceHead {
+    /// Rebuild lookup indexes after deserialising.
+    pub fn reindex(&mut self) {
+        self.vocab.reindex();
+        if let Some(p) = &mut self.prior {
+            p.reindex();
+        }
+    }
+
+    /// Decision value (logit before calibration) of a tokenised sentence.
+    /// `s.toks` must hold the sentence's tokens.
+    pub fn decision(&self, counts: &[u32], s: &mut Scratch) -> f64 {
+        let mut sparse = std::mem::take(&mut s.sparse);
+        self.vocab.tfidf_into(&s.toks, &mut s.terms, &mut sparse);
+        let mut z = self.intercept;
+        for &(j, v) in &sparse {
+            z += f64::from(self.weights[j as usize] * v);
+        }
+        s.sparse = sparse;
+        vectorize::extras(counts, &s.toks, self.prior.as_ref(), &mut s.extras);
+        for (w, e) in self.extra_weights.iter().zip(&s.extras) {
+            z += f64::from(w * e);
+        }
+        z
+    }
+
+    /// Calibrated framing probability of a sentence.
+    pub fn prob(&self, text: &str, counts: &[u32], s: &mut Scratch) -> f64 {
+        terms::tokens_into(text, &mut s.toks);
+        self.platt.prob(self.decision(counts, s))
+    }
+
+    /// Terms that push this sentence's score up, strongest first: for each
+    /// vocabulary term, weight × TF-IDF value; for each word the bias prior
+    /// knows, the prior features' weight × its prior (only the words that
+    /// fill the `prior_max1..3` slots). Positive contributions only; terms
+    /// made of function words only are left out.
+    pub fn contributions(&self, text: &str, counts: &[u32], s: &mut Scratch) -> Vec<Contribution> {
+        let _ = counts;
+        terms::tokens_into(text, &mut s.toks);
+        let mut sparse = std::mem::take(&mut s.sparse);
+        self.vocab.tfidf_into(&s.toks, &mut s.terms, &mut sparse);
+        let mut acc: std::collections::BTreeMap<String, f64> = Default::default();
+        for &(j, v) in &sparse {
+            let c = f64::from(self.weights[j as usize] * v);
+            if c > 0.0 {
+                *acc.entry(self.vocab.terms[j as usize].clone())
+                    .or_insert(0.0) += c;
+            }
+        }
+        s.sparse = sparse;
+        if let Some(p) = &self.prior {
+            // Distinct stems by descending prior; ties by token for determinism.
+            let mut words: Vec<(f32, &str)> = s
+                .toks
+                .iter()
+                .map(|t| (p.of(t), t.as_str()))
+                .filter(|(v, _)| *v > 0.0)
+                .collect();
+            words.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+            words.dedup_by(|a, b| terms::stem(a.1) == terms::stem(b.1));
+            for (k, slot) in ["prior_max1", "prior_max2", "prior_max3"]
+                .iter()
+                .enumerate()
+            {
+                let (Some(&(v, w)), Some(fi)) = (
+                    words.get(k),
+                    self.extra_names.iter().position(|n| n == slot),
+                ) else {
+                    continue;
+                };
+                let c = f64::from(self.extra_weights[fi] * v);
+                if c > 0.0 {
+                    *acc.entry(w.to_string()).or_insert(0.0) += c;
+                }
+            }
+        }
+        let mut out: Vec<Contribution> = acc
+            .into_iter()
+            .filter(|(t, _)| !terms::is_uninformative(t))
+            .map(|(term, value)| Contribution { term, value })
+            .collect();
+        out.sort_by(|a, b| {
+            b.value
+                .total_cmp(&a.value)
+                .then_with(|| a.term.cmp(&b.term))
+        });
+        out
+    }
+
+    /// Every feature name with its weight, strongest positive first (for
+    /// documentation and the model card).
+    pub fn strongest_terms(&self, n: usize) -> Vec<(String, f32)> {
+        let mut v: Vec<(String, f32)> = self
+            .vocab
+            .terms
+            .iter()
+            .cloned()
+            .zip(self.weights.iter().copied())
+            .collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v.truncate(n);
+        v
+    }
+}
+
+/// A one-vs-rest head over whole texts: one calibrated probability per
+/// label.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct MultiHead {
+    pub labels: Vec<String>,
+    pub vocab: Vocab,
+    /// `weights[label][term]`.
+    pub weights: Vec<Vec<f32>>,
+    pub intercepts: Vec<f64>,
+    pub platt: Vec<Platt>,
+    /// Whether probabilities are normalised to sum to 1 (exclusive labels,
+    /// such as genre) or independent (multi-label, such as frames).
+    pub exclusive: bool,
+}
+
+impl MultiHead {
+    /// Rebuild lookup indexes after deserialising.
+    pub fn reindex(&mut self) {
+        self.vocab.reindex();
+    }
+
+    /// Decision values of a tokenised text (`s.toks`), one per label.
+    pub fn decisions(&self, s: &mut Scratch) -> Vec<f64> {
+        let mut sparse = std::mem::take(&mut s.sparse);
+        self.vocab.tfidf_into(&s.toks, &mut s.terms, &mut sparse);
+        let out = self
+            .weights
+            .iter()
+            .zip(&self.intercepts)
+            .map(|(w, b)| {
+                b + sparse
+                    .iter()
+                    .map(|&(j, v)| f64::from(w[j as usize] * v))
+                    .sum::<f64>()
+            })
+            .collect();
+        s.sparse = sparse;
+        out
+    }
+
+    /// Calibrated probabilities of a text, one per label, in label order.
+    pub fn probs(&self, text: &str, s: &mut Scratch) -> Vec<f64> {
+        terms::tokens_into(text, &mut s.toks);
+        let mut p: Vec<f64> = self
+            .decisions(s)
+            .into_iter()
+            .zip(&self.platt)
+            .map(|(z, c)| c.prob(z))
+            .collect();
+        if self.exclusive {
+            let sum: f64 = p.iter().sum();
+            if sum > 0.0 {
+                p.iter_mut().for_each(|x| *x /= sum);
+            }
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigmoid_is_stable_at_extremes() {
+        assert_eq!(sigmoid(0.0), 0.5);
+        assert!(sigmoid(800.0) <= 1.0 && sigmoid(800.0) > 0.999);
+        assert!(sigmoid(-800.0) >= 0.0 && sigmoid(-800.0) < 1e-300);
+        assert!((Platt { a: 2.0, b: -1.0 }.prob(0.5) - 0.5).abs() < 1e-12);
+    }
+}
