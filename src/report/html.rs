@@ -50,6 +50,9 @@ pub struct HtmlOptions {
     /// Articles of the run that the report leaves out (they are in the
     /// exports); stated at the top of the page.
     pub omitted: usize,
+    /// The model's own notes on its data, training and threshold
+    /// (`ModelInfo::notes`), shown under "How the model was made".
+    pub model_notes: String,
 }
 
 impl Default for HtmlOptions {
@@ -59,6 +62,7 @@ impl Default for HtmlOptions {
             threshold: charts::DEFAULT_THRESHOLD,
             threshold_note: "0.5 is where the model rates \"biased\" and \"not biased\" as equally likely; it was not tuned to this corpus.".into(),
             omitted: 0,
+            model_notes: String::new(),
         }
     }
 }
@@ -824,6 +828,7 @@ struct Ctx {
     version: &'static str,
     schema_version: u32,
     omitted: usize,
+    model_notes: String,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -2002,6 +2007,7 @@ pub fn render(
         version: env!("CARGO_PKG_VERSION"),
         schema_version: schema::SCHEMA_VERSION,
         omitted: opts.omitted,
+        model_notes: opts.model_notes.clone(),
     };
     let ctx = minijinja::Value::from(minijinja::value::Serde(&ctx));
     tmpl.render(ctx).map_err(|e| template_err(&e))
