@@ -99,7 +99,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(format!("f.{ext}"));
         std::fs::write(&p, &bytes).unwrap();
-        let items: Vec<_> = ingest(&[p.clone()], &IngestOptions::default()).collect();
+        let items: Vec<_> = ingest(std::slice::from_ref(&p), &IngestOptions::default()).collect();
         prop_assert!(!items.is_empty(), "every input is accounted for");
         let name = p.display().to_string();
         for (i, item) in items.iter().enumerate() {

@@ -132,7 +132,7 @@ fn issue7_utf8_bom_is_stripped() {
 #[test]
 fn issue7_csv_with_broken_quote_keeps_other_rows_and_names_the_line() {
     let path = fixture("corpora/articles.csv");
-    let items = run(&[path.clone()], &IngestOptions::default());
+    let items = run(std::slice::from_ref(&path), &IngestOptions::default());
     assert_eq!(items.len(), 5, "{items:?}");
     let name = path.display().to_string();
     let ok: Vec<_> = items.iter().filter_map(|i| i.as_ref().ok()).collect();
@@ -252,7 +252,7 @@ fn renamed_columns_are_used() {
         },
         ..IngestOptions::default()
     };
-    let d = run(&[p.clone()], &opts).remove(0).unwrap();
+    let d = run(std::slice::from_ref(&p), &opts).remove(0).unwrap();
     assert_eq!(d.meta.id.as_deref(), Some("k1"));
     assert_eq!(d.meta.outlet.as_deref(), Some("Site One"));
     // Without the renaming the file has no text column: one clear error.
@@ -290,7 +290,7 @@ fn issue7_single_20_mb_line() {
     }
     f.flush().unwrap();
     drop(f);
-    let items = run(&[p.clone()], &IngestOptions::default());
+    let items = run(std::slice::from_ref(&p), &IngestOptions::default());
     let d = items.into_iter().next().unwrap().unwrap();
     assert!(d.content.len() >= 20 * 1024 * 1024);
     let a = framelens::extract::extract(d).unwrap();

@@ -400,7 +400,7 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
             && match kinds[i] {
                 Kind::Prose => true,
                 // A subheading between body paragraphs.
-                Kind::Heading => stats[i].words >= 3 && !lines[i].heading || lines[i].heading,
+                Kind::Heading => stats[i].words >= 3 || lines[i].heading,
                 _ => false,
             };
         if !keep {

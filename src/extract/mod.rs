@@ -1,6 +1,6 @@
 //! Stage 2: extract.
 //!
-//! Takes: a [`RawDoc`](crate::ingest::RawDoc) (plain text or HTML, with user
+//! Takes: a [`RawDoc`] (plain text or HTML, with user
 //! metadata).
 //! Gives: an [`Article`]: the cleaned body (paragraphs separated by one blank
 //! line), photo captions moved to their own field, junk statistics, and

@@ -363,7 +363,10 @@ impl<R: BufRead> CsvRecords<R> {
 mod tests {
     use super::*;
 
-    fn read_all(data: &str, delim: u8) -> Vec<Result<(usize, Vec<String>), (usize, usize)>> {
+    /// `Ok((line, fields))` or `Err((first_line, last_line))`.
+    type Item = Result<(usize, Vec<String>), (usize, usize)>;
+
+    fn read_all(data: &str, delim: u8) -> Vec<Item> {
         let mut r = CsvRecords::new(data.as_bytes(), delim, 1 << 20);
         let mut out = Vec::new();
         let mut first = true;

@@ -198,7 +198,7 @@ pub fn ingest(
 ) -> Box<dyn Iterator<Item = IngestItem> + Send> {
     Box::new(Ingest {
         opts: Arc::new(opts.clone()),
-        inputs: inputs.to_vec().into_iter(),
+        inputs: inputs.iter().cloned().collect(),
         walk: None,
         current: None,
         seq: 0,
@@ -207,7 +207,7 @@ pub fn ingest(
 
 struct Ingest {
     opts: Arc<IngestOptions>,
-    inputs: std::vec::IntoIter<PathBuf>,
+    inputs: std::collections::VecDeque<PathBuf>,
     walk: Option<Walk>,
     current: Option<Items>,
     seq: usize,
@@ -254,7 +254,7 @@ impl Iterator for Ingest {
                 }
                 continue;
             }
-            let input = self.inputs.next()?;
+            let input = self.inputs.pop_front()?;
             if input.as_os_str() == "-" {
                 self.current = Some(open_stdin(&self.opts));
                 continue;
