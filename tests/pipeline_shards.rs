@@ -165,7 +165,7 @@ fn merge_refuses_incomplete_or_mixed_shards() {
     let out = tmp.path().join("m");
     let err = |dirs: &[PathBuf]| merge::merge(dirs, &out).unwrap_err().to_string();
 
-    assert!(err(&[s0.clone()]).contains("shard(s) 1/2 missing"));
+    assert!(err(std::slice::from_ref(&s0)).contains("shard(s) 1/2 missing"));
     assert!(err(&[s0.clone(), s0.clone()]).contains("both shard 0/2"));
     assert!(err(&[s0.clone(), s1w]).contains("not shards of the same run"));
 
