@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerate the committed example report and the README images:
-#   reports/example/        `framelens report datasets/demo --worksheet` (HTML, charts, CSVs)
+#   reports/example/        `framelens report <the demo articles> --worksheet` (HTML, charts, CSVs)
 #   docs/screenshot.png     the top of report.html and one highlighted article, in chromium
 #   docs/demo_chart.png     the per-outlet comparison chart of the demo report
 #
@@ -19,7 +19,9 @@ BIN=target/release/framelens
 rm -rf reports/example.new
 mkdir -p reports
 status=0
-"$BIN" report datasets/demo --out reports/example.new --worksheet || status=$?
+# The demo articles (the folder's README.md is not one), in file-name order.
+mapfile -t inputs < <(find datasets/demo -maxdepth 1 -type f \( -name '*.html' -o -name '*.txt' \) | sort)
+"$BIN" report "${inputs[@]}" --out reports/example.new --worksheet || status=$?
 # 3 = some inputs could not be read (listed in errors.csv); the report is still complete.
 if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
     echo "framelens report failed with exit code $status" >&2

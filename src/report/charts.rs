@@ -1105,7 +1105,7 @@ fn draw_frames<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Frames) ->
     let mut chart = ChartBuilder::on(&main)
         .margin(12)
         .x_label_area_size(70)
-        .y_label_area_size(300)
+        .y_label_area_size(370)
         .build_cartesian_2d(0f64..no, 0f64..nf)
         .m()?;
     chart
@@ -1138,7 +1138,7 @@ fn draw_frames<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Frames) ->
             let pos = chart.backend_coord(&(x + 0.5, y + 0.5));
             root.draw_text(
                 &format!("{v:.2}"),
-                &font(15.0)
+                &font(17.0)
                     .color(&tc)
                     .pos(Pos::new(HPos::Center, VPos::Center)),
                 pos,
@@ -1147,8 +1147,8 @@ fn draw_frames<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Frames) ->
         }
         let pos = chart.backend_coord(&(0.0, y + 0.5));
         root.draw_text(
-            &shorten(&d.frames[fi].replace('_', " "), 34),
-            &font(15.0).pos(Pos::new(HPos::Right, VPos::Center)),
+            &shorten(&d.frames[fi].replace('_', " "), 38),
+            &font(18.0).pos(Pos::new(HPos::Right, VPos::Center)),
             (pos.0 - 10, pos.1),
         )
         .m()?;
@@ -1156,8 +1156,8 @@ fn draw_frames<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Frames) ->
     for (oi, o) in d.outlets.iter().enumerate() {
         let pos = chart.backend_coord(&(oi as f64 + 0.5, 0.0));
         root.draw_text(
-            &shorten(o, 16),
-            &font(15.0).pos(Pos::new(HPos::Center, VPos::Top)),
+            &shorten(o, 18),
+            &font(17.0).pos(Pos::new(HPos::Center, VPos::Top)),
             (pos.0, pos.1 + 8),
         )
         .m()?;
@@ -1166,18 +1166,19 @@ fn draw_frames<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Frames) ->
     let (sx, sy) = (30, 40);
     let sh = 200;
     scale
-        .draw_text("mean", &font(15.0), (sx - 6, sy - 42))
+        .draw_text("mean", &font(17.0), (sx - 6, sy - 44))
         .m()?;
     scale
-        .draw_text("probability", &font(15.0), (sx - 6, sy - 24))
+        .draw_text("probability", &font(17.0), (sx - 6, sy - 24))
         .m()?;
-    for k in 0..sh {
-        let p = 1.0 - k as f64 / (sh - 1) as f64;
+    // 20 bands, each drawn one pixel taller than its step so no seams show.
+    let steps = 20;
+    for k in 0..steps {
+        let p = 1.0 - (k as f64 + 0.5) / steps as f64;
+        let y0 = sy + k * sh / steps;
+        let y1 = (sy + (k + 1) * sh / steps + 1).min(sy + sh);
         scale
-            .draw(&Rectangle::new(
-                [(sx, sy + k), (sx + 24, sy + k + 1)],
-                heat(p).filled(),
-            ))
+            .draw(&Rectangle::new([(sx, y0), (sx + 24, y1)], heat(p).filled()))
             .m()?;
     }
     scale
@@ -1191,7 +1192,7 @@ fn draw_frames<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Frames) ->
         scale
             .draw_text(
                 label,
-                &font(14.0).pos(Pos::new(HPos::Left, VPos::Center)),
+                &font(16.0).pos(Pos::new(HPos::Left, VPos::Center)),
                 (sx + 30, y),
             )
             .m()?;
@@ -1236,7 +1237,7 @@ pub fn frame_profile(cmp: &Comparison) -> Result<Option<Chart>, ReportError> {
         outlets,
         values,
     };
-    let w = (300 + 150 * d.outlets.len() as u32 + 150).max(760);
+    let w = (370 + 170 * d.outlets.len() as u32 + 150).max(800);
     let h = (60 + 70 + 24 + 40 * d.frames.len() as u32).max(330);
     let (svg, png) = render_both!("frame_profile", w, h, draw_frames, &d);
     let mut alt = format!(
