@@ -37,3 +37,50 @@ fn issue7_html_entity_scan_before_multibyte_char() {
         extract_and_analyze(html, DocFormat::Text);
     }
 }
+
+/// The `fuzz_extract` harness (fuzz/fuzz_targets/fuzz_extract.rs), for
+/// replaying its findings: the first byte picks the format (bit 0: HTML)
+/// and whether corpus metadata is set (bit 1); the rest is the content.
+fn replay_fuzz_extract(data: &[u8]) {
+    let Some((&first, content)) = data.split_first() else {
+        return;
+    };
+    let format = if first & 1 == 0 {
+        DocFormat::Text
+    } else {
+        DocFormat::Html
+    };
+    let meta = if first & 2 == 0 {
+        UserMeta::default()
+    } else {
+        UserMeta {
+            id: Some("fz1".into()),
+            outlet: Some("Fuzz Outlet".into()),
+            url: Some("https://news.example.org/2024/05/01/fuzz-story".into()),
+            published: Some("2024-05-01".into()),
+            title: Some("A fuzzed title".into()),
+            ..UserMeta::default()
+        }
+    };
+    let doc = RawDoc {
+        meta,
+        ..raw(&String::from_utf8_lossy(content), format)
+    };
+    if let Ok(a) = framelens::extract::extract(doc) {
+        assert!(!a.body.contains("\n\n\n"));
+        let _ = framelens::features::analyze(a, Lexicons::embedded());
+    }
+}
+
+/// `extract::dates::date_line` looked 14 bytes back from a date with
+/// `&lower[start - 14..start]`, which panicked when that fell inside a
+/// multi-byte character (found by fuzz_extract, minimized to 14 bytes).
+#[test]
+fn issue7_fuzz_extract_1() {
+    replay_fuzz_extract(b"\xff\xff\xff\xff\xff\xff2028-1-8");
+    // The same on a plain-text line.
+    extract_and_analyze(
+        "\u{20ac}\u{20ac}\u{20ac}\u{20ac}\u{20ac} 2024-10-08\n\nThe harbour board approved the new ferry timetable on Tuesday, officials said.",
+        DocFormat::Text,
+    );
+}

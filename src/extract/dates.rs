@@ -325,7 +325,8 @@ pub(crate) fn date_line(line: &str) -> Option<DateHit> {
     let lower = line.to_ascii_lowercase();
     hits.iter()
         .find(|h| {
-            let before = &lower[h.start.saturating_sub(14)..h.start];
+            let before =
+                String::from_utf8_lossy(&lower.as_bytes()[h.start.saturating_sub(14)..h.start]);
             !(before.contains("updated") || before.contains("modified"))
         })
         .or(hits.first())
