@@ -237,12 +237,15 @@ pub struct ReportOptions {
 }
 
 /// Inputs a report compares together (one window): the HTML report shows
-/// the articles of the first window, the exports cover every input.
-pub const REPORT_WINDOW: usize = 2000;
+/// the articles of the first window (a page a person can read, drawn in
+/// bounded time), the exports cover every input.
+pub const REPORT_WINDOW: usize = 200;
 
 /// Run the analysis exactly as [`run_analyze`] does (every export), then
 /// write `report.html` (and `worksheet.html` when asked) plus the charts
-/// from the run's comparison, with [`report::html::write_report`].
+/// from the run's comparison, with [`report::html::write_report`]. The
+/// sentence threshold shown in the report and the notes on how the model
+/// was made are the model's (`Model::threshold`, `ModelInfo::notes`).
 pub fn run_report(inputs: &[PathBuf], opts: &ReportOptions) -> Result<RunSummary, PipelineError> {
     let mut a = opts.analyze.clone();
     if a.window == 0 || a.window == DEFAULT_WINDOW {
@@ -261,8 +264,23 @@ pub fn run_report(inputs: &[PathBuf], opts: &ReportOptions) -> Result<RunSummary
         Ok(())
     })?;
     let cmp = first.unwrap_or_else(|| compare::compare(Vec::new(), &a.compare));
+    // The decision threshold, and how it was chosen, come from the model.
+    let owned_model;
+    let mdl: &Model = match &a.model {
+        Some(p) => {
+            owned_model = Model::load(p)?;
+            &owned_model
+        }
+        None => Model::embedded(),
+    };
     let html = report::html::HtmlOptions {
         omitted,
+        threshold: mdl.threshold,
+        threshold_note: format!(
+            "{:.2} is the model's own threshold, the one it was evaluated with; it was not tuned to these articles.",
+            mdl.threshold
+        ),
+        model_notes: mdl.info.notes.trim().to_string(),
         ..opts.html.clone()
     };
     report::html::write_report(&a.out, &cmp, &summary.errors, &html)?;
