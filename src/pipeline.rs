@@ -222,7 +222,7 @@ fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
         indicatif::ProgressDrawTarget::stderr_with_hz(4),
     );
     if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} {elapsed_precise} {human_pos} inputs ({per_sec}) {msg}",
+        "{spinner} {elapsed_precise} {human_pos} inputs: {msg}",
     ) {
         pb.set_style(style);
     }
@@ -444,11 +444,13 @@ pub fn run_analyze_with(
             summary.windows += 1;
             summary.text_bytes += w.bytes;
             pb.inc(n_items as u64);
+            let mb = summary.text_bytes as f64 / 1e6;
             pb.set_message(format!(
-                "{} articles, {} failed, {:.1} MB text",
+                "{} articles, {} failed, {:.1} MB of text ({:.1} MB/s)",
                 summary.articles,
                 summary.error_count,
-                summary.text_bytes as f64 / 1e6
+                mb,
+                mb / pb.elapsed().as_secs_f64().max(1e-3)
             ));
         }
         // On error, dropping the receiver stops the reader at its next send.
