@@ -334,3 +334,47 @@ fn issue7_huge_corpus_is_streamed_row_by_row() {
     assert_eq!(n, rows);
     assert_eq!(last, format!("r{}", rows - 1));
 }
+
+/// `-` reads stdin, sniffing JSONL / CSV / plain text (through the CLI,
+/// since stdin belongs to the process).
+#[test]
+fn issue2_stdin_is_sniffed() {
+    use std::process::{Command, Stdio};
+    let cases: [(&str, &[u8], &str); 3] = [
+        (
+            "jsonl",
+            b"{\"id\":\"s1\",\"text\":\"The council met on Tuesday and voted to keep the market open, its chair said.\"}\n",
+            "<stdin>:1",
+        ),
+        (
+            "csv",
+            b"id,text\ns2,\"The council met on Tuesday and voted to keep the market open, its chair said.\"\n",
+            "<stdin>:2",
+        ),
+        (
+            "text",
+            b"The council met on Tuesday and voted to keep the market open, its chair said.\n",
+            "<stdin>",
+        ),
+    ];
+    for (name, input, source) in cases {
+        let out = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_framelens"))
+            .args(["analyze", "-", "--out"])
+            .arg(out.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        let status = child.wait_with_output().unwrap();
+        assert!(
+            status.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        let csv = std::fs::read_to_string(out.path().join("articles.csv")).unwrap();
+        assert!(csv.contains(&format!(",{source},")), "{name}: {csv}");
+    }
+}

@@ -20,7 +20,7 @@
 //!   [`ColumnMap`]; a row needs a `text` or an `html` value. Corpus columns
 //!   fill [`UserMeta`] and win over what extraction reads from the page.
 //!   Row sources are `file:LINE` (see [`RawDoc::source`]).
-//! - `-` reads stdin and sniffs it: JSONL if the first line is a JSON
+//! - `-` reads stdin (source name [`STDIN_SOURCE`]) and sniffs it: JSONL if the first line is a JSON
 //!   object, CSV/TSV if the first line is a header naming the text or html
 //!   column, HTML if it starts like an HTML document, else plain text.
 //!   A file named explicitly with another extension is sniffed the same way.
@@ -87,12 +87,13 @@ pub struct RawDoc {
     /// Input order, 0-based, over the whole run (errors included).
     pub seq: usize,
     /// Where it came from: the file path as given (for files found in a
-    /// folder: the folder as given joined with the relative path), `-` for
-    /// stdin, or `file:LINE` for a corpus row. LINE is the 1-based physical
-    /// line on which the row starts: the header is line 1, and for rows
-    /// without embedded newlines it equals the row number a spreadsheet
-    /// shows; a CSV row whose quoted text spans several lines is named by
-    /// its first line, so `sed -n LINEp file` finds it.
+    /// folder: the folder as given joined with the relative path),
+    /// [`STDIN_SOURCE`] (`<stdin>`) for stdin, or `file:LINE` for a corpus
+    /// row. LINE is the 1-based physical line on which the row starts: the
+    /// header is line 1, and for rows without embedded newlines it equals
+    /// the row number a spreadsheet shows; a CSV row whose quoted text spans
+    /// several lines is named by its first line, so `sed -n LINEp file`
+    /// finds it.
     pub source: String,
     pub format: DocFormat,
     /// Decoded content (always valid UTF-8).
@@ -187,6 +188,11 @@ type Items = Box<dyn Iterator<Item = IngestItem> + Send>;
 pub const SUPPORTED_EXTENSIONS: &[&str] = &[
     "txt", "text", "md", "markdown", "html", "htm", "xhtml", "csv", "tsv", "tab", "jsonl", "ndjson",
 ];
+
+/// The source name of documents read from stdin (`-`): `<stdin>`, or
+/// `<stdin>:LINE` for corpus rows. (Not `-`, which spreadsheets would take
+/// for the start of a formula.)
+pub const STDIN_SOURCE: &str = "<stdin>";
 
 /// How many bytes are sniffed at the start of stdin / unknown files.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -452,7 +458,7 @@ fn page_doc(source: String, bytes: &[u8], html: bool, opts: &IngestOptions) -> I
 
 /// Read stdin: sniff the first bytes, then stream a corpus or read one page.
 fn open_stdin(opts: &Arc<IngestOptions>) -> Items {
-    let source = "-".to_string();
+    let source = STDIN_SOURCE.to_string();
     let mut stdin = io::stdin();
     let mut head = Vec::new();
     if let Err(e) = (&mut stdin).take(SNIFF_BYTES as u64).read_to_end(&mut head) {
