@@ -264,8 +264,12 @@ pub enum RoleKind {
     /// A title or office held by one identifiable person: "president",
     /// "minister", "spokesman". "the minister said" names a source.
     Title,
-    /// A word for people in general: "official", "analysts", "sources".
-    /// "officials said" does not name a source.
+    /// People who pass on information without being named: "official",
+    /// "analysts", "sources", "an aide". "officials said" is an anonymous
+    /// source.
+    Source,
+    /// Other groups of people: "voters", "Republicans", "residents".
+    /// "voters say" names no source, but is not an anonymous source either.
     Generic,
     /// An organisation word: "ministry", "government", "police".
     Org,
@@ -278,6 +282,7 @@ impl RoleKind {
     fn parse(s: &str) -> Option<RoleKind> {
         match s {
             "title" => Some(RoleKind::Title),
+            "source" => Some(RoleKind::Source),
             "generic" => Some(RoleKind::Generic),
             "org" => Some(RoleKind::Org),
             "modifier" => Some(RoleKind::Modifier),
@@ -831,7 +836,7 @@ pub fn parse_file(file: LexFile, name: &str, text: &str) -> Result<Vec<Entry>, L
                         fmt_err(
                             name,
                             ln,
-                            format!("kind {v:?}: use title, generic, org or modifier"),
+                            format!("kind {v:?}: use title, source, generic, org or modifier"),
                         )
                     })?)
                 }
@@ -988,11 +993,15 @@ pub(crate) fn raw_spans(body: &str, layout: &Layout, lex: &Lexicons) -> Vec<RawS
                     in_quote: in_q,
                     src: RawSrc::Named(ai as u32),
                 });
-            } else if sp.kind == SpeakerKind::Unnamed && {
-                // Lexicon matches of one category are disjoint and sorted.
-                let i = anon_ranges.partition_point(|&(_, e)| e <= sp.start);
-                anon_ranges.get(i).is_none_or(|&(s, _)| s >= sp.end)
-            } {
+            } else if sp.kind == SpeakerKind::Unnamed
+                && sp.anonymous
+                && {
+                    // Lexicon matches of one category are disjoint and sorted.
+                    let i = anon_ranges.partition_point(|&(_, e)| e <= sp.start);
+                    anon_ranges.get(i).is_none_or(|&(s, _)| s >= sp.end)
+                }
+                && !crate::text::in_apposition_with_name(body, layout, lex, sp.start, sp.end)
+            {
                 out.push(RawSpan {
                     start: sp.start,
                     end: sp.end,
@@ -1288,7 +1297,8 @@ mod tests {
     fn roles_lookup_ignores_case_and_possessive() {
         let l = Lexicons::embedded();
         assert_eq!(l.role("Minister"), Some(RoleKind::Title));
-        assert_eq!(l.role("officials"), Some(RoleKind::Generic));
+        assert_eq!(l.role("officials"), Some(RoleKind::Source));
+        assert_eq!(l.role("voters"), Some(RoleKind::Generic));
         assert_eq!(l.role("Ministry's"), Some(RoleKind::Org));
         assert_eq!(l.role("Putin"), None);
         assert!(l.is_not_name("However"));

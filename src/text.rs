@@ -123,6 +123,9 @@ pub struct Speaker {
     pub resolved: Option<(usize, usize)>,
     /// Why a pronoun was not resolved.
     pub note: Option<String>,
+    /// An unidentified source ("a senior official", "analysts", "an aide"),
+    /// as opposed to a group of people ("voters") or a named source.
+    pub anonymous: bool,
 }
 
 /// A report verb or attribution phrase ("said", "according to") and its source.
@@ -1196,13 +1199,36 @@ impl Ctx<'_> {
         {
             units.pop();
         }
+        // "according to a Washington Post analysis": the description only
+        // qualifies the noun after it; the source is the name, if any.
+        if let Some(last) = units.last() {
+            let nb = last.b + 1;
+            let qualifies = nb < self.layout.tokens.len()
+                && self.same_sentence(sent, nb)
+                && Self::is_space(self.gap(last.b))
+                && {
+                    let next = self.unit_starting_at(nb);
+                    next.cls == Cls::Other && self.is_lower_unit(&next)
+                };
+            if qualifies {
+                if matches!(units[0].cls, Cls::Det(false)) {
+                    units.remove(0);
+                }
+                if units.last().map(|u| u.cls) != Some(Cls::Name) {
+                    return None;
+                }
+            }
+        }
         (!units.is_empty()).then_some(units)
     }
 
     /// Decide what kind of source a description is.
-    fn judge(&self, units: &[Unit]) -> Option<SpeakerKind> {
+    /// What kind of source a description is, and whether it is an
+    /// anonymous source ("officials", "an aide", "a senator") rather than a
+    /// group of people ("voters").
+    fn judge(&self, units: &[Unit]) -> Option<(SpeakerKind, bool)> {
         if units.len() == 1 && units[0].cls == Cls::Pron {
-            return Some(SpeakerKind::Pronoun);
+            return Some((SpeakerKind::Pronoun, false));
         }
         if units.iter().any(|u| u.cls == Cls::Pron) {
             return None;
@@ -1217,22 +1243,36 @@ impl Ctx<'_> {
             .rev()
             .find(|u| matches!(u.cls, Cls::Name | Cls::Role(_)))?;
         let indefinite = matches!(units[0].cls, Cls::Det(false));
-        let kind = match head.cls {
-            Cls::Role(RoleKind::Generic) => SpeakerKind::Unnamed,
+        Some(match head.cls {
+            // "the officials" usually points back to people introduced
+            // before: unnamed, but not flagged anonymous again (except "the
+            // source", anonymous by definition). "her aides" and "Li's
+            // lawyers" introduce new unnamed people and are flagged.
+            Cls::Role(RoleKind::Source) => {
+                let definite = units[0].cls == Cls::Det(true)
+                    && self
+                        .text(units[0].a, units[0].b)
+                        .eq_ignore_ascii_case("the");
+                let head_word = self.text(head.a, head.b).to_ascii_lowercase();
+                let is_source_word = head_word == "source" || head_word == "sources";
+                (SpeakerKind::Unnamed, !definite || is_source_word)
+            }
+            Cls::Role(RoleKind::Generic) => (SpeakerKind::Unnamed, false),
             Cls::Role(RoleKind::Modifier) => return None,
-            Cls::Role(_) => SpeakerKind::Role,
+            Cls::Role(_) if indefinite => (SpeakerKind::Unnamed, true),
+            Cls::Role(_) => (SpeakerKind::Role, false),
             Cls::Name => {
                 if units.len() == 1 && self.sentence_initial_common(head) {
                     return None;
                 }
-                SpeakerKind::Name
+                if indefinite {
+                    // "an NBC News/YouGov survey": the name qualifies a noun
+                    // that is the real source; say nothing.
+                    return None;
+                }
+                (SpeakerKind::Name, false)
             }
             _ => return None,
-        };
-        Some(if indefinite {
-            SpeakerKind::Unnamed
-        } else {
-            kind
         })
     }
 
@@ -1465,7 +1505,7 @@ fn find_attributions(body: &str, layout: &mut Layout, lex: &Lexicons) {
                 }
             };
             if let Some((units, pattern)) = found {
-                if let Some(kind) = ctx.judge(&units) {
+                if let Some((kind, anonymous)) = ctx.judge(&units) {
                     let (s, _) = ctx.tok(units[0].a);
                     let (_, en) = ctx.tok(units[units.len() - 1].b);
                     speaker = Some(Speaker {
@@ -1476,6 +1516,7 @@ fn find_attributions(body: &str, layout: &mut Layout, lex: &Lexicons) {
                         name: (kind != SpeakerKind::Pronoun).then(|| body[s..en].to_string()),
                         resolved: None,
                         note: None,
+                        anonymous,
                     });
                     units_out = Some(units);
                 }
@@ -2181,6 +2222,51 @@ mod tests {
             .attributions
             .iter()
             .all(|a| a.speaker.is_none()));
+    }
+
+    #[test]
+    fn anonymous_sources_are_told_from_groups_and_back_references() {
+        let anon = |body: &str| -> Vec<(String, bool)> {
+            segment(body)
+                .attributions
+                .iter()
+                .filter_map(|a| a.speaker.as_ref())
+                .map(|s| (body[s.start..s.end].to_string(), s.anonymous))
+                .collect()
+        };
+        assert_eq!(
+            anon("Officials said it failed."),
+            [("Officials".into(), true)]
+        );
+        assert_eq!(
+            anon("A Republican senator said it failed."),
+            [("A Republican senator".into(), true)]
+        );
+        assert_eq!(
+            anon("Her aides said it failed."),
+            [("Her aides".into(), true)]
+        );
+        assert_eq!(
+            anon("The officials said it failed."),
+            [("The officials".into(), false)]
+        );
+        assert_eq!(
+            anon("The source said it failed."),
+            [("The source".into(), true)]
+        );
+        assert_eq!(anon("Voters say it failed."), [("Voters".into(), false)]);
+        assert_eq!(
+            anon("Republicans insisted it failed."),
+            [("Republicans".into(), false)]
+        );
+        // "a Washington Post analysis": the name qualifies the real source.
+        let body = "Half were white, according to a Washington Post analysis.";
+        let l = segment(body);
+        let sp = l.attributions[0].speaker.as_ref().unwrap();
+        assert_eq!(
+            (&body[sp.start..sp.end], sp.kind),
+            ("Washington Post", SpeakerKind::Name)
+        );
     }
 
     #[test]
