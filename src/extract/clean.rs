@@ -31,6 +31,8 @@ use std::collections::{HashMap, HashSet};
 pub(crate) const EXTRA_SEGMENT_MIN: f32 = 30.0;
 /// At most this many extra runs are searched (keeps the work linear).
 const MAX_EXTRA_SEGMENTS: usize = 16;
+/// At most this many spam teasers are listed per page.
+pub(crate) const MAX_SPAM_LISTED: usize = 200;
 /// Lines longer than this skip the furniture patterns (furniture is short).
 const SHORT_LINE: usize = 400;
 
@@ -99,7 +101,10 @@ pub(crate) struct Cleaned {
     /// Index after the last body line.
     pub body_end: usize,
     pub other_headlines: usize,
+    /// Spam teasers, at most [`MAX_SPAM_LISTED`], each cut to 200 chars.
     pub spam: Vec<String>,
+    /// Distinct spam teasers found (may exceed `spam.len()`).
+    pub spam_total: usize,
     /// Prose-like lines (>= 25 words) left out because they lie outside the
     /// body runs.
     pub dropped_prose: usize,
@@ -434,11 +439,13 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
             continue;
         }
         let t = patterns::strip_bullet(&lines[i].text);
-        if patterns::is_spam(t) && seen_spam.insert(t) {
+        if patterns::is_spam(t) && seen_spam.insert(t) && spam.len() < MAX_SPAM_LISTED {
             spam.push(t.chars().take(200).collect());
         }
     }
 
+    let spam_total = seen_spam.len();
+    drop(seen_spam);
     Cleaned {
         lines,
         kinds,
@@ -451,6 +458,7 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
         body_start,
         body_end,
         other_headlines,
+        spam_total,
         spam,
         dropped_prose,
     }

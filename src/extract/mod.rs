@@ -319,6 +319,13 @@ pub fn extract(raw: RawDoc) -> Result<Article, InputError> {
             junk.bytes_dropped += l.text.len();
         }
     }
+    if cleaned.spam_total > cleaned.spam.len() {
+        notes.push(format!(
+            "{} spam teasers found; the first {} are listed",
+            cleaned.spam_total,
+            cleaned.spam.len()
+        ));
+    }
     if cleaned.dropped_prose > 0 {
         notes.push(format!(
             "{} prose-like line(s) outside the main text were dropped",
