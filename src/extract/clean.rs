@@ -249,7 +249,7 @@ fn best_run(scores: &[f32], lo: usize, hi: usize) -> Option<(usize, usize, f32)>
 /// Does prose resume here, ending a list of other stories?
 fn ends_list(kind: Kind, st: &LineStats) -> bool {
     kind == Kind::Prose
-        && ((st.ends_period && st.words >= 6 && st.function_ratio() >= 0.15) || st.words >= 30)
+        && ((st.ends_period && st.words >= 4 && st.function_ratio() >= 0.15) || st.words >= 30)
 }
 
 /// Clean a page's lines. See the module docs.
@@ -492,6 +492,36 @@ Read also:\n19:40\nOPINION\nEscalation is real, and we are all witnessing it in 
         let c = clean(to_lines(text), &[]);
         assert_eq!(c.paragraphs.len(), 1);
         assert_eq!(c.other_headlines, 2);
+    }
+
+    #[test]
+    fn short_quotes_subheadings_and_inline_teasers_survive() {
+        let text = "Harbour Deal Signed\n\n\
+\"Yes,\" she said.\n\n\
+\"No,\" he replied.\n\n\
+The talks continue on Monday in the capital, officials said, and a deal is expected by the end of the week.\n\n\
+What happens next\n\n\
+The ferries will need new safety checks before they can sail again, according to the port authority.\n\n\
+Read also: Storm warning issued for the islands\n\n\
+He declined to comment.\n\n\
+Read also:\n\n\
+Storm warning issued for the islands\n\n\
+It was not clear when the vote would take place.\n\n\
+The mayor said the town would hold a public meeting in the spring to discuss the plan with residents.\n";
+        let b = body_of(text);
+        assert_eq!(
+            b,
+            [
+                "\"Yes,\" she said.",
+                "\"No,\" he replied.",
+                "The talks continue on Monday in the capital, officials said, and a deal is expected by the end of the week.",
+                "What happens next",
+                "The ferries will need new safety checks before they can sail again, according to the port authority.",
+                "He declined to comment.",
+                "It was not clear when the vote would take place.",
+                "The mayor said the town would hold a public meeting in the spring to discuss the plan with residents.",
+            ]
+        );
     }
 
     /// Prints each seed line's class: `cargo test dump_seed_lines -- --ignored --nocapture`.
