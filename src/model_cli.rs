@@ -165,6 +165,9 @@ pub struct EvaluateArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Evaluate this trained model file on --data instead of training (no folds; the length baseline is cross-validated on --data).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -260,6 +263,13 @@ pub fn evaluate(a: EvaluateArgs) -> anyhow::Result<u8> {
     } else {
         vec![Learner::parse(&a.hyper.learner)?]
     };
+    let model = a.model.as_deref().map(Model::load).transpose()?;
+    let model_name = a
+        .model
+        .as_deref()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut reports = Vec::new();
     for l in learners {
         let opts = EvalOptions {
@@ -269,6 +279,8 @@ pub fn evaluate(a: EvaluateArgs) -> anyhow::Result<u8> {
             folds: a.folds,
             test: a.test.clone(),
             name: a.name.clone(),
+            model: model.clone(),
+            model_name: model_name.clone(),
         };
         let r = run::evaluate(&opts, Lexicons::embedded(), |m| {
             progress(&format!("{}: {m}", l.name()))

@@ -266,6 +266,23 @@ fn commands_run_end_to_end() {
     }
     assert!(v["baseline_length"]["roc_auc"].as_f64().is_some());
     assert!(v["grouped"]["model"]["roc_auc"].as_f64().is_some());
+    // The trained model evaluated on a labelled file without retraining.
+    let out2 = std::process::Command::new(exe)
+        .arg("evaluate")
+        .args(&common[..10])
+        .arg("--model")
+        .arg(&model)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out2.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out2.stderr)
+    );
+    let v2: serde_json::Value = serde_json::from_slice(&out2.stdout).unwrap();
+    assert_eq!(v2["mode"], "model");
+    assert!(v2["macro_f1"].as_f64().unwrap() > 0.9);
     let scored = dir.path().join("scored.csv");
     let st = std::process::Command::new(exe)
         .arg("score")

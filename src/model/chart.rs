@@ -40,6 +40,8 @@ pub fn bars_from_report(v: &serde_json::Value) -> Result<Vec<Bars>, String> {
     let mut out = vec![Bars {
         label: if v.get("mode").and_then(|m| m.as_str()) == Some("test") {
             format!("{name} (held-out test)")
+        } else if v.get("mode").and_then(|m| m.as_str()) == Some("model") {
+            format!("{name} (shipped model, no retraining)")
         } else {
             format!("{name} ({}-fold CV)", num(v, &["folds"]).unwrap_or(0.0))
         },

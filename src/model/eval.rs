@@ -257,7 +257,9 @@ pub struct GroupedReport {
 pub struct EvalReport {
     pub name: String,
     pub data: String,
-    /// `cv` (k-fold on `data`) or `test` (trained on `data`, tested on `test`).
+    /// `cv` (k-fold on `data`), `test` (trained on `data`, tested on
+    /// `test`) or `model` (the trained model `data` tested on `test`; the
+    /// length baseline is then k-fold CV on `test`).
     pub mode: String,
     pub test: Option<String>,
     pub n_train: usize,
@@ -319,6 +321,10 @@ impl EvalReport {
     pub fn to_text(&self) -> String {
         let mut s = String::new();
         let how = match &self.test {
+            Some(t) if self.mode == "model" => format!(
+                "model {} (trained on {} rows) tested on {t} ({} rows); length baseline: {}-fold CV on {t}",
+                self.data, self.n_train, self.n_test, self.folds
+            ),
             Some(t) => format!(
                 "trained on {} ({} rows), tested on {t} ({} rows)",
                 self.data, self.n_train, self.n_test

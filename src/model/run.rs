@@ -107,6 +107,11 @@ pub struct EvalOptions {
     pub test: Option<PathBuf>,
     /// Name shown in reports and charts.
     pub name: String,
+    /// Evaluate this already-trained model on `data` (no training, no
+    /// folds); the length baseline is then cross-validated on `data`.
+    pub model: Option<Model>,
+    /// File name of that model, for the report.
+    pub model_name: String,
 }
 
 /// Evaluate: stratified k-fold CV (or train/test), the length baseline on
@@ -123,6 +128,34 @@ pub fn evaluate(
     } else {
         opts.name.clone()
     };
+    if let Some(m) = &opts.model {
+        let mut s = Scratch::default();
+        let probs: Vec<f64> = (0..prep.len())
+            .map(|i| {
+                s.toks.clone_from(&prep.toks[i]);
+                m.sentence
+                    .platt
+                    .prob(m.sentence.decision(&prep.counts[i], &mut s))
+            })
+            .collect();
+        let k = opts.folds.max(2);
+        let folds = eval::stratified_folds(&prep.labels, k, cfg.seed);
+        let base = eval::length_baseline_probs(&prep, &folds)?;
+        let mut r = EvalReport::new(
+            &name,
+            &opts.model_name,
+            Some(&file_name(&opts.data)),
+            m.info.sentence_rows,
+            prep.len(),
+            k,
+            &m.config,
+            eval::metrics(&probs, &prep.labels, m.threshold),
+            eval::metrics(&base, &prep.labels, 0.5),
+            None,
+        );
+        r.mode = "model".into();
+        return Ok(r);
+    }
     if let Some(test) = &opts.test {
         let tspec = LabelSpec {
             marked_col: None,
