@@ -1,6 +1,6 @@
 //! Stage 4: lexicon.
 //!
-//! Takes: a body, its [`Layout`](crate::text::Layout) and the [`Lexicons`].
+//! Takes: a body, its [`Layout`] and the [`Lexicons`].
 //! Gives: flagged [`Span`]s, each with its category, byte range into the body,
 //! sentence index, the lexicon entry or rule that fired, and whether it sits
 //! inside a direct quote.
@@ -869,10 +869,8 @@ pub fn parse_file(file: LexFile, name: &str, text: &str) -> Result<Vec<Entry>, L
                     ));
                 }
             }
-            LexFile::Roles => {
-                if e.kind.is_none() {
-                    return Err(fmt_err(name, ln, "roles entries need kind="));
-                }
+            LexFile::Roles if e.kind.is_none() => {
+                return Err(fmt_err(name, ln, "roles entries need kind="));
             }
             _ => {}
         }
@@ -998,7 +996,7 @@ pub(crate) fn raw_spans(body: &str, layout: &Layout, lex: &Lexicons) -> Vec<RawS
                 && {
                     // Lexicon matches of one category are disjoint and sorted.
                     let i = anon_ranges.partition_point(|&(_, e)| e <= sp.start);
-                    anon_ranges.get(i).is_none_or(|&(s, _)| s >= sp.end)
+                    anon_ranges.get(i).map_or(true, |&(s, _)| s >= sp.end)
                 }
                 && !crate::text::in_apposition_with_name(body, layout, lex, sp.start, sp.end)
             {

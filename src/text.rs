@@ -494,7 +494,7 @@ fn maybe_terminator(c: char) -> bool {
 /// classified character by character.
 pub(crate) fn sentence_breaks(text: &str, out: &mut Vec<usize>) {
     let push = |p: usize, out: &mut Vec<usize>| {
-        if p > 0 && p < text.len() && out.last().is_none_or(|&l| l < p) {
+        if p > 0 && p < text.len() && out.last().map_or(true, |&l| l < p) {
             out.push(p);
         }
     };
@@ -541,7 +541,7 @@ fn join_wrapped_lines(text: &str, copy: &mut String) {
         let ends_sentence = line
             .chars()
             .next_back()
-            .is_none_or(|c| ".!?:;\"\u{201d}\u{2019})".contains(c));
+            .map_or(true, |c| ".!?:;\"\u{201d}\u{2019})".contains(c));
         let next_first = next.chars().next();
         let continues = next_first.is_some_and(|c| c.is_lowercase())
             || (line.chars().count() >= 60 && next_first.is_some_and(|c| c.is_alphanumeric()));
@@ -601,7 +601,9 @@ enum Fam {
 }
 
 fn is_open_ctx_before(prev: Option<char>) -> bool {
-    prev.is_none_or(|c| c.is_whitespace() || "([{-\u{2013}\u{2014}/:,;".contains(c))
+    prev.map_or(true, |c| {
+        c.is_whitespace() || "([{-\u{2013}\u{2014}/:,;".contains(c)
+    })
 }
 
 /// Scan one paragraph for quotes, starting in `open` state if a quote from
@@ -672,14 +674,14 @@ fn scan_paragraph(
                         c == '\u{201d}'
                             || ((c == '"' || c == '\u{201c}')
                                 && prev.is_some_and(|p| !p.is_whitespace())
-                                && next.is_none_or(|n| !n.is_alphanumeric()))
+                                && next.map_or(true, |n| !n.is_alphanumeric()))
                     }
                     Fam::Low => c == '\u{201c}' || c == '\u{201d}',
                     Fam::Guillemet => c == '\u{bb}',
                     Fam::Single => {
                         c == '\u{2019}'
                             && prev.is_some_and(|p| !p.is_whitespace())
-                            && next.is_none_or(|n| !n.is_alphanumeric())
+                            && next.map_or(true, |n| !n.is_alphanumeric())
                     }
                 };
                 if closes {
@@ -1243,6 +1245,12 @@ impl Ctx<'_> {
             .rev()
             .find(|u| matches!(u.cls, Cls::Name | Cls::Role(_)))?;
         let indefinite = matches!(units[0].cls, Cls::Det(false));
+        // "Ms. Ford’s claim": a possessive is not the speaker itself.
+        let last = &units[units.len() - 1];
+        let last_text = self.text(last.a, last.b);
+        if lexicon::strip_possessive(last_text).len() < last_text.len() {
+            return None;
+        }
         Some(match head.cls {
             // "the officials" usually points back to people introduced
             // before: unnamed, but not flagged anonymous again (except "the
@@ -1551,7 +1559,7 @@ fn find_attributions(body: &str, layout: &mut Layout, lex: &Lexicons) {
         {
             let (s, e) = ctx.tok(j + 1);
             let word = &body[s..e];
-            if classify(word, lex) != Cls::Name {
+            if classify(word, lex) != Cls::Name || word.contains('.') {
                 break;
             }
             names.push(lexicon::strip_possessive(word));
@@ -1560,7 +1568,20 @@ fn find_attributions(body: &str, layout: &mut Layout, lex: &Lexicons) {
             }
             j += 1;
         }
-        people.register(&names);
+        // "Chief U.S. District Judge Patti Saris": a title followed by more
+        // of a title is not right before the name.
+        let chain_goes_on =
+            j + 1 < layout.tokens.len() && ctx.same_sentence(i, j + 1) && !names.is_empty() && {
+                let g = ctx.gap(j);
+                (Ctx::is_space(g) || g.starts_with(". "))
+                    && matches!(
+                        classify(ctx.text(j + 1, j + 1), lex),
+                        Cls::Role(_) | Cls::Name
+                    )
+            };
+        if !chain_goes_on {
+            people.register(&names);
+        }
     }
     // Speakers named by two or more plain name words ("Wang Wenbin said",
     // "Vladimir Putin and ... have vowed") are people too.
@@ -1951,7 +1972,7 @@ mod tests {
         };
         let mb = body.len() as f64 / (1 << 20) as f64;
         let mut l = Layout::default();
-        let mut report = |name: &str, t0: f64| {
+        let report = |name: &str, t0: f64| {
             let dt = cpu() - t0;
             eprintln!("{name:>16}: {:7.1} ms cpu = {:6.1} MB/s", dt * 1e3, mb / dt);
         };
@@ -2187,6 +2208,19 @@ mod tests {
         let (speaker, note) = speaker_of_only_quote(body);
         assert_eq!(speaker, None);
         assert!(note.unwrap().contains("not known to be a person"));
+    }
+
+    #[test]
+    fn issue2_title_chains_and_possessives_are_not_people() {
+        // "Chief U.S. District Judge Patti Saris": "U.S" is not a person.
+        let body = "\"He walks out now,\" Chief U.S. District Judge Patti Saris said. \
+                    The judge cited the U.S. Constitution. \"This was the intent,\" she said.";
+        let l = segment(body);
+        assert_eq!(l.quotes[1].speaker.as_deref(), Some("Saris"));
+        // A possessive is not a speaker.
+        let body = "Ms. Ford’s claim that she has “a vivid memory” is credible.";
+        let l = segment(body);
+        assert_eq!(l.quotes[0].speaker, None);
     }
 
     #[test]
