@@ -128,6 +128,9 @@ if len(articles) and usable(articles, "framing_score", min_rows=3):
         X = np.column_stack([np.ones(len(df))] + [(df["outlet"] == o).to_numpy(float) for o in others])
         reg = ols(df["y"], X, ["(intercept: " + base + ")"] + others)
         print(f"n = {reg.attrs['n']}, R^2 = {reg.attrs['r2']:.3f}, baseline outlet: {base}")
+        if reg.attrs["n"] <= X.shape[1]:
+            print("note: as many outlets as articles: the fit is exact and the intervals are "
+                  "meaningless; analyse a larger export")
 reg.round(3) if reg is not None else None
 '''),
     ("code", '''
