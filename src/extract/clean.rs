@@ -52,6 +52,8 @@ pub(crate) enum Junk {
     Fragment,
     /// Copyright and legal lines.
     Legal,
+    /// A teaser ending in a link.
+    Link,
 }
 
 /// What a line is.
@@ -96,6 +98,8 @@ pub(crate) struct Cleaned {
     pub paragraphs: Vec<String>,
     /// Line indexes of captions, in order.
     pub captions: Vec<usize>,
+    /// The standfirst (dek) line above the byline, if any; not in `body`.
+    pub standfirst: Option<usize>,
     /// Index of the first body line (`lines.len()` when there is none).
     pub body_start: usize,
     /// Index after the last body line.
@@ -176,9 +180,18 @@ fn classify(line: &Line, figcaptions: &HashSet<&str>) -> (Kind, LineStats) {
         if patterns::is_url(text) {
             return (Kind::Junk(Junk::Url), st);
         }
+        if patterns::is_relative_time(text) {
+            return (Kind::Time, st);
+        }
+        if patterns::is_nav_bar(line.segmented.as_deref().unwrap_or(text)) {
+            return (Kind::Junk(Junk::Menu), st);
+        }
         if patterns::is_reaction(text) {
             return (Kind::Junk(Junk::Reaction), st);
         }
+    }
+    if patterns::is_link_teaser(text) {
+        return (Kind::Junk(Junk::Link), st);
     }
     // Clear running prose can still be a caption (credit at the end) or a
     // wordy call to action, but not a credit line, date line, byline or
@@ -421,6 +434,21 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
         body.push(i);
         paragraphs.push(text.to_string());
     }
+    // A standfirst (dek) sits above the byline and date: a first "body"
+    // line without sentence punctuation followed, before the next body
+    // line, by a byline or date line is the standfirst, not body.
+    let mut standfirst = None;
+    if body.len() >= 2 {
+        let (f, next) = (body[0], body[1]);
+        let is_dek = kinds[f] == Kind::Prose && !stats[f].ends_sentence && stats[f].words <= 60;
+        let meta_between =
+            (f + 1..next).any(|j| !in_list[j] && matches!(kinds[j], Kind::Byline | Kind::DateLine));
+        if is_dek && meta_between {
+            standfirst = Some(f);
+            body.remove(0);
+            paragraphs.remove(0);
+        }
+    }
     let body_start = body.first().copied().unwrap_or(n);
     let body_end = body.last().map_or(n, |&i| i + 1);
 
@@ -455,6 +483,7 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
         in_body,
         paragraphs,
         captions,
+        standfirst,
         body_start,
         body_end,
         other_headlines,

@@ -60,6 +60,12 @@ static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^[\s,|@–—-]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?[\s,|–—-]*)?(?:at\s+)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?(?:\s*(?P<tz>gmt|utc|z\b|[+-]\d{2}:?\d{2}))?",
     )
 });
+/// A time written right before a date ("07:02, 12 March 2025").
+static TIME_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?[\s,|–—-]*(?:on\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?$",
+    )
+});
 /// A line that is only a time of day (`17:53`, `5:31 PM`).
 static TIME_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -173,7 +179,8 @@ pub(crate) fn find_dates(line: &str) -> Vec<DateHit> {
         let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d) else {
             return;
         };
-        let (end, time) = match iso_time {
+        let mut start = start;
+        let (end, mut time) = match iso_time {
             Some(t) => (end, Some(t)),
             None => match TIME_AFTER.captures(&line[end..]) {
                 Some(c) => match time_of(&c) {
@@ -183,6 +190,14 @@ pub(crate) fn find_dates(line: &str) -> Vec<DateHit> {
                 None => (end, None),
             },
         };
+        if time.is_none() {
+            if let Some(c) = TIME_BEFORE.captures(&line[..start]) {
+                if let Some(t) = time_of(&c) {
+                    start = c.get(0).map_or(start, |m| m.start());
+                    time = Some(t);
+                }
+            }
+        }
         hits.push(DateHit {
             value: iso(date, time.clone()),
             start,
@@ -383,7 +398,7 @@ mod tests {
         );
         assert_eq!(
             first("Published 3:15 pm on April 2nd, 2023").as_deref(),
-            Some("2023-04-02")
+            Some("2023-04-02T15:15:00")
         );
         assert_eq!(first("17.04.2023").as_deref(), Some("2023-04-17"));
         assert_eq!(first("17/04/2023").as_deref(), Some("2023-04-17"));
@@ -392,7 +407,7 @@ mod tests {
         assert_eq!(first("31 February 2023"), None);
         assert_eq!(
             first("12:30 PM April 3, 2023").as_deref(),
-            Some("2023-04-03")
+            Some("2023-04-03T12:30:00")
         );
         assert_eq!(
             first("April 3, 2023 12:30 PM").as_deref(),
@@ -419,6 +434,12 @@ mod tests {
                 .unwrap()
                 .value
                 == "2023-05-01"
+        );
+        assert_eq!(
+            date_line("Published: 07:02, 12 March 2025 | Updated: 09:41, 12 March 2025")
+                .unwrap()
+                .value,
+            "2025-03-12T07:02:00"
         );
     }
 

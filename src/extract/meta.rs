@@ -38,7 +38,29 @@ fn masthead(c: &Cleaned, title_line: Option<usize>) -> Option<Field> {
         return None;
     }
     let value = t.trim_end_matches(['.', ':', '|', '-']).trim();
-    (!value.is_empty()).then(|| Field::new(value, t, Origin::Page))
+    (!value.is_empty()).then(|| Field::new(unshout(value), t, Origin::Page))
+}
+
+/// An all-capitals masthead ("THE DAILY KLAXON") in title case ("The Daily
+/// Klaxon"); words of up to three letters other than a leading "THE" stay
+/// as they are (acronyms: "ABC NEWS" becomes "ABC News").
+fn unshout(name: &str) -> String {
+    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.is_empty() || letters.iter().any(|c| c.is_lowercase()) {
+        return name.to_string();
+    }
+    let mut out = Vec::new();
+    for (k, w) in name.split(' ').enumerate() {
+        let n = w.chars().filter(|c| c.is_alphabetic()).count();
+        if n >= 4 || (k == 0 && w == "THE") {
+            let mut cs = w.chars();
+            let first = cs.next().map(|c| c.to_string()).unwrap_or_default();
+            out.push(format!("{first}{}", cs.as_str().to_lowercase()));
+        } else {
+            out.push(w.to_string());
+        }
+    }
+    out.join(" ")
 }
 
 /// The headline: the best headline-like line of the header. Scored by
@@ -50,6 +72,7 @@ pub(crate) fn title(c: &Cleaned) -> Option<(usize, Field)> {
         *counts.entry(c.text(i)).or_default() += 1;
     }
     let mut best: Option<(f32, usize)> = None;
+    let mut scored: Vec<(f32, usize)> = Vec::new();
     let body_start = c.body_start;
     for i in header(c) {
         let ok_kind = matches!(c.kinds[i], Kind::Heading | Kind::Junk(Junk::Repeated))
@@ -62,7 +85,11 @@ pub(crate) fn title(c: &Cleaned) -> Option<(usize, Field)> {
         if !(3..=30).contains(&st.words) || t.len() > 300 || st.lowercase + st.capitalised < 3 {
             continue;
         }
-        if i == 0 && st.words <= 4 || patterns::edition_outlet(t).is_some() {
+        if i == 0 && st.words <= 4
+            || patterns::edition_outlet(t).is_some()
+            || c.lines[i].segmented.is_some()
+            || t.matches(['|', '·', '•']).count() >= 2
+        {
             continue;
         }
         let reps = counts.get(t).copied().unwrap_or(1).min(3) as f32;
@@ -71,11 +98,22 @@ pub(crate) fn title(c: &Cleaned) -> Option<(usize, Field)> {
             + 4.0 * (reps - 1.0)
             + (6.0 - dist).max(0.0)
             + if c.lines[i].heading { 5.0 } else { 0.0 };
+        scored.push((score, i));
         if best.is_none_or_lower(score) {
             best = Some((score, i));
         }
     }
-    let (_, i) = best?;
+    let (best_score, mut i) = best?;
+    // A standfirst follows its headline: when the best line comes right
+    // after another headline-like candidate that scores nearly as well,
+    // the earlier one is the headline.
+    if i > 0 {
+        if let Some(&(prev_score, _)) = scored.iter().find(|&&(_, j)| j == i - 1) {
+            if prev_score >= best_score - 8.0 && c.text(i - 1) != c.text(i) {
+                i -= 1;
+            }
+        }
+    }
     let t = c.text(i).trim();
     Some((i, Field::new(t, t, Origin::Page)))
 }
@@ -222,8 +260,13 @@ pub(crate) fn byline(c: &Cleaned) -> Option<Field> {
 /// about wire names that appear only in photo credits.
 pub(crate) fn wire_credits(c: &Cleaned) -> (Vec<Field>, Vec<String>) {
     let mut out: Vec<Field> = Vec::new();
+    // The same agency may be named in full and abbreviated ("Meridian
+    // Press Agency", "(MPA)"): kept once, as first named.
     let add = |w: &str, evidence: &str, out: &mut Vec<Field>| {
-        if !out.iter().any(|f| f.value == w) {
+        let same = |f: &Field| {
+            f.value == w || patterns::initials(&f.value) == w || patterns::initials(w) == f.value
+        };
+        if !out.iter().any(same) {
             out.push(Field::new(w, evidence, Origin::Page));
         }
     };
@@ -235,20 +278,23 @@ pub(crate) fn wire_credits(c: &Cleaned) -> (Vec<Field>, Vec<String>) {
         let t = c.text(i);
         match c.kinds[i] {
             Kind::Credit => {
-                for w in patterns::wires_in(t) {
-                    add(w, t, &mut out);
+                for w in patterns::credited_agencies(t) {
+                    add(&w, t, &mut out);
                 }
             }
             Kind::Byline => {
                 if let Some((name, rest)) = patterns::byline(t) {
-                    for w in patterns::wires_in(&format!("{name} {rest}")) {
+                    for w in patterns::wires_in(&name) {
                         add(w, t, &mut out);
+                    }
+                    for w in patterns::credited_agencies(&rest) {
+                        add(&w, t, &mut out);
                     }
                 }
             }
             Kind::Prose if Some(i) == body_first || c.in_body[i] && c.stats[i].words > 5 => {
                 if let Some((dl, w)) = patterns::dateline_wire(t) {
-                    add(w, &dl, &mut out);
+                    add(&w, &dl, &mut out);
                 }
             }
             _ => {}
@@ -291,4 +337,29 @@ pub(crate) fn host(url: &str) -> Option<String> {
         .unwrap_or(host)
         .to_ascii_lowercase();
     (host.contains('.') && host.len() <= 253).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shouting_mastheads() {
+        assert_eq!(unshout("THE DAILY KLAXON"), "The Daily Klaxon");
+        assert_eq!(unshout("ABC NEWS"), "ABC News");
+        assert_eq!(unshout("Espreso. Global"), "Espreso. Global");
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(
+            host("https://www.example.com/a?b").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            host("http://user@news.example.org:8080/").as_deref(),
+            Some("news.example.org")
+        );
+        assert_eq!(host("not a url"), None);
+    }
 }

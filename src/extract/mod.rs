@@ -97,6 +97,9 @@ pub struct Article {
     pub source: String,
     pub url: Option<String>,
     pub title: Option<Field>,
+    /// The standfirst (dek): the summary line between headline and byline,
+    /// when the page has one. Not part of `body`.
+    pub standfirst: Option<Field>,
     pub published: Option<Field>,
     pub outlet: Option<Field>,
     pub byline: Option<Field>,
@@ -194,6 +197,11 @@ pub fn extract(raw: RawDoc) -> Result<Article, InputError> {
             paragraphs.remove(0);
         }
     }
+
+    let standfirst = cleaned.standfirst.map(|i| {
+        let t = cleaned.text(i).trim();
+        Field::new(t, t, Origin::Page)
+    });
 
     // Publication date.
     let published = if let Some(p) = user.published.as_deref() {
@@ -303,6 +311,16 @@ pub fn extract(raw: RawDoc) -> Result<Article, InputError> {
             captions.push(t.to_string());
         }
     }
+    // HTML <figcaption>s are captions even when the main-content
+    // extractor dropped their figure.
+    if let Some(m) = &hmeta {
+        for f in &m.figcaptions {
+            let f = normalize::normalize_chars(f).trim().to_string();
+            if !f.is_empty() && f.len() <= 2000 && !captions.contains(&f) {
+                captions.push(f);
+            }
+        }
+    }
     let mut is_caption = vec![false; cleaned.lines.len()];
     for &i in &cleaned.captions {
         is_caption[i] = true;
@@ -342,6 +360,7 @@ pub fn extract(raw: RawDoc) -> Result<Article, InputError> {
         source,
         url,
         title,
+        standfirst,
         published,
         outlet,
         byline,

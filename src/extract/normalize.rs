@@ -21,13 +21,33 @@ pub(crate) struct Line {
     pub image: bool,
     /// The line was a Markdown heading (`# ...`).
     pub heading: bool,
+    /// When the original line had wide gaps (runs of two or more spaces,
+    /// or tabs) between words, as menus laid out with spaces do: the text
+    /// with each gap shown as ` | `.
+    pub segmented: Option<String>,
 }
 
+/// Marks a wide gap (two or more spaces, or a tab) inside a line during
+/// normalisation. A control character, so it never occurs in normalised
+/// input.
+const GAP: char = '\u{1F}';
+
 /// Normalise characters and whitespace. Keeps `\n` as the only line break;
-/// lines are trimmed and inner runs of spaces collapsed.
+/// lines are trimmed and inner runs of spaces collapsed to one space.
 pub(crate) fn normalize_chars(text: &str) -> String {
+    let s = normalize_marking_gaps(text);
+    if s.contains(GAP) {
+        s.replace(GAP, " ")
+    } else {
+        s
+    }
+}
+
+/// [`normalize_chars`], but wide gaps become [`GAP`] instead of a space.
+fn normalize_marking_gaps(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
+    let mut run = 0usize;
     let mut line_start = true;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -39,8 +59,15 @@ pub(crate) fn normalize_chars(text: &str) -> String {
                 '\n'
             }
             '\u{2028}' | '\u{2029}' | '\u{85}' => '\n',
-            '\t'
-            | '\u{0B}'
+            '\t' => {
+                // A tab is a wide gap by itself.
+                if !line_start {
+                    pending_space = true;
+                    run += 2;
+                }
+                continue;
+            }
+            '\u{0B}'
             | '\u{0C}'
             | '\u{A0}'
             | '\u{1680}'
@@ -56,18 +83,21 @@ pub(crate) fn normalize_chars(text: &str) -> String {
             '\n' => {
                 out.push('\n');
                 pending_space = false;
+                run = 0;
                 line_start = true;
             }
             ' ' => {
                 if !line_start {
                     pending_space = true;
+                    run += 1;
                 }
             }
             c => {
                 if pending_space {
-                    out.push(' ');
+                    out.push(if run >= 2 { GAP } else { ' ' });
                     pending_space = false;
                 }
+                run = 0;
                 out.push(c);
                 line_start = false;
             }
@@ -116,7 +146,7 @@ fn demarkdown(line: &str) -> (String, bool, bool) {
 /// Split normalised text into non-empty lines with block numbers, removing
 /// Markdown syntax and joining hard-wrapped prose.
 pub(crate) fn to_lines(text: &str) -> Vec<Line> {
-    let norm = normalize_chars(text);
+    let norm = normalize_marking_gaps(text);
     let mut lines: Vec<Line> = Vec::new();
     let mut block = 0usize;
     let mut prev_blank = true;
@@ -129,6 +159,15 @@ pub(crate) fn to_lines(text: &str) -> Vec<Line> {
             continue;
         }
         prev_blank = false;
+        let (raw, segmented) = if raw.contains(GAP) {
+            (
+                std::borrow::Cow::Owned(raw.replace(GAP, " ")),
+                Some(raw.replace(GAP, " | ")),
+            )
+        } else {
+            (std::borrow::Cow::Borrowed(raw), None)
+        };
+        let raw: &str = &raw;
         // Markdown syntax only matters on short-ish lines that carry it.
         let (text, image, heading) = if raw.len() <= 20_000
             && (raw.starts_with('#')
@@ -149,6 +188,7 @@ pub(crate) fn to_lines(text: &str) -> Vec<Line> {
             block,
             image,
             heading,
+            segmented,
         });
     }
     join_wrapped(lines)
@@ -198,6 +238,7 @@ fn join_wrapped(lines: Vec<Line>) -> Vec<Line> {
                 block: group[0].block,
                 image: false,
                 heading: false,
+                segmented: None,
             });
         } else {
             out.extend(group.iter().cloned());
@@ -238,6 +279,17 @@ mod tests {
     fn spaces_and_invisibles() {
         let s = normalize_chars("  Vladimir\u{A0}Putin\u{200B} met\t\tLi \r\nnext\rline\u{7}");
         assert_eq!(s, "Vladimir Putin met Li\nnext\nline");
+    }
+
+    #[test]
+    fn wide_gaps_are_kept_as_segments() {
+        let lines = to_lines("Home   World\tSport  Business\nOne two.  Three four.\n");
+        assert_eq!(lines[0].text, "Home World Sport Business");
+        assert_eq!(
+            lines[0].segmented.as_deref(),
+            Some("Home | World | Sport | Business")
+        );
+        assert_eq!(lines[1].text, "One two. Three four.");
     }
 
     #[test]

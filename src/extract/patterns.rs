@@ -46,14 +46,20 @@ pub(crate) fn strip_bullet(s: &str) -> &str {
 /// Words of share-button rows (sorted).
 const SHARE_WORDS: &[&str] = &[
     "bluesky",
+    "bookmark",
     "comment",
     "comments",
     "copied",
     "copy",
     "e-mail",
     "email",
+    "f",
     "facebook",
     "flipboard",
+    "for",
+    "gift",
+    "in",
+    "later",
     "link",
     "linkedin",
     "mail",
@@ -118,7 +124,30 @@ static AD: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Is the line an advertisement marker?
 pub(crate) fn is_ad(line: &str) -> bool {
-    line.len() <= 80 && AD.is_match(bare(line).as_str())
+    if line.len() > 120 {
+        return false;
+    }
+    if AD.is_match(bare(line).as_str()) {
+        return true;
+    }
+    // "Advertisement · Scroll to continue reading"
+    let parts: Vec<String> = line
+        .split(['·', '|', '•', '–', '—'])
+        .map(bare)
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.len() >= 2
+        && parts.iter().any(|p| AD.is_match(p))
+        && parts.iter().all(|p| {
+            AD.is_match(p)
+                || matches!(
+                    p.as_str(),
+                    "scroll to continue reading"
+                        | "continue reading"
+                        | "scroll to continue"
+                        | "story continues"
+                )
+        })
 }
 
 /// Whole-line navigation and widget words (compared after [`bare`];
@@ -244,7 +273,7 @@ pub(crate) enum MarkerKind {
 
 static MARKER_HEADLINES: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:read also|also read|read more|see also|more news|more stories|more from [\w .'’-]+|more on this(?: story)?|more in [\w .'’-]+|related|related (?:stories|articles|news|content|posts|coverage|reading|links|videos)|recommended(?: for you| stories| articles)?|recommendations?|ranking|rankings|most (?:read|popular|viewed|shared|commented)|popular(?: now| stories| articles)?|trending(?: now| stories)?|top stories(?: .+)?|latest (?:news|stories|articles)|you (?:may|might) (?:also )?(?:like|be interested in)|also worth reading|don'?t miss|editor'?s picks|editors'? picks|our picks|what to read next|further reading|up next|next up|in other news|elsewhere|from around the web|around the web|promoted stories)$",
+        r"(?i)^(?:read also|also read|read more|see also|more news|more stories|more from [\w .'’-]+|more on this(?: story)?|more in [\w .'’-]+|related|related (?:stories|articles|news|content|posts|coverage|reading|links|videos)|recommended(?: for you| stories| articles)?|recommendations?|ranking|rankings|most (?:read|popular|viewed|shared|commented)(?: (?:news|stories|articles|today|this week|now))?|popular(?: now| stories| articles)?|trending(?: now| stories)?|top stories(?: .+)?|latest (?:news|stories|articles)|you (?:may|might) (?:also )?(?:like|be interested in|have missed)|sponsored links|sponsored stories|more opinion|more from (?:the )?author|also worth reading|don'?t miss|editor'?s picks|editors'? picks|our picks|what to read next|further reading|up next|next up|in other news|elsewhere|from around the web|around the web|promoted stories)$",
     )
 });
 static MARKER_TAGS: LazyLock<Regex> = LazyLock::new(|| {
@@ -337,6 +366,17 @@ static CTA: LazyLock<(AhoCorasick, Vec<u8>)> = LazyLock::new(|| {
         "manage your preferences",
         "cookie settings",
         "privacy settings",
+        "we value your privacy",
+        "use cookies to",
+        "accept all",
+        "free articles left",
+        "unlimited articles",
+        "cancel anytime",
+        "sign up free",
+        "join the debate",
+        "sign in to comment",
+        "log in to comment",
+        "enjoyed this article",
     ];
     const WEAK: &[&str] = &[
         "newsletter",
@@ -394,6 +434,53 @@ pub(crate) fn cta_score(line: &str) -> u32 {
         }
     }
     score
+}
+
+/// Is the line a navigation bar: at least three short segments split by
+/// `|`, `·`, `•` (or wide gaps, see [`Line::segmented`]), none of them a
+/// sentence?
+///
+/// [`Line::segmented`]: super::normalize::Line::segmented
+pub(crate) fn is_nav_bar(line: &str) -> bool {
+    if line.len() > 400 {
+        return false;
+    }
+    let mut n = 0;
+    for seg in line.split(['|', '·', '•']) {
+        let seg = seg.trim();
+        if seg.is_empty() {
+            continue;
+        }
+        let words = seg.split_whitespace().count();
+        if words > 4 || seg.len() > 40 || seg.ends_with(['.', '!', '?']) {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 3
+}
+
+static RELATIVE_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:(?:updated|posted|published|edited)\s*:?\s*)?(?:\d+\s*(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?|months?)\s+ago|yesterday|today|just now)\b|\b\d+\s*min(?:ute)?s?\s+read\b",
+    )
+});
+
+/// A relative time or reading time ("Updated 3 hours ago · 4 min read").
+pub(crate) fn is_relative_time(line: &str) -> bool {
+    line.len() <= 60 && line.split_whitespace().count() <= 10 && RELATIVE_TIME.is_match(line)
+}
+
+static TRAILING_URL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(?:https?://|www\.)\S*[^\s.]\s*$"));
+
+/// A teaser that ends in a link ("... see why >> https://..."): not body
+/// text, whatever its words.
+pub(crate) fn is_link_teaser(line: &str) -> bool {
+    line.len() <= 600
+        && line.split_whitespace().count() >= 2
+        && line.split_whitespace().count() <= 60
+        && TRAILING_URL.is_match(line)
 }
 
 static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
@@ -645,7 +732,7 @@ pub(crate) fn wires_in(text: &str) -> Vec<&'static str> {
 
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:\(?\s*(?:source|sources|credit|credits|agency|agencies|via|wires?)\s*:|\(?\s*(?:additional )?(?:reporting|writing|editing|compiled|written|produced) by\b|with (?:files from |reporting from |reporting by |additional reporting from )?(?:the )?(?:reuters|ap|associated press|afp|agence france-presse|france-presse|dpa|xinhua|tass|pa|ansa|efe|upi|agencies|wires)\b|.*\bcontributed to this (?:report|story|article)\b|[-—–]?\s*(?:©\s*)?(?:\d{4}\s+)?(?:the )?(?:reuters|associated press|ap|afp|agence france-presse|dpa|xinhua|tass|pa media|ansa|efe|upi)(?:\s*(?:,|/|and|&)\s*(?:reuters|associated press|ap|afp|agence france-presse|dpa|xinhua|tass|pa media|ansa|efe|upi))*\.?\s*\)?$)",
+        r"(?i)^(?:\(?\s*(?:source|sources|credit|credits|agency|agencies|via|wires?)\s*:|\(?\s*(?:additional )?(?:reporting|writing|editing|compiled|written|produced) by\b|additional reporting\s*:|with (?:files from |reporting from |reporting by |additional reporting from )?(?:the )?(?:reuters|ap|associated press|afp|agence france-presse|france-presse|dpa|xinhua|tass|pa|ansa|efe|upi|agencies|wires)\b|.*\bcontributed to this (?:report|story|article)\b|[-—–]?\s*(?:©\s*)?(?:\d{4}\s+)?(?:the )?(?:reuters|associated press|ap|afp|agence france-presse|dpa|xinhua|tass|pa media|ansa|efe|upi)(?:\s*(?:,|/|and|&)\s*(?:reuters|associated press|ap|afp|agence france-presse|dpa|xinhua|tass|pa media|ansa|efe|upi))*\.?\s*\)?$)",
     )
 });
 
@@ -657,13 +744,14 @@ pub(crate) fn is_credit(line: &str) -> bool {
 
 static DATELINE_WIRE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:[\p{Lu}][\p{L}.'’ ,/-]*?\s*)?\((?P<w>Reuters|REUTERS|AP|Associated Press|AFP|dpa|DPA|Xinhua|TASS|Tass|PA|ANSA|EFE|UPI|Kyodo|Yonhap|AAP|Interfax|Bernama|ANI|PTI)\)\s*[-—–:]",
+        r"^(?:[\p{Lu}][\p{L}\d.'’ ,/-]*?\s*)?\((?P<w>Reuters|REUTERS|Associated Press|Xinhua|Tass|Kyodo|Yonhap|Interfax|Bernama|dpa|[A-Z]{2,6})\)\s*[-—–:]",
     )
 });
 
-/// A wire dateline at the start of a paragraph ("MOSCOW (Reuters) -"):
-/// the dateline text and the wire.
-pub(crate) fn dateline_wire(par: &str) -> Option<(String, &'static str)> {
+/// A wire dateline at the start of a paragraph ("MOSCOW (Reuters) -",
+/// "PORT X, Y, March 11 (MPA) —"): the dateline text and the agency (the
+/// canonical name of a known wire service, or the abbreviation as stated).
+pub(crate) fn dateline_wire(par: &str) -> Option<(String, String)> {
     let head_end = (0..=par.len().min(120))
         .rev()
         .find(|&i| par.is_char_boundary(i))
@@ -673,13 +761,90 @@ pub(crate) fn dateline_wire(par: &str) -> Option<(String, &'static str)> {
         return None;
     }
     let c = DATELINE_WIRE.captures(head)?;
-    let w = canonical_wire(&c["w"]);
-    (!w.is_empty()).then(|| (c[0].trim().to_string(), w))
+    let w = match canonical_wire(&c["w"]) {
+        "" => c["w"].to_string(),
+        known => known.to_string(),
+    };
+    Some((c[0].trim().to_string(), w))
+}
+
+/// Is this the name of a news agency not in the known list: an
+/// abbreviation ("MPA") or a name ending like one ("Meridian Press
+/// Agency", "Harbour News Service")?
+fn agency_name(part: &str) -> bool {
+    let p = part.trim();
+    let words: Vec<&str> = p.split_whitespace().collect();
+    if words.len() == 1 {
+        let w = words[0];
+        return (2..=6).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase());
+    }
+    let capitalised = words
+        .iter()
+        .all(|w| w.starts_with(|c: char| c.is_uppercase()) || matches!(*w, "of" | "de" | "and"));
+    let l = p.to_lowercase();
+    capitalised
+        && words.len() <= 6
+        && [
+            "press agency",
+            "news agency",
+            "press association",
+            "news service",
+            "wire service",
+            "newswire",
+            "wires",
+        ]
+        .iter()
+        .any(|s| l.ends_with(s))
+}
+
+/// Agencies credited on a credit line or in a byline's tail: known wire
+/// services by canonical name, other agencies by their abbreviation (as
+/// stated, or the initials of the stated name).
+pub(crate) fn credited_agencies(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = wires_in(text).into_iter().map(str::to_string).collect();
+    // The credited part: after a "Source:"-style label, or the whole text.
+    let rest = match text.find(':') {
+        Some(p) if p < 40 => &text[p + 1..],
+        _ => text,
+    };
+    let rest = rest.trim().trim_start_matches(['(', '-', '—', '–']).trim();
+    let rest = rest
+        .strip_prefix("With ")
+        .or_else(|| rest.strip_prefix("with "))
+        .unwrap_or(rest);
+    for part in rest
+        .split([',', '/', ';', '&', '(', ')'])
+        .flat_map(|p| p.split(" and "))
+    {
+        let part = part.trim().trim_end_matches('.').trim();
+        if !part.is_empty() && wires_in(part).is_empty() && agency_name(part) {
+            // Multi-word names are given by their initials, like the known
+            // services (AP, AFP): "Meridian Press Agency" and "(MPA)" on
+            // different pages are then the same credit.
+            let name = if part.contains(' ') {
+                initials(part)
+            } else {
+                part.to_string()
+            };
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// Initials of a multi-word name ("Meridian Press Agency" -> "MPA").
+pub(crate) fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_uppercase())
+        .collect()
 }
 
 static SPAM: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?:\b\d{1,2}\s*%\s*off\b|\bfree shipping\b|\bbuy \d+,? get \d+\b|\b(?:black friday|cyber monday|prime day|holiday) (?:sale|deals?)\b|\bearly (?:black friday|cyber monday|prime day) deals\b|\bshop now\b|\bpromo code\b|\bcoupon\b|\blimited[- ]time offer\b|\bdon'?t miss (?:out|this deal)\b|\bhere'?s your first look\b|\btransformation from\b|\byou won'?t believe\b|\bwhat happened to\b|\bdoctors hate\b|\bone weird trick\b|\bheartthrob\b|\bjaw[- ]dropping\b|\bcrypt[a-z]*\b|\bbitcoin\b|\bairdrop\b|\bpresale\b|\bforex\b|\bcasino\b|\bbetting tips\b|\bpayday loans?\b|\bweight loss\b|\bhot singles\b|(?-i:^[\p{Lu}\d]{6,}\s+(?:[Ii]ntroduces?|[Ll]aunch(?:es)?|[Uu]nveils?)\b))",
+        r"(?i)(?:\b\d{1,2}\s*%\s*off\b|\bfree shipping\b|\bbuy \d+,? get \d+\b|\b(?:black friday|cyber monday|prime day|holiday) (?:sale|deals?)\b|\bearly (?:black friday|cyber monday|prime day) deals\b|\bshop now\b|\bpromo code\b|\bcoupon\b|\blimited[- ]time offer\b|\bdon'?t miss (?:out|this deal)\b|\bhere'?s your first look\b|\btransformation from\b|\byou won'?t believe\b|\bwhat happened to\b|\bdoctors hate\b|\bone weird trick\b|\bheartthrob\b|\bjaw[- ]dropping\b|\bcrypt[a-z]*\b|\bbitcoin\b|\bairdrop\b|\bpresale\b|\bforex\b|\bcasino\b|\bbetting tips\b|\bpayday loans?\b|\bweight loss\b|\bhot singles\b|\bwill shock you\b|\bdoctors baffled\b|\bvets hate\b|\bone (?:simple|weird) trick\b|\bnumber \d+ will\b|\binsiders are buying\b|\bturn \$\d+ into\b|\bspin the wheel\b|\bclaim yours\b|\bfree (?:holiday|iphone|gift|spins)\b|\btrading bot\b|\bmega sale\b|\btoday only\b|\bhair loss\b|\bsecretly live\b|\bquietly buying\b|\bhot right now\b|(?-i:^[\p{Lu}\d]{6,}\s+(?:[Ii]ntroduces?|[Ll]aunch(?:es)?|[Uu]nveils?)\b))",
     )
 });
 
@@ -810,6 +975,24 @@ mod tests {
         assert!(is_date_fragment("2024, Sunday"));
         assert!(is_date_fragment("24 November"));
         assert!(is_date_fragment("3 hours ago"));
+        assert!(is_relative_time("Updated 3 hours ago · 4 min read"));
+        assert!(is_nav_bar("Breaking | Live | Weather"));
+        assert!(is_nav_bar("Home | World | Sport | Business"));
+        assert!(!is_nav_bar("He said | she said"));
+        assert!(!is_nav_bar(
+            "The talks ended. | They will resume. | Officials agreed."
+        ));
+        assert!(is_ad("Advertisement · Scroll to continue reading"));
+        assert!(is_share_row("Share f X WhatsApp Email | 47 comments"));
+        assert!(is_share_row(
+            "Share on LinkedIn | Share on X | Email | Copy link | Save for later"
+        ));
+        assert!(is_link_teaser(
+            "HOT: this coin could soar >> https://deals.example/go?id=1"
+        ));
+        assert!(!is_link_teaser(
+            "Details are at https://gov.example/report."
+        ));
     }
 
     #[test]
@@ -866,12 +1049,24 @@ mod tests {
         assert_eq!(wires_in("Source: Reuters/ec"), vec!["Reuters"]);
         assert_eq!(
             dateline_wire("MOSCOW (Reuters) - The minister said"),
-            Some(("MOSCOW (Reuters) -".into(), "Reuters"))
+            Some(("MOSCOW (Reuters) -".into(), "Reuters".into()))
         );
         assert_eq!(
             dateline_wire("KYIV, Ukraine (AP) — Ukraine said"),
-            Some(("KYIV, Ukraine (AP) —".into(), "AP"))
+            Some(("KYIV, Ukraine (AP) —".into(), "AP".into()))
         );
+        assert_eq!(
+            dateline_wire("PORT X, Y, March 11 (MPA) — The port said").map(|d| d.1),
+            Some("MPA".into())
+        );
+        assert_eq!(credited_agencies("Source: MPA"), ["MPA"]);
+        assert_eq!(
+            credited_agencies("Additional reporting: Meridian Press Agency"),
+            ["MPA"]
+        );
+        assert_eq!(credited_agencies("Source: Reuters/ec"), ["Reuters"]);
+        assert!(credited_agencies("(Reporting by Jane Roe; Editing by John Doe)").is_empty());
+        assert_eq!(initials("Meridian Press Agency"), "MPA");
     }
 
     #[test]

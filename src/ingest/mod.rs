@@ -25,10 +25,12 @@
 //!   column, HTML if it starts like an HTML document, else plain text.
 //!   A file named explicitly with another extension is sniffed the same way.
 //! - Files inside a folder with any other extension, hidden entries (names
-//!   starting with `.`, not descended into) and special files are **not
-//!   read, and each is reported** as an [`InputError`] whose reason starts
-//!   with `skipped:`, so it shows in `errors.csv`. An empty folder is
-//!   reported too.
+//!   starting with `.`, not descended into), documentation files (`README`,
+//!   `LICENSE`, `CHANGELOG`, ... with any extension) and special files are
+//!   **not read, and each is reported** as an [`InputError`] whose reason
+//!   starts with `skipped:`, so it shows in `errors.csv` (a caller may treat
+//!   `skipped:` rows as notes rather than failures). An empty folder is
+//!   reported too. Files named explicitly are always read.
 //!
 //! # Decoding
 //! A UTF-8 BOM is stripped; UTF-16 with a BOM is decoded. Invalid UTF-8 is
@@ -326,6 +328,10 @@ fn kind_of(path: &Path) -> Option<Kind> {
 /// by the user (unknown extensions are sniffed).
 fn open_file(path: &Path, in_folder: bool, opts: &Arc<IngestOptions>) -> Items {
     let source = display(path);
+    if in_folder && is_documentation(path) {
+        let reason = "skipped: documentation file (README, LICENSE, ...), not a page";
+        return Box::new(std::iter::once(error(source, reason)));
+    }
     let kind = match kind_of(path) {
         Some(k) => k,
         None if in_folder => {
@@ -370,6 +376,29 @@ fn open_file(path: &Path, in_folder: bool, opts: &Arc<IngestOptions>) -> Items {
             Err(e) => Box::new(std::iter::once(error(source, io_reason(&e)))),
         },
     }
+}
+
+/// Project documentation that sits in folders of pages (`README.md`,
+/// `LICENSE`, `CHANGELOG.txt`, ...): not articles.
+fn is_documentation(path: &Path) -> bool {
+    const DOCS: &[&str] = &[
+        "AUTHORS",
+        "CHANGELOG",
+        "CHANGES",
+        "CONTRIBUTING",
+        "COPYING",
+        "LICENCE",
+        "LICENSE",
+        "NOTICE",
+        "README",
+    ];
+    let Some(stem) = path.file_stem().and_then(OsStr::to_str) else {
+        return false;
+    };
+    let upper = stem.to_ascii_uppercase();
+    DOCS.iter().any(|d| {
+        upper == *d || upper.starts_with(&format!("{d}-")) || upper.starts_with(&format!("{d}_"))
+    })
 }
 
 fn kind_from_sniff(s: decode::Sniffed) -> Kind {
