@@ -49,11 +49,37 @@ fn normalize_marking_gaps(text: &str) -> String {
     let mut pending_space = false;
     let mut run = 0usize;
     let mut line_start = true;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Fast path: printable ASCII other than space.
+        if (0x21..0x7F).contains(&b) {
+            if pending_space {
+                out.push(if run >= 2 { GAP } else { ' ' });
+                pending_space = false;
+            }
+            run = 0;
+            // Copy the whole run of printable ASCII at once.
+            let start = i;
+            while i < bytes.len() && (0x21..0x7F).contains(&bytes[i]) {
+                i += 1;
+            }
+            out.push_str(&text[start..i]);
+            line_start = false;
+            continue;
+        }
+        let c = if b < 0x80 {
+            i += 1;
+            b as char
+        } else {
+            let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+            i += c.len_utf8();
+            c
+        };
         let c = match c {
             '\r' => {
-                if chars.peek() == Some(&'\n') {
+                if bytes.get(i) == Some(&b'\n') {
                     continue;
                 }
                 '\n'

@@ -96,19 +96,27 @@ pub(crate) fn is_share_row(line: &str) -> bool {
     }
     let mut n = 0;
     let mut strong = 0;
+    let mut buf = [0u8; 16];
     for tok in line.split(|c: char| c.is_whitespace() || matches!(c, '|' | '/' | ',' | '·' | '•'))
     {
-        let w = bare(tok);
-        if w.is_empty() || w.chars().all(|c| c.is_ascii_digit()) {
+        let w = tok.trim_matches(|c: char| !c.is_alphanumeric());
+        if w.is_empty() || w.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
-        if SHARE_WORDS.binary_search(&w.as_str()).is_err() {
+        if w.len() > buf.len() || !w.is_ascii() {
+            return false;
+        }
+        let lw = &mut buf[..w.len()];
+        lw.copy_from_slice(w.as_bytes());
+        lw.make_ascii_lowercase();
+        let lw = std::str::from_utf8(lw).unwrap_or("");
+        if SHARE_WORDS.binary_search(&lw).is_err() {
             return false;
         }
         n += 1;
         if !matches!(
-            w.as_str(),
-            "on" | "this" | "link" | "copy" | "save" | "x" | "mail"
+            lw,
+            "on" | "this" | "link" | "copy" | "save" | "x" | "mail" | "f" | "for" | "later" | "in"
         ) {
             strong += 1;
         }
@@ -129,6 +137,9 @@ pub(crate) fn is_ad(line: &str) -> bool {
     }
     if AD.is_match(bare(line).as_str()) {
         return true;
+    }
+    if !line.contains(['·', '|', '•', '–', '—']) {
+        return false;
     }
     // "Advertisement · Scroll to continue reading"
     let parts: Vec<String> = line
@@ -445,6 +456,9 @@ pub(crate) fn is_nav_bar(line: &str) -> bool {
     if line.len() > 400 {
         return false;
     }
+    if !line.contains(['|', '·', '•']) {
+        return false;
+    }
     let mut n = 0;
     for seg in line.split(['|', '·', '•']) {
         let seg = seg.trim();
@@ -478,8 +492,8 @@ static TRAILING_URL: LazyLock<Regex> =
 /// text, whatever its words.
 pub(crate) fn is_link_teaser(line: &str) -> bool {
     line.len() <= 600
-        && line.split_whitespace().count() >= 2
-        && line.split_whitespace().count() <= 60
+        && (line.contains("http") || line.contains("www."))
+        && (2..=60).contains(&line.split_whitespace().count())
         && TRAILING_URL.is_match(line)
 }
 
