@@ -53,7 +53,13 @@ fn issue7_formula_injection_is_neutralised_in_every_csv_export() {
     )
     .unwrap();
     let o = analyze(
-        &["formula.csv", "=HYPERLINK(1).txt", "@evil.txt", "+evil.txt", "formula.jsonl"],
+        &[
+            "formula.csv",
+            "=HYPERLINK(1).txt",
+            "@evil.txt",
+            "+evil.txt",
+            "formula.jsonl",
+        ],
         "out",
         d,
     );
@@ -102,7 +108,10 @@ fn issue7_formula_injection_is_neutralised_in_every_csv_export() {
     let outlets = arts.column("outlet");
     assert!(outlets.iter().any(|o| o == "-5"), "{outlets:?}");
     let sources = arts.column("source");
-    assert!(sources.iter().any(|s| s == "'=HYPERLINK(1).txt"), "{sources:?}");
+    assert!(
+        sources.iter().any(|s| s == "'=HYPERLINK(1).txt"),
+        "{sources:?}"
+    );
     let errs = read_csv(&out.join("errors.csv")).column("source");
     assert!(errs.iter().any(|s| s == "'@evil.txt"), "{errs:?}");
     assert!(errs.iter().any(|s| s == "'+evil.txt"), "{errs:?}");
@@ -119,10 +128,26 @@ fn issue7_formula_injection_is_neutralised_in_every_csv_export() {
 
 /// The markers carried by the payloads in `xss.jsonl` and the file names.
 const MARKERS: &[&str] = &[
-    "alert(7001)", "alert(7002)", "alert(7003)", "alert(7004)", "alert(7005)", "alert(7006)",
-    "alert(7007)", "alert(7008)", "alert(7009)", "alert(7010)", "alert(7011)", "alert(7012)",
-    "alert(7013)", "alert(7014)", "alert(7015)", "alert(7016)", "alert(7017)", "alert(7018)",
-    "alert(7019)", "alert(7020)",
+    "alert(7001)",
+    "alert(7002)",
+    "alert(7003)",
+    "alert(7004)",
+    "alert(7005)",
+    "alert(7006)",
+    "alert(7007)",
+    "alert(7008)",
+    "alert(7009)",
+    "alert(7010)",
+    "alert(7011)",
+    "alert(7012)",
+    "alert(7013)",
+    "alert(7014)",
+    "alert(7015)",
+    "alert(7016)",
+    "alert(7017)",
+    "alert(7018)",
+    "alert(7019)",
+    "alert(7020)",
 ];
 
 #[test]
@@ -159,10 +184,19 @@ fn assert_safe_report(html: &str, what: &str) {
     );
     // Not vacuous: the hostile text is shown, as text.
     let text = text_content(html);
-    for m in ["alert(7001)", "alert(7002)", "alert(7003)", "alert(7006)", "alert(7015)"] {
+    for m in [
+        "alert(7001)",
+        "alert(7002)",
+        "alert(7003)",
+        "alert(7006)",
+        "alert(7015)",
+    ] {
         assert!(text.contains(m), "{what}: {m} is not shown as text");
     }
-    assert!(text.contains("{{ 7*7 }}"), "{what}: template syntax in text was evaluated or lost");
+    assert!(
+        text.contains("{{ 7*7 }}"),
+        "{what}: template syntax in text was evaluated or lost"
+    );
     // javascript: URLs never become links.
     for t in tokenize(html) {
         if let Tok::Tag(tag) = t {
@@ -221,7 +255,10 @@ fn issue7_hostile_article_text_is_escaped_in_the_html_report() {
     .expect("render worksheet");
     assert_safe_report(&ws, "worksheet.html");
     // The error list shows the hostile file name as text.
-    assert!(text_content(&html).contains("alert(7017)"), "error source not shown");
+    assert!(
+        text_content(&html).contains("alert(7017)"),
+        "error source not shown"
+    );
 }
 
 /// When the CLI has a `report` command, check the files it writes too.
@@ -242,14 +279,16 @@ fn issue7_hostile_article_text_is_escaped_by_the_report_command() {
             "<img src=x onerror=alert(7017)>.txt",
             "--out",
             "out",
-            "--quiet",
         ],
         d,
     );
     assert_eq!(code(&o), EXIT_PARTIAL, "{}", stderr(&o));
     let htmls: Vec<PathBuf> = files_under(&d.join("out"))
         .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "html" || e == "htm" || e == "svg"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "html" || e == "htm" || e == "svg")
+        })
         .collect();
     assert!(!htmls.is_empty(), "no HTML written");
     for rel in htmls {
@@ -275,11 +314,16 @@ fn issue7_hostile_text_round_trips_unchanged_in_jsonl_and_csv() {
         "<img src=x onerror=alert(7002)>",
         "</textarea><script>alert(7003)</script>",
     ] {
-        assert!(body.contains(p), "plain-text payload altered: {p} not in {body}");
+        assert!(
+            body.contains(p),
+            "plain-text payload altered: {p} not in {body}"
+        );
     }
     // Exported data is data: the CSV cell holds the same text.
     let sentences = read_csv(&out.join("sentences.csv")).column("text");
-    assert!(sentences.iter().any(|s| s.contains("<script>alert(7001)</script>")));
+    assert!(sentences
+        .iter()
+        .any(|s| s.contains("<script>alert(7001)</script>")));
 }
 
 // ---------------------------------------------------------------------------
@@ -317,13 +361,27 @@ fn issue7_paths_in_corpora_are_never_used_to_write_files() {
     let out = work.join("out");
     for rel in files_under(&out) {
         let name = rel.display().to_string();
-        assert_eq!(rel.components().count(), 1, "{name}: sub-folder in the output");
-        for bad in ["passwd", "pwned", "outside", "evil", "shadow", "System32", "story"] {
-            assert!(!name.contains(bad), "output file {name} is named after corpus data");
+        assert_eq!(
+            rel.components().count(),
+            1,
+            "{name}: sub-folder in the output"
+        );
+        for bad in [
+            "passwd", "pwned", "outside", "evil", "shadow", "System32", "story",
+        ] {
+            assert!(
+                !name.contains(bad),
+                "output file {name} is named after corpus data"
+            );
         }
     }
     let exports = names(&out);
-    for want in ["articles.csv", "articles.jsonl", "errors.csv", "manifest.json"] {
+    for want in [
+        "articles.csv",
+        "articles.jsonl",
+        "errors.csv",
+        "manifest.json",
+    ] {
         assert!(exports.contains(want), "{want} missing: {exports:?}");
     }
     // The ids are kept as data.
@@ -339,7 +397,13 @@ fn issue7_paths_in_corpora_are_never_used_to_write_files() {
 // Determinism
 
 fn mixed_inputs(d: &Path) -> Vec<String> {
-    for f in ["broken_quote.csv", "malformed.jsonl", "formula.csv", "xss.jsonl", "traversal.jsonl"] {
+    for f in [
+        "broken_quote.csv",
+        "malformed.jsonl",
+        "formula.csv",
+        "xss.jsonl",
+        "traversal.jsonl",
+    ] {
         copy_fixture(f, d);
     }
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/demo");
@@ -423,8 +487,22 @@ fn issue7_exit_codes() {
     for args in [
         &["analyze", "good.txt", "--out", "a_file"][..],
         &["analyze", "good.txt", "--out", "a_file/sub"][..],
-        &["analyze", "good.txt", "--out", "o4", "--lexicon-dir", "no-such-dir"][..],
-        &["analyze", "good.txt", "--out", "o5", "--model", "no-such-model.json"][..],
+        &[
+            "analyze",
+            "good.txt",
+            "--out",
+            "o4",
+            "--lexicon-dir",
+            "no-such-dir",
+        ][..],
+        &[
+            "analyze",
+            "good.txt",
+            "--out",
+            "o5",
+            "--model",
+            "no-such-model.json",
+        ][..],
     ] {
         let o = run(args, d);
         assert_eq!(code(&o), EXIT_FATAL, "{args:?}: {}", stderr(&o));
@@ -437,9 +515,30 @@ fn issue7_exit_codes() {
 
 /// Crates that open network connections.
 const NETWORK_CRATES: &[&str] = &[
-    "reqwest", "hyper", "hyper-util", "ureq", "curl", "curl-sys", "isahc", "attohttpc", "minreq",
-    "surf", "h2", "h3", "quinn", "tokio", "async-std", "mio", "socket2", "native-tls", "rustls",
-    "openssl", "websocket", "tungstenite", "ehttp", "hf-hub",
+    "reqwest",
+    "hyper",
+    "hyper-util",
+    "ureq",
+    "curl",
+    "curl-sys",
+    "isahc",
+    "attohttpc",
+    "minreq",
+    "surf",
+    "h2",
+    "h3",
+    "quinn",
+    "tokio",
+    "async-std",
+    "mio",
+    "socket2",
+    "native-tls",
+    "rustls",
+    "openssl",
+    "websocket",
+    "tungstenite",
+    "ehttp",
+    "hf-hub",
 ];
 
 #[test]
@@ -453,8 +552,15 @@ fn issue7_no_network_crate_in_the_dependency_tree() {
         .filter_map(|l| l.strip_prefix("name = \""))
         .filter_map(|l| l.strip_suffix('"'))
         .collect();
-    assert!(names.len() > 20, "Cargo.lock not parsed: {} names", names.len());
-    let found: Vec<&&str> = names.iter().filter(|n| NETWORK_CRATES.contains(n)).collect();
+    assert!(
+        names.len() > 20,
+        "Cargo.lock not parsed: {} names",
+        names.len()
+    );
+    let found: Vec<&&str> = names
+        .iter()
+        .filter(|n| NETWORK_CRATES.contains(n))
+        .collect();
     assert!(found.is_empty(), "network crates in Cargo.lock: {found:?}");
 }
 
@@ -471,11 +577,21 @@ fn issue7_no_socket_api_in_the_sources() {
         }
     }
     let mut files = Vec::new();
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
     assert!(!files.is_empty());
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
-        for api in ["std::net", "TcpStream", "UdpSocket", "TcpListener", "ToSocketAddrs", "UnixStream"] {
+        for api in [
+            "std::net",
+            "TcpStream",
+            "UdpSocket",
+            "TcpListener",
+            "ToSocketAddrs",
+            "UnixStream",
+        ] {
             assert!(!text.contains(api), "{} uses {api}", f.display());
         }
     }
@@ -502,7 +618,16 @@ fn issue7_analyze_works_without_any_network() {
     std::fs::write(d.join("good.txt"), ARTICLE).unwrap();
     copy_fixture("xss.jsonl", d);
     let o = std::process::Command::new("unshare")
-        .args(["-n", bin(), "analyze", "good.txt", "xss.jsonl", "--out", "out", "--quiet"])
+        .args([
+            "-n",
+            bin(),
+            "analyze",
+            "good.txt",
+            "xss.jsonl",
+            "--out",
+            "out",
+            "--quiet",
+        ])
         .current_dir(d)
         .stdin(std::process::Stdio::null())
         .output()
@@ -528,8 +653,23 @@ fn issue7_analyze_makes_no_network_system_calls() {
     std::fs::write(d.join("good.txt"), ARTICLE).unwrap();
     copy_fixture("xss.jsonl", d);
     let o = std::process::Command::new("strace")
-        .args(["-f", "-qq", "-e", "trace=%network", "-o", "trace.txt", bin()])
-        .args(["analyze", "good.txt", "xss.jsonl", "--out", "out", "--quiet"])
+        .args([
+            "-f",
+            "-qq",
+            "-e",
+            "trace=%network",
+            "-o",
+            "trace.txt",
+            bin(),
+        ])
+        .args([
+            "analyze",
+            "good.txt",
+            "xss.jsonl",
+            "--out",
+            "out",
+            "--quiet",
+        ])
         .current_dir(d)
         .stdin(std::process::Stdio::null())
         .output()
@@ -540,6 +680,13 @@ fn issue7_analyze_makes_no_network_system_calls() {
         return;
     }
     assert_eq!(code(&o), EXIT_OK, "{}", stderr(&o));
-    let calls: Vec<&str> = trace.lines().filter(|l| !l.contains("+++") && !l.contains("---")).collect();
-    assert!(calls.is_empty(), "network system calls:\n{}", calls.join("\n"));
+    let calls: Vec<&str> = trace
+        .lines()
+        .filter(|l| !l.contains("+++") && !l.contains("---"))
+        .collect();
+    assert!(
+        calls.is_empty(),
+        "network system calls:\n{}",
+        calls.join("\n")
+    );
 }

@@ -25,7 +25,10 @@ pub enum Tok {
     /// Text between tags (references not decoded).
     Text(String),
     /// The content of a `script`, `style`, `textarea` or `title` element.
-    Raw { element: String, text: String },
+    Raw {
+        element: String,
+        text: String,
+    },
     Comment(String),
 }
 
@@ -101,7 +104,10 @@ pub fn tokenize(html: &str) -> Vec<Tok> {
             toks.push(Tok::Text(html[text_start..i].to_string()));
         }
         if is_comment {
-            let end = html[i + 4..].find("-->").map(|e| i + 4 + e + 3).unwrap_or(b.len());
+            let end = html[i + 4..]
+                .find("-->")
+                .map(|e| i + 4 + e + 3)
+                .unwrap_or(b.len());
             toks.push(Tok::Comment(html[i..end].to_string()));
             i = end;
             text_start = i;
@@ -117,7 +123,8 @@ pub fn tokenize(html: &str) -> Vec<Tok> {
         let (tag, after) = parse_tag(html, i);
         i = after;
         text_start = i;
-        let raw = !tag.end && matches!(tag.name.as_str(), "script" | "style" | "textarea" | "title");
+        let raw =
+            !tag.end && matches!(tag.name.as_str(), "script" | "style" | "textarea" | "title");
         let name = tag.name.clone();
         toks.push(Tok::Tag(tag));
         if raw {
@@ -203,14 +210,34 @@ fn parse_tag(html: &str, start: usize) -> (Tag, usize) {
 
 /// URL-valued attributes.
 const URL_ATTRS: &[&str] = &[
-    "href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite",
-    "data", "srcset", "ping",
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "poster",
+    "background",
+    "cite",
+    "data",
+    "srcset",
+    "ping",
 ];
 
 /// Attributes whose value is shown as text and never executed.
 const INERT_ATTRS: &[&str] = &[
-    "title", "alt", "aria-label", "aria-description", "value", "placeholder", "content",
-    "summary", "label", "id", "for", "name", "class",
+    "title",
+    "alt",
+    "aria-label",
+    "aria-description",
+    "value",
+    "placeholder",
+    "content",
+    "summary",
+    "label",
+    "id",
+    "for",
+    "name",
+    "class",
 ];
 
 /// A script URL, ignoring the whitespace and controls browsers strip.
@@ -264,7 +291,10 @@ pub fn injections(html: &str, markers: &[&str]) -> Vec<String> {
                         }
                     } else if has_marker(n) {
                         out.push(format!("attribute made of article text <{} {n}>", tag.name));
-                    } else if has_marker(v) && !INERT_ATTRS.contains(&n.as_str()) && !n.starts_with("data-") {
+                    } else if has_marker(v)
+                        && !INERT_ATTRS.contains(&n.as_str())
+                        && !n.starts_with("data-")
+                    {
                         out.push(format!("marker in attribute <{} {n}={v:?}>", tag.name));
                     }
                 }
@@ -288,7 +318,8 @@ pub fn injections(html: &str, markers: &[&str]) -> Vec<String> {
                     && script_type
                         .as_deref()
                         .is_some_and(|t| t == "application/json" || t == "application/ld+json");
-                if (element == "script" || element == "style") && has_marker(text) && !inert_script {
+                if (element == "script" || element == "style") && has_marker(text) && !inert_script
+                {
                     out.push(format!(
                         "article text inside <{element}>: {:?}",
                         text.chars().take(120).collect::<String>()

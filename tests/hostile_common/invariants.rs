@@ -84,7 +84,12 @@ pub fn check_layout(body: &str, l: &Layout) -> Result<(), String> {
     }
     for (i, q) in l.quotes.iter().enumerate() {
         range(body, &format!("quote {i}"), q.start, q.end)?;
-        range(body, &format!("quote {i} inner"), q.inner_start, q.inner_end)?;
+        range(
+            body,
+            &format!("quote {i} inner"),
+            q.inner_start,
+            q.inner_end,
+        )?;
         if q.inner_start < q.start || q.inner_end > q.end {
             return Err(format!("quote {i}: inner range outside the quote"));
         }

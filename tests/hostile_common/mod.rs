@@ -19,11 +19,16 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_framelens")
 }
 
+/// A command running the binary with `args` in `cwd`.
+pub fn command(args: &[&str], cwd: &Path) -> Command {
+    let mut c = Command::new(bin());
+    c.args(args).current_dir(cwd);
+    c
+}
+
 /// Run the binary with `args` in `cwd`, no stdin.
 pub fn run(args: &[&str], cwd: &Path) -> Output {
-    Command::new(bin())
-        .args(args)
-        .current_dir(cwd)
+    command(args, cwd)
         .stdin(Stdio::null())
         .output()
         .expect("run framelens")
@@ -104,8 +109,8 @@ pub fn read_csv(path: &Path) -> Table {
 
 /// Read a JSONL export: one JSON object per line.
 pub fn read_jsonl(path: &Path) -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     text.lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}: {e}: {l}", path.display())))
         .collect()
@@ -174,5 +179,5 @@ pub fn json_str(s: &str) -> String {
     serde_json::to_string(s).unwrap()
 }
 
-pub mod invariants;
 pub mod html_check;
+pub mod invariants;
