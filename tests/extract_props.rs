@@ -29,6 +29,8 @@ fn page_text() -> impl Strategy<Value = String> {
         Just("(Photo: X/Reuters)".to_string()),
         Just("Source: Reuters".to_string()),
         Just("By Jane Roe".to_string()),
+        Just("ééé 17 April 2023 İİ (Reporting by İ Roe)".to_string()),
+        Just("Source: Ünïcode Préss Agency/AFP".to_string()),
         Just("\n".to_string()),
         Just("\n\n".to_string()),
         Just("\r\n".to_string()),
@@ -56,6 +58,8 @@ fn html_text() -> impl Strategy<Value = String> {
         Just("<meta property=\"og:title\" content=\"T\">".to_string()),
         Just("The council voted on Tuesday to keep the market open, its chair said. ".to_string()),
         "[<>/a-z =\"']{0,20}",
+        "[&;#xa-zé€🙂<>İ0-9]{0,24}",
+        "\\PC{0,30}",
     ];
     prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
 }

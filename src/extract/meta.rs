@@ -238,7 +238,7 @@ pub(crate) fn byline(c: &Cleaned) -> Option<Field> {
     for i in c.body_end..c.lines.len() {
         if c.kinds[i] == Kind::Credit && !c.in_list[i] {
             let t = c.text(i);
-            let l = t.to_lowercase();
+            let l = t.to_ascii_lowercase();
             if let Some(p) = l.find("reporting by ") {
                 let rest = &t[p + "reporting by ".len()..];
                 let name = rest
