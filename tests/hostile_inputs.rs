@@ -517,7 +517,7 @@ fn huge_corpus(rows: usize) -> (String, Vec<Want>) {
         "ba", "ko", "ri", "tem", "sul", "va", "nor", "pel", "dax", "mi", "qu", "zo", "lan", "fer",
         "gis", "hob",
     ];
-    let mut word = |rng: &mut Rng| -> String {
+    let word = |rng: &mut Rng| -> String {
         let n = 2 + rng.below(3);
         (0..n).map(|_| SYL[rng.below(16) as usize]).collect()
     };

@@ -305,12 +305,10 @@ pub fn injections(html: &str, markers: &[&str]) -> Vec<String> {
                     out.push(format!("unexpected <{}> element", tag.name));
                 }
             }
-            Tok::Tag(tag) => {
-                if tag.name == "textarea" {
-                    textarea_open -= 1;
-                    if textarea_open < 0 {
-                        out.push("a </textarea> with no open textarea".into());
-                    }
+            Tok::Tag(tag) if tag.name == "textarea" => {
+                textarea_open -= 1;
+                if textarea_open < 0 {
+                    out.push("a </textarea> with no open textarea".into());
                 }
             }
             Tok::Raw { element, text } => {
