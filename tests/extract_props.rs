@@ -94,7 +94,35 @@ proptest! {
         prop_assert_eq!(&a, &b);
         if let Ok(a) = a {
             check_shape(&a.body);
-            prop_assert!(!a.body.contains("x()"));
+            // Attribute values never leak into the text.
+            prop_assert!(!a.body.contains("javascript:"));
+        }
+    }
+
+    /// With well-formed markup (whole tags only), script, style and
+    /// template content never reaches the body. (With broken markup such as
+    /// `<a<script>`, HTML itself reads the "script" as text, as browsers do.)
+    #[test]
+    fn issue7_script_content_never_in_body(pieces in prop::collection::vec(prop_oneof![
+        Just("<p>".to_string()),
+        Just("</p>".to_string()),
+        Just("<div class=\"x\">".to_string()),
+        Just("</div>".to_string()),
+        Just("<script>var SCRIPTBODY = 1;</script>".to_string()),
+        Just("<script type=\"text/javascript\">if (a < b) { SCRIPTBODY(); }</script>".to_string()),
+        Just("<style>.STYLEBODY { color: red; }</style>".to_string()),
+        Just("<template><p>TEMPLATEBODY</p></template>".to_string()),
+        Just("<noscript>NOSCRIPTBODY</noscript>".to_string()),
+        Just("<a href=\"javascript:alert(1)\" onclick=\"HANDLER()\">link</a>".to_string()),
+        Just("The council voted on Tuesday to keep the market open, its chair said. ".to_string()),
+        Just("Shops welcomed the vote, and traders said business had picked up. ".to_string()),
+        "[a-zA-Z ,.é]{0,30}",
+    ], 0..60)) {
+        let html = pieces.concat();
+        if let Ok(a) = extract(raw(DocFormat::Html, html)) {
+            for bad in ["SCRIPTBODY", "STYLEBODY", "TEMPLATEBODY", "NOSCRIPTBODY", "HANDLER", "javascript:"] {
+                prop_assert!(!a.body.contains(bad), "{} in {:?}", bad, a.body);
+            }
         }
     }
 

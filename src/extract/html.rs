@@ -506,6 +506,42 @@ fn named_entity(name: &str) -> Option<char> {
     })
 }
 
+/// Remove every `<name ...>...</name>` element (case-insensitive), in
+/// linear time. An element that is never closed runs to the end.
+pub(crate) fn remove_elements<'a>(html: &'a str, name: &str) -> Cow<'a, str> {
+    let open = format!("<{name}");
+    let close = format!("</{name}");
+    let Some(first) = find_ci(html, 0, &open) else {
+        return Cow::Borrowed(html);
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut pos = 0;
+    let mut next = Some(first);
+    while let Some(start) = next {
+        // Only a real tag start: `<noscript>` / `<noscript ...`, not `<noscripts`.
+        let after = html.as_bytes().get(start + open.len()).copied();
+        if !matches!(
+            after,
+            Some(b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/') | None
+        ) {
+            next = find_ci(html, start + 1, &open);
+            continue;
+        }
+        out.push_str(&html[pos..start]);
+        pos = match find_ci(html, start, &close) {
+            Some(c) => html[c..].find('>').map_or(html.len(), |q| c + q + 1),
+            None => html.len(),
+        };
+        next = if pos < html.len() {
+            find_ci(html, pos, &open)
+        } else {
+            None
+        };
+    }
+    out.push_str(&html[pos..]);
+    Cow::Owned(out)
+}
+
 /// How the main text was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Method {
@@ -526,6 +562,11 @@ pub(crate) fn main_text(html: &str) -> (String, Method, Option<String>) {
             )),
         );
     }
+    // `<noscript>` content is shown by parsers that run without scripting
+    // (as `dom_smoothie`'s does); on a scraped page it is never article
+    // text, so it goes before parsing.
+    let cleaned = remove_elements(html, "noscript");
+    let html: &str = &cleaned;
     let run = || -> Result<String, String> {
         let cfg = dom_smoothie::Config {
             text_mode: dom_smoothie::TextMode::Formatted,
@@ -601,6 +642,16 @@ mod tests {
         assert!(note.is_some());
         assert_eq!(text.trim(), "x");
         assert_eq!(nesting_depth("<p>a<p>b<br><img src=x></p>", 10), 0);
+    }
+
+    #[test]
+    fn noscript_is_removed() {
+        assert_eq!(
+            remove_elements("a<NOSCRIPT x>b</noscript>c<noscripts>d", "noscript"),
+            "ac<noscripts>d"
+        );
+        assert_eq!(remove_elements("a<noscript>b", "noscript"), "a");
+        assert_eq!(remove_elements("plain", "noscript"), "plain");
     }
 
     #[test]
