@@ -43,15 +43,33 @@ fn issue7_formula_injection_is_neutralised_in_every_csv_export() {
     .unwrap();
     std::fs::write(d.join("@evil.txt"), "").unwrap();
     std::fs::write(d.join("+evil.txt"), "").unwrap();
-    // A JSONL corpus with formula-looking story and language values.
-    std::fs::write(
-        d.join("formula.jsonl"),
-        format!(
-            "{{\"id\":\"-j1\",\"story\":\"=story\",\"language\":\"=en\",\"outlet\":\"\\t=tabbed\",\"text\":{}}}\n",
-            json_str("-cmd ran. The board said the ferries were reportedly late.")
+    // A JSONL corpus with formula-looking story, language and outlet values,
+    // and two articles of one story sharing a quote and a sentence that
+    // start with formulas (they reach quotes.csv, alignment.csv, stories.csv).
+    let shared = "\u{201c}=HYPERLINK(\"http://evil.example/\",\"q\") is what we saw,\u{201d} the harbour master said on Tuesday.\n\n\
+                  =SUM(A1:A3) ferries were delayed by fog in Port Wenlow on Tuesday, the board said.\n\n";
+    let rows = [
+        (
+            "-j1",
+            "=Formula Times",
+            format!("{shared}-cmd ran. The board said the ferries were reportedly late."),
         ),
-    )
-    .unwrap();
+        (
+            "-j2",
+            "@At Daily",
+            format!("{shared}+1 more ferry was cancelled, critics claimed."),
+        ),
+    ];
+    let mut jsonl = String::new();
+    for (id, outlet, text) in rows {
+        jsonl.push_str(&format!(
+            "{{\"id\":{},\"story\":\"=story\",\"language\":\"=en\",\"outlet\":{},\"byline\":\"\\t=tabbed\",\"text\":{}}}\n",
+            json_str(id),
+            json_str(outlet),
+            json_str(&text)
+        ));
+    }
+    std::fs::write(d.join("formula.jsonl"), jsonl).unwrap();
     let o = analyze(
         &[
             "formula.csv",
@@ -95,7 +113,7 @@ fn issue7_formula_injection_is_neutralised_in_every_csv_export() {
     // The hostile values are still there, neutralised, not dropped.
     let arts = read_csv(&out.join("articles.csv"));
     let ids = arts.column("article_id");
-    for want in ["'=1+1", "'+f2", "'@f3", "f4", "'-j1"] {
+    for want in ["'=1+1", "'+f2", "'@f3", "f4", "'-j1", "'-j2"] {
         assert!(ids.iter().any(|i| i == want), "{want} not in {ids:?}");
     }
     let titles = arts.column("title");
@@ -119,6 +137,24 @@ fn issue7_formula_injection_is_neutralised_in_every_csv_export() {
     assert!(
         sentences.iter().any(|s| s.starts_with("'=HYPERLINK(")),
         "{sentences:?}"
+    );
+    // The cross-article tables carry article text too.
+    let stories = read_csv(&out.join("stories.csv")).column("story_id");
+    assert!(stories.iter().any(|s| s == "'=story"), "{stories:?}");
+    let quotes = read_csv(&out.join("quotes.csv")).column("text");
+    assert!(
+        quotes.iter().any(|q| q.starts_with("'=HYPERLINK(")),
+        "{quotes:?}"
+    );
+    let aligned = read_csv(&out.join("alignment.csv")).column("text");
+    assert!(
+        aligned.iter().any(|t| t.starts_with("'=SUM(")),
+        "{aligned:?}"
+    );
+    let outlets = read_csv(&out.join("outlets.csv")).column("outlet");
+    assert!(
+        outlets.iter().any(|o| o == "'=Formula Times"),
+        "{outlets:?}"
     );
     assert!(neutralised >= 15, "only {neutralised} neutralised cells");
 }
@@ -346,35 +382,42 @@ fn issue7_paths_in_corpora_are_never_used_to_write_files() {
         let _ = std::fs::remove_file(p);
     }
     let before = files_under(d);
-    let o = analyze(&["traversal.jsonl"], "out", &work);
-    assert_eq!(code(&o), EXIT_OK, "{}", stderr(&o));
+    // `analyze` writes the exports; `report` also writes report.html and a
+    // charts/ folder.
+    for (cmd, out) in [("analyze", "out"), ("report", "rout")] {
+        let mut args = vec![cmd, "traversal.jsonl", "--out", out];
+        if cmd == "analyze" {
+            args.push("--quiet");
+        }
+        let o = run(&args, &work);
+        assert_eq!(code(&o), EXIT_OK, "{cmd}: {}", stderr(&o));
+    }
     for p in outside {
         assert!(!Path::new(p).exists(), "{p} was created");
     }
-    // Nothing new outside the output folder.
+    // Nothing new outside the output folders.
     let after: Vec<PathBuf> = files_under(d)
         .into_iter()
-        .filter(|p| !p.starts_with("work/out"))
+        .filter(|p| !p.starts_with("work/out") && !p.starts_with("work/rout"))
         .collect();
     assert_eq!(after, before, "files appeared outside the output folder");
-    // The output folder holds only flat export files, none named by the corpus.
-    let out = work.join("out");
-    for rel in files_under(&out) {
-        let name = rel.display().to_string();
-        assert_eq!(
-            rel.components().count(),
-            1,
-            "{name}: sub-folder in the output"
-        );
-        for bad in [
-            "passwd", "pwned", "outside", "evil", "shadow", "System32", "story",
-        ] {
-            assert!(
-                !name.contains(bad),
-                "output file {name} is named after corpus data"
-            );
+    // The output folders hold files with names fixed by the code, none
+    // named after corpus data.
+    for out in [work.join("out"), work.join("rout")] {
+        for rel in files_under(&out) {
+            let name = rel.display().to_string();
+            assert!(rel.components().count() <= 2, "{name}: nested output");
+            for bad in [
+                "passwd", "pwned", "outside", "evil", "shadow", "System32", "story", "..",
+            ] {
+                assert!(
+                    !name.contains(bad),
+                    "output file {name} is named after corpus data"
+                );
+            }
         }
     }
+    let out = work.join("out");
     let exports = names(&out);
     for want in [
         "articles.csv",
