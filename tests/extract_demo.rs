@@ -1,6 +1,7 @@
 //! Extraction on the project's demo corpus (`datasets/demo`), checked
-//! against the answer key in its README: titles, dates, outlets, bylines,
-//! wire credits, captions and where each body starts and ends.
+//! against its answer key (`datasets/demo-answer-key.md`): titles, dates,
+//! outlets, bylines, wire credits, captions and where each body starts and
+//! ends.
 
 use framelens::extract::{extract, Article};
 use framelens::ingest::{ingest, IngestOptions};
