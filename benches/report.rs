@@ -30,7 +30,7 @@ fn story_dir() -> PathBuf {
 /// The model to score with: `FRAMELENS_BENCH_MODEL` (a model file) when
 /// set, else the embedded default model.
 fn model() -> Model {
-    match std::env::var_os("FRAMELENS_BENCH_MODEL") {
+    match std::env::var_os("FRAMELENS_BENCH_MODEL").filter(|p| !p.is_empty()) {
         Some(p) => Model::load(std::path::Path::new(&p)).expect("FRAMELENS_BENCH_MODEL"),
         None => Model::embedded().clone(),
     }
@@ -73,7 +73,9 @@ fn bench(c: &mut Criterion) {
     let ropts = ReportOptions {
         analyze: AnalyzeOptions {
             out: out.clone(),
-            model: std::env::var_os("FRAMELENS_BENCH_MODEL").map(PathBuf::from),
+            model: std::env::var_os("FRAMELENS_BENCH_MODEL")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from),
             ..AnalyzeOptions::default()
         },
         html: ws.clone(),
