@@ -912,6 +912,28 @@ impl Ctx<'_> {
             .partition_point(|t| (t.start as usize) < pos)
     }
 
+    /// [`Self::token_from`], searching forward from `hint` (a token index
+    /// at or before the answer): a few steps when positions come in order,
+    /// instead of a binary search over all tokens each time.
+    fn token_from_hint(&self, hint: usize, pos: usize) -> usize {
+        let toks = &self.layout.tokens;
+        let mut i = hint.min(toks.len());
+        if i > 0 && toks[i - 1].start as usize >= pos {
+            return self.token_from(pos);
+        }
+        // Gallop forward, then search inside the last step.
+        let mut step = 1;
+        loop {
+            if i >= toks.len() || toks[i].start as usize >= pos {
+                let lo = i.saturating_sub(step / 2).max(hint.min(toks.len()));
+                let hi = i.min(toks.len());
+                return lo + toks[lo..hi].partition_point(|t| (t.start as usize) < pos);
+            }
+            i += step;
+            step *= 2;
+        }
+    }
+
     /// The subject of a verb after an appositive or relative clause:
     /// "Li, who met the president on Sunday, said" (the cue at token `c`).
     fn appositive_subject(&self, c: usize, cue_start: usize) -> Option<Vec<Unit>> {
@@ -1137,8 +1159,8 @@ impl Ctx<'_> {
     }
 
     /// The description right after byte `pos` (a cue's end), over spaces only.
-    fn phrase_after(&self, pos: usize, allow_pronoun: bool) -> Option<Vec<Unit>> {
-        let first = self.token_from(pos);
+    fn phrase_after(&self, hint: usize, pos: usize, allow_pronoun: bool) -> Option<Vec<Unit>> {
+        let first = self.token_from_hint(hint, pos);
         if first >= self.layout.tokens.len() {
             return None;
         }
@@ -1482,6 +1504,7 @@ fn find_attributions(body: &str, layout: &mut Layout, lex: &Lexicons) {
     }
     let ctx = Ctx { body, layout, lex };
     let mut atts: Vec<Attribution> = Vec::with_capacity(hits.len());
+    let mut cursor = 0usize;
     let mut phrases: Vec<Option<Vec<Unit>>> = Vec::with_capacity(hits.len());
     for h in &hits {
         let e = lex.entry(h.entry);
@@ -1489,9 +1512,10 @@ fn find_attributions(body: &str, layout: &mut Layout, lex: &Lexicons) {
         let mut speaker = None;
         let mut units_out = None;
         if !in_quote {
-            let c = ctx.token_from(h.start);
+            cursor = ctx.token_from_hint(cursor, h.start);
+            let c = cursor;
             let found = if e.subject_after {
-                ctx.phrase_after(h.end, false)
+                ctx.phrase_after(c, h.end, false)
                     .map(|u| (u, SpeakerPattern::After))
             } else {
                 let before = if c < layout.tokens.len() && ctx.tok(c).0 == h.start {
@@ -1507,7 +1531,7 @@ fn find_attributions(body: &str, layout: &mut Layout, lex: &Lexicons) {
                 match before {
                     Some(u) => Some((u, SpeakerPattern::Subject)),
                     None if e.text != "told" && follows_quote(body, h.start) => ctx
-                        .phrase_after(h.end, true)
+                        .phrase_after(c, h.end, true)
                         .map(|u| (u, SpeakerPattern::Inverted)),
                     None => None,
                 }
@@ -1543,9 +1567,12 @@ fn find_attributions(body: &str, layout: &mut Layout, lex: &Lexicons) {
 
     // People: names after a title, and multi-word names that speak.
     let mut people = People::new();
+    let mut tcursor = 0;
     for h in &titles {
-        // The title's last token.
-        let i = layout.tokens.partition_point(|t| (t.end as usize) <= h.end);
+        // The title's last token: the one before the first token starting
+        // at or after the title's end.
+        tcursor = ctx.token_from_hint(tcursor, h.end);
+        let i = tcursor;
         if i == 0 || layout.tokens[i - 1].end as usize != h.end {
             continue;
         }
@@ -1998,6 +2025,28 @@ mod tests {
         let t = cpu();
         quote_speakers(&body, &mut l);
         report("quote speakers", t);
+    }
+
+    #[test]
+    fn token_cursor_equals_binary_search() {
+        let body = "One two three. Four, five six! Seven eight nine ten eleven. ".repeat(40);
+        let lex = Lexicons::embedded();
+        let layout = segment_with(&body, lex);
+        let ctx = Ctx {
+            body: &body,
+            layout: &layout,
+            lex,
+        };
+        let mut hint = 0;
+        for pos in (0..body.len()).step_by(7) {
+            hint = ctx.token_from_hint(hint, pos);
+            assert_eq!(hint, ctx.token_from(pos), "{pos}");
+        }
+        // A hint past the answer still gives the right answer.
+        assert_eq!(
+            ctx.token_from_hint(layout.tokens.len(), 3),
+            ctx.token_from(3)
+        );
     }
 
     #[test]
