@@ -711,6 +711,9 @@ pub fn outlet_features(cmp: &Comparison) -> Result<Chart, ReportError> {
 // Chart 2: framing score against reliability
 // ---------------------------------------------------------------------------
 
+/// Right margin of the scatter plot, where its legend goes.
+const LEGEND_W: u32 = 300;
+
 /// A scatter point: (x, y, label).
 type Point = (f64, f64, String);
 
@@ -724,7 +727,7 @@ fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Scatter) 
     let mut chart = ChartBuilder::on(root)
         .caption(title, bold(30.0))
         .margin(16)
-        .margin_right(30)
+        .margin_right(LEGEND_W)
         .x_label_area_size(60)
         .y_label_area_size(70)
         .build_cartesian_2d(0f64..100f64, 0f64..100f64)
@@ -759,16 +762,14 @@ fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Scatter) 
             ),
         ])
         .m()?;
-    for (k, (name, pts)) in d.outlets.iter().enumerate() {
+    for (k, (_, pts)) in d.outlets.iter().enumerate() {
         let colour = series_colour(k);
         chart
             .draw_series(
                 pts.iter()
                     .map(|(x, y, _)| marker(k, (*x, *y), 8, colour.filled())),
             )
-            .m()?
-            .label(shorten(name, 30))
-            .legend(move |(x, y)| marker(k, (x + 10, y), 7, colour.filled()));
+            .m()?;
         if pts.len() > 1 {
             let mx = pts.iter().map(|p| p.0).sum::<f64>() / pts.len() as f64;
             let my = pts.iter().map(|p| p.1).sum::<f64>() / pts.len() as f64;
@@ -777,8 +778,28 @@ fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Scatter) 
                 .m()?;
         }
     }
-    // Article labels, placed where they do not cover each other.
-    let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
+    // Article labels, placed inside the plot where they cover neither each
+    // other nor the two corner notes.
+    let (left, top) = chart.backend_coord(&(0.0, 100.0));
+    let (right, bottom) = chart.backend_coord(&(100.0, 0.0));
+    let note = |x: f64, y: f64, chars: i32| {
+        let (px, py) = chart.backend_coord(&(x, y));
+        (px, py, px + 9 * chars, py + 20)
+    };
+    let mut placed: Vec<(i32, i32, i32, i32)> = vec![note(3.0, 97.0, 33), note(60.0, 5.0, 35)];
+    // Markers are obstacles too: every article's, and each outlet mean's.
+    for (_, pts) in &d.outlets {
+        for (x, y, _) in pts {
+            let (px, py) = chart.backend_coord(&(*x, *y));
+            placed.push((px - 9, py - 9, px + 9, py + 9));
+        }
+        if pts.len() > 1 {
+            let mx = pts.iter().map(|p| p.0).sum::<f64>() / pts.len() as f64;
+            let my = pts.iter().map(|p| p.1).sum::<f64>() / pts.len() as f64;
+            let (px, py) = chart.backend_coord(&(mx, my));
+            placed.push((px - 17, py - 17, px + 17, py + 17));
+        }
+    }
     for (_, pts) in &d.outlets {
         for (x, y, label) in pts {
             let (px, py) = chart.backend_coord(&(*x, *y));
@@ -796,40 +817,60 @@ fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Scatter) 
                 (-w / 2, -46),
                 (-w / 2, 28),
             ];
-            let mut spot = candidates[0];
-            for c in candidates {
-                let b = (px + c.0, py + c.1, px + c.0 + w, py + c.1 + h);
-                let free = placed
+            let inside = |b: (i32, i32, i32, i32)| {
+                b.0 >= left && b.2 <= right && b.1 >= top && b.3 <= bottom
+            };
+            let free = |b: (i32, i32, i32, i32)| {
+                placed
                     .iter()
-                    .all(|o| b.2 <= o.0 || b.0 >= o.2 || b.3 <= o.1 || b.1 >= o.3);
-                if free {
-                    spot = c;
-                    break;
-                }
-            }
+                    .all(|o| b.2 <= o.0 || b.0 >= o.2 || b.3 <= o.1 || b.1 >= o.3)
+            };
+            let boxed = |c: (i32, i32)| (px + c.0, py + c.1, px + c.0 + w, py + c.1 + h);
+            let spot = candidates
+                .iter()
+                .copied()
+                .find(|&c| inside(boxed(c)) && free(boxed(c)))
+                .or_else(|| candidates.iter().copied().find(|&c| inside(boxed(c))))
+                .unwrap_or(candidates[0]);
             placed.push((px + spot.0, py + spot.1, px + spot.0 + w, py + spot.1 + h));
             root.draw_text(label, &font(19.0), (px + spot.0, py + spot.1))
                 .m()?;
         }
     }
-    if d.outlets.iter().any(|(_, p)| p.len() > 1) {
-        chart
-            .draw_series([EmptyElement::at((-100.0, -100.0))])
-            .m()?
-            .label("large outline: outlet mean")
-            .legend(|(x, y)| {
-                EmptyElement::at((x + 10, y)) + Circle::new((0, 0), 9, BLACK.stroke_width(2))
-            });
+    // Legend in the right margin, off the data (plotters clips its own
+    // legend to the plot area).
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let (right_edge, top_edge) = chart.backend_coord(&(100.0, 100.0));
+    let lx = right_edge + 28;
+    let mut ly = top_edge + 14;
+    let st = font(17.0).pos(Pos::new(HPos::Left, VPos::Center));
+    root.draw_text(
+        "Outlets",
+        &bold(17.0).pos(Pos::new(HPos::Left, VPos::Center)),
+        (lx, ly),
+    )
+    .m()?;
+    ly += 30;
+    for (k, (name, _)) in d.outlets.iter().enumerate() {
+        root.draw(&marker(k, (lx + 10, ly), 8, series_colour(k).filled()))
+            .m()?;
+        root.draw_text(&shorten(name, 24), &st, (lx + 28, ly)).m()?;
+        ly += 28;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .margin(12)
-        .label_font(font(16.0))
-        .background_style(WHITE.mix(0.92))
-        .border_style(RGBColor(150, 150, 150))
-        .draw()
-        .m()?;
+    if d.outlets.iter().any(|(_, p)| p.len() > 1) {
+        ly += 6;
+        root.draw(&marker(0, (lx + 10, ly), 13, BLACK.stroke_width(2)))
+            .m()?;
+        root.draw_text("outlet mean (2+ articles)", &st, (lx + 34, ly))
+            .m()?;
+        ly += 30;
+    }
+    root.draw_text(
+        "#N = article N of the report",
+        &font(15.0).pos(Pos::new(HPos::Left, VPos::Center)),
+        (lx, ly + 8),
+    )
+    .m()?;
     Ok(())
 }
 
@@ -860,7 +901,7 @@ pub fn framing_vs_reliability(cmp: &Comparison) -> Result<Option<Chart>, ReportE
     if d.outlets.iter().all(|(_, p)| p.is_empty()) {
         return Ok(None);
     }
-    let (w, h) = (1100, 780);
+    let (w, h) = (1280, 780);
     let (svg, png) = render_both!("framing_vs_reliability", w, h, draw_scatter, &d);
     let mut alt = String::from(
         "Scatter plot: reliability index (horizontal, 0 to 100) against framing score (vertical, 0 to 100), one marker per article. ",
