@@ -1760,7 +1760,10 @@ pub fn questions(cmp: &Comparison) -> Vec<Question> {
                     "{} (article {}): {}",
                     outlet_label(cmp, i),
                     i + 1,
-                    f.join(", ")
+                    f.iter()
+                        .map(|x| x.replace('_', " "))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             })
         })
@@ -1772,10 +1775,19 @@ pub fn questions(cmp: &Comparison) -> Vec<Question> {
         });
     }
     // Copied text.
-    let copies: Vec<String> = cmp
+    let mut copied_pairs: Vec<&crate::compare::PairRow> = cmp
         .pairs
         .iter()
         .filter(|p| p.shared_sentences >= crate::compare::COPY_MIN_SENTENCES)
+        .collect();
+    copied_pairs.sort_by(|x, y| {
+        y.shared_sentences
+            .cmp(&x.shared_sentences)
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    let copies: Vec<String> = copied_pairs
+        .iter()
+        .take(3)
         .map(|p| {
             format!(
                 "article {} ({}) and article {} ({}): {} near-identical sentences",
