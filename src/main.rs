@@ -275,8 +275,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     ..Default::default()
                 },
             };
-            let summary =
-                pipeline::run_report(&r.input.inputs, &opts).context("report failed")?;
+            let summary = pipeline::run_report(&r.input.inputs, &opts).context("report failed")?;
             eprintln!(
                 "framelens: report of {} articles written to {}; {} inputs failed{}",
                 summary.articles,
