@@ -518,21 +518,24 @@ impl ActorIndex {
             .collect()
     }
 
-    /// Stemmed role words the story puts before any name containing `word`
-    /// (for speaker matching).
-    pub fn roles_of<'a>(
+    /// For every name word of the story: the stemmed role words the story
+    /// puts before a name containing it (for speaker matching). Built once
+    /// per story.
+    pub fn role_words<'a>(
         &self,
-        word: &str,
         all: impl IntoIterator<Item = &'a Mention>,
-    ) -> BTreeSet<String> {
-        let mut out = BTreeSet::new();
+    ) -> BTreeMap<String, BTreeSet<String>> {
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for m in all {
-            let matches = match self.key_of(m) {
-                Some(k) => k.split(' ').any(|w| w == word),
-                None => m.name.iter().any(|w| w == word),
+            if m.roles.is_empty() {
+                continue;
+            }
+            let words: Vec<String> = match self.key_of(m) {
+                Some(k) => k.split(' ').map(str::to_string).collect(),
+                None => m.name.clone(),
             };
-            if matches {
-                out.extend(m.roles.iter().cloned());
+            for w in words {
+                out.entry(w).or_default().extend(m.roles.iter().cloned());
             }
         }
         out

@@ -19,7 +19,7 @@
 //! score, then by position), so every sentence matches at most one sentence
 //! of the other article.
 
-use super::tokens::{containment, dice, intersect, jaccard};
+use super::tokens::intersect;
 
 /// Sentences shorter than this (in words) are not aligned.
 pub const MIN_WORDS: usize = 5;
@@ -74,20 +74,53 @@ pub fn classify(a: &SentPrint, b: &SentPrint) -> Option<(MatchKind, f64)> {
         return None;
     }
     let common = intersect(&a.content, &b.content);
-    if common == 0 && intersect(&a.shingles, &b.shingles) == 0 {
+    let si = intersect(&a.shingles, &b.shingles);
+    if common == 0 && si == 0 {
         return None;
     }
-    let j = jaccard(&a.shingles, &b.shingles);
-    let c = containment(&a.shingles, &b.shingles);
-    let shorter = a.shingles.len().min(b.shingles.len());
+    let (na, nb) = (a.shingles.len(), b.shingles.len());
+    let j = if na + nb - si == 0 {
+        0.0
+    } else {
+        si as f64 / (na + nb - si) as f64
+    };
+    let shorter = na.min(nb);
+    let c = if shorter == 0 {
+        0.0
+    } else {
+        si as f64 / shorter as f64
+    };
     if j >= SHARED_JACCARD || (c >= SHARED_CONTAINMENT && shorter >= MIN_CONTAINED_SHINGLES) {
         return Some((MatchKind::Shared, j.max(c)));
     }
-    let d = dice(&a.content, &b.content);
+    let total = a.content.len() + b.content.len();
+    let d = if total == 0 {
+        0.0
+    } else {
+        2.0 * common as f64 / total as f64
+    };
     if (d >= PARA_DICE && common >= PARA_MIN_COMMON) || c >= PARA_CONTAINMENT {
         return Some((MatchKind::Paraphrase, d.max(c)));
     }
     None
+}
+
+/// Content word → sentences containing it, for one article (built once,
+/// used by [`align`] to skip sentence pairs with nothing in common).
+pub type SentIndex = std::collections::HashMap<u64, Vec<u32>>;
+
+/// Build the [`SentIndex`] of an article's sentences.
+pub fn sent_index(sents: &[SentPrint]) -> SentIndex {
+    let mut idx = SentIndex::new();
+    for (i, s) in sents.iter().enumerate() {
+        if s.words < MIN_WORDS {
+            continue;
+        }
+        for h in &s.content {
+            idx.entry(*h).or_default().push(i as u32);
+        }
+    }
+    idx
 }
 
 /// One matched sentence pair.
@@ -114,23 +147,50 @@ impl Alignment {
     }
 }
 
-/// Align the sentences of two articles (see the module docs).
-pub fn align(a: &[SentPrint], b: &[SentPrint]) -> Alignment {
+/// Align the sentences of two articles (see the module docs). `b_index`
+/// is [`sent_index`] of `b`: only sentence pairs sharing two content words
+/// (one, when a sentence has at most two) are compared, which every shared
+/// or paraphrased pair does in practice.
+pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment {
     let mut cands: Vec<SentMatch> = Vec::new();
+    let mut hits = vec![0u16; b.len()];
+    let mut touched: Vec<usize> = Vec::new();
     for (i, sa) in a.iter().enumerate() {
         if sa.words < MIN_WORDS {
             continue;
         }
-        for (j, sb) in b.iter().enumerate() {
-            if let Some((kind, score)) = classify(sa, sb) {
-                cands.push(SentMatch {
-                    a: i,
-                    b: j,
-                    kind,
-                    score,
-                });
+        for h in &sa.content {
+            if let Some(v) = b_index.get(h) {
+                for &j in v {
+                    let j = j as usize;
+                    if hits[j] == 0 {
+                        touched.push(j);
+                    }
+                    hits[j] = hits[j].saturating_add(1);
+                }
             }
         }
+        touched.sort_unstable();
+        for &j in &touched {
+            let sb = &b[j];
+            let need = if sa.content.len().min(sb.content.len()) <= 2 {
+                1
+            } else {
+                2
+            };
+            if usize::from(hits[j]) >= need {
+                if let Some((kind, score)) = classify(sa, sb) {
+                    cands.push(SentMatch {
+                        a: i,
+                        b: j,
+                        kind,
+                        score,
+                    });
+                }
+            }
+            hits[j] = 0;
+        }
+        touched.clear();
     }
     cands.sort_by(|x, y| {
         x.kind
@@ -203,7 +263,7 @@ mod tests {
         let y = sp("Tickets for the summer festival go on sale next week at the town hall.");
         let a = vec![x.clone(), y.clone()];
         let b = vec![y.clone(), x.clone(), x];
-        let al = align(&a, &b);
+        let al = align(&a, &b, &sent_index(&b));
         assert_eq!(al.matches.len(), 2);
         assert_eq!((al.matches[0].a, al.matches[0].b), (0, 1));
         assert_eq!((al.matches[1].a, al.matches[1].b), (1, 0));

@@ -52,19 +52,26 @@ use chrono::NaiveDate;
 use quotes::QuotePrint;
 use ratings::{Rating, SourceRatings};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use stories::SparseVec;
+
+/// One sentence match: (other article, other sentence, kind, similarity).
+type SentenceMatch = (usize, usize, MatchKind, f64);
 
 /// Default date window of a story, in days either side.
 pub const DEFAULT_WINDOW_DAYS: i64 = 3;
 /// Default TF-IDF cosine for an article to join a story.
 pub const DEFAULT_STORY_THRESHOLD: f64 = 0.3;
 /// Default most earlier articles an article is aligned with.
-pub const DEFAULT_MAX_PARTNERS: usize = 50;
+pub const DEFAULT_MAX_PARTNERS: usize = 20;
 /// Share of a story's articles that makes a fact "widely reported".
 pub const WIDELY_REPORTED_SHARE: f64 = 0.5;
 /// Shared (copied) sentences with another article that make a copy.
 pub const COPY_MIN_SENTENCES: usize = 2;
+/// Most recent quotations read per content word when clustering quotes.
+const QUOTE_POSTING_CAP: usize = 200;
+/// Members of a quotation a new quote is compared with.
+const QUOTE_MEMBERS_COMPARED: usize = 8;
 /// Longest fact text kept, in bytes.
 const FACT_TEXT_MAX: usize = 300;
 
@@ -279,6 +286,7 @@ struct Digest {
     title_words: usize,
     /// Per sentence: share of its words inside direct quotes.
     quoted_share: Vec<f64>,
+    sent_index: align::SentIndex,
 }
 
 fn category_ranges(spans: &[lexicon::Span], c: Category) -> Vec<(usize, usize)> {
@@ -300,7 +308,7 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         .iter()
         .map(|x| (x.start, x.end))
         .collect();
-    let sents = sent_ranges
+    let sents: Vec<SentPrint> = sent_ranges
         .iter()
         .map(|&(x, y)| {
             let t = body.get(x..y).unwrap_or("");
@@ -381,7 +389,9 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             }
         })
         .collect();
+    let sent_index = align::sent_index(&sents);
     Digest {
+        sent_index,
         quoted_share,
         date: a
             .published
@@ -568,10 +578,10 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         .collect();
     let aligned: Vec<align::Alignment> = pair_list
         .par_iter()
-        .map(|&(a, b)| align::align(&digests[a].sents, &digests[b].sents))
+        .map(|&(a, b)| align::align(&digests[a].sents, &digests[b].sents, &digests[b].sent_index))
         .collect();
     // matches_of[i][s] = (partner, partner sentence, kind, score)
-    let mut matches_of: Vec<Vec<Vec<(usize, usize, MatchKind, f64)>>> = digests
+    let mut matches_of: Vec<Vec<Vec<SentenceMatch>>> = digests
         .iter()
         .map(|d| vec![Vec::new(); d.sents.len()])
         .collect();
@@ -619,14 +629,25 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         }
     }
 
-    // 3. Quote clusters, in input order.
+    // 3. Quote clusters, in input order. Candidate quotations come from an
+    // index of their content words (bounded: QUOTE_POSTING_CAP clusters per
+    // word, QUOTE_MEMBERS_COMPARED members per cluster).
     for st in stories.iter_mut() {
+        let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
         for &i in &st.members {
             for (qi, q) in digests[i].quotes.iter().enumerate() {
+                let mut keys = q.print.content.clone();
+                keys.push(tokens::hash_str(&q.print.norm.join(" ")));
+                let mut cands: BTreeSet<usize> = BTreeSet::new();
+                for k in &keys {
+                    if let Some(v) = index.get(k) {
+                        cands.extend(v.iter().rev().take(QUOTE_POSTING_CAP));
+                    }
+                }
                 // Best = most content words in common, then containment.
                 let mut best: Option<((usize, f64), usize)> = None;
-                for (ci, cl) in st.clusters.iter().enumerate() {
-                    for &(j, qj) in cl {
+                for ci in cands {
+                    for &(j, qj) in st.clusters[ci].iter().take(QUOTE_MEMBERS_COMPARED) {
                         if let Some(sc) = quotes::same_quote(&q.print, &digests[j].quotes[qj].print)
                         {
                             if best.map_or(true, |b| {
@@ -637,9 +658,21 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                         }
                     }
                 }
-                match best {
-                    Some((_, ci)) => st.clusters[ci].push((i, qi)),
-                    None => st.clusters.push(vec![(i, qi)]),
+                let c = match best {
+                    Some((_, ci)) => {
+                        st.clusters[ci].push((i, qi));
+                        ci
+                    }
+                    None => {
+                        st.clusters.push(vec![(i, qi)]);
+                        st.clusters.len() - 1
+                    }
+                };
+                for k in keys {
+                    let v = index.entry(k).or_default();
+                    if v.last() != Some(&c) {
+                        v.push(c);
+                    }
                 }
             }
         }
@@ -712,7 +745,8 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         }
 
         // Quotes: canonical wording, verbatim, speaker conflicts.
-        let roles_of = |w: &str| aidx.roles_of(w, all_mentions.iter().copied());
+        let role_words = aidx.role_words(all_mentions.iter().copied());
+        let roles_of = |w: &str| role_words.get(w).cloned().unwrap_or_default();
         for (ci, cl) in st.clusters.iter().enumerate() {
             let wordings: Vec<&[String]> = cl
                 .iter()
@@ -801,6 +835,15 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     label_rows.sort_by_key(|r| r.article);
 
     // Pairs.
+    // Quotations (cluster ids within its story) each article carries.
+    let mut clusters_of: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
+    for st in &stories {
+        for (ci, cl) in st.clusters.iter().enumerate() {
+            for &(i, _) in cl {
+                clusters_of[i].insert(ci);
+            }
+        }
+    }
     let mut pair_order: Vec<usize> = (0..pair_list.len()).collect();
     pair_order.sort_by_key(|&k| (pair_list[k].1, pair_list[k].0));
     let pair_aligned: Vec<&align::Alignment> = pair_order.iter().map(|&k| &aligned[k]).collect();
@@ -825,11 +868,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             }
         };
         let st = &stories[story_of[a]];
-        let shared_quotes = st
-            .clusters
-            .iter()
-            .filter(|cl| cl.iter().any(|x| x.0 == a) && cl.iter().any(|x| x.0 == b))
-            .count();
+        let shared_quotes = clusters_of[a].intersection(&clusters_of[b]).count();
         pair_rows.push(PairRow {
             story_id: st.id.clone(),
             a,
@@ -842,6 +881,24 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             shared_quotes,
         });
     }
+
+    // Pair rows of each article.
+    let mut pairs_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (pi, p) in pair_rows.iter().enumerate() {
+        pairs_of[p.a].push(pi);
+        pairs_of[p.b].push(pi);
+    }
+
+    // Widely reported facts of each story.
+    let widely: Vec<Vec<usize>> = stories
+        .iter()
+        .map(|st| {
+            let need = widely_reported_min(st.members.len());
+            (0..st.facts.len())
+                .filter(|&f| st.facts[f].articles.len() >= need)
+                .collect()
+        })
+        .collect();
 
     // Sentence alignment rows, unique sentences, missing facts.
     let mut alignment: Vec<SentenceAlignment> = Vec::new();
@@ -874,11 +931,10 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                 reported_by: st.facts[*f].articles.len(),
             });
         }
-        let need = widely_reported_min(st.members.len());
-        per_article[i].missing_facts = st
-            .facts
+        per_article[i].missing_facts = widely[story_of[i]]
             .iter()
-            .filter(|f| f.articles.len() >= need && !f.articles.contains(&i))
+            .map(|&f| &st.facts[f])
+            .filter(|f| !f.articles.contains(&i))
             .map(|f| MissingFact {
                 fact_id: f.id.clone(),
                 text: f.text.clone(),
@@ -959,11 +1015,8 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         // that outlet.
         let mut is_copy = false;
         let body_lc = a.body.to_lowercase();
-        for (pi, p) in pair_rows
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.a == i || p.b == i)
-        {
+        for &pi in &pairs_of[i] {
+            let p = &pair_rows[pi];
             let other = if p.a == i { p.b } else { p.a };
             // Copied narrative, not the same quotation quoted twice.
             let copied = pair_aligned[pi]

@@ -15,7 +15,11 @@ use unicode_segmentation::UnicodeSegmentation;
 /// 64-bit FNV-1a: a fixed, platform-independent hash (std's hasher is
 /// randomly seeded and would break determinism).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a_extend(0xcbf2_9ce4_8422_2325, bytes)
+}
+
+/// Continue an FNV-1a hash with more bytes.
+pub fn fnv1a_extend(mut h: u64, bytes: &[u8]) -> u64 {
     for b in bytes {
         h ^= u64::from(*b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
@@ -329,7 +333,8 @@ pub fn shingles_of(ws: &[String]) -> Vec<u64> {
             .map(|w| {
                 let mut h = fnv1a(w[0].as_bytes());
                 for x in &w[1..] {
-                    h = fnv1a(&[h.to_le_bytes().as_slice(), b" ", x.as_bytes()].concat());
+                    h = fnv1a_extend(h, b" ");
+                    h = fnv1a_extend(h, x.as_bytes());
                 }
                 h
             })

@@ -74,7 +74,7 @@ pub fn exports() -> Vec<ExportDoc> {
         doc("spans.csv", "One row per flagged span (a word or phrase a rule or lexicon flagged), in article order and then by position.", exports::span_columns()),
         doc("errors.csv", "One row per input that could not be read or analysed. Every input ends up either in articles.csv or here.", exports::error_columns()),
         doc("stories.csv", "One row per story: articles about the same event, grouped by text similarity within a date window or by a corpus `story` column (see docs/RELIABILITY.md). In input order of each story's first article, window by window.", compare_csv::story_columns()),
-        doc("pairs.csv", "One row per pair of articles of the same story (each article with up to 50 earlier articles of its story): how much text and how many quotations they share.", compare_csv::pair_columns()),
+        doc("pairs.csv", "One row per pair of articles of the same story (each article with up to 20 earlier articles of its story): how much text and how many quotations they share.", compare_csv::pair_columns()),
         doc("alignment.csv", "One row per sentence (of five or more words) of every article in a story of two or more articles: which fact it reports and which articles report it too.", compare_csv::alignment_columns()),
         doc("quotes.csv", "One row per direct quotation of every article, grouped into quotations across the articles of a story.", compare_csv::quote_columns()),
         doc("actor_labels.csv", "One row per article, main actor of its story and distinct label: how each article names the people and organisations of the story.", compare_csv::actor_label_columns()),
