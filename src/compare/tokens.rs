@@ -254,7 +254,7 @@ const STOP: &[&str] = &[
     "yours",
 ];
 
-/// True for function words and report verbs (see [`STOP`]).
+/// True for function words and report verbs (see `STOP`).
 pub fn is_stop(norm: &str) -> bool {
     STOP.binary_search(&norm).is_ok()
 }
