@@ -17,14 +17,22 @@ fi
 mkdir -p "corpus/$t" "artifacts/$t" logs
 if [ -z "$(ls -A "corpus/$t")" ]; then ./seed.sh; fi
 before=$(find "corpus/$t" -type f | wc -l)
+here=$(pwd)
+# With -jobs, libFuzzer writes the job's log to fuzz-0.log in the current
+# folder: run in a folder of its own so the log cannot be mixed up.
+run="logs/$t.run"
+rm -rf "$run"
+mkdir -p "$run"
 start=$(date +%s)
 set +e
-nice -n 10 "$bin" "corpus/$t" -artifact_prefix="artifacts/$t/" -jobs=1 -workers=1 \
-    -max_len=65536 -rss_limit_mb=2048 -timeout=10 -max_total_time="$secs" \
-    -print_final_stats=1 >"logs/$t.out" 2>&1
+(cd "$run" && nice -n 10 "$here/$bin" "$here/corpus/$t" -artifact_prefix="$here/artifacts/$t/" \
+    -jobs=1 -workers=1 -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
+    -max_total_time="$secs" -print_final_stats=1 >"$here/logs/$t.out" 2>&1)
 set -e
 end=$(date +%s)
-if [ -f fuzz-0.log ]; then mv fuzz-0.log "logs/$t.log"; fi
+rm -f "logs/$t.log"
+if [ -f "$run/fuzz-0.log" ]; then mv "$run/fuzz-0.log" "logs/$t.log"; fi
+rmdir "$run" 2>/dev/null || true
 after=$(find "corpus/$t" -type f | wc -l)
 echo "target:    $t"
 echo "wall time: $((end - start)) s"
