@@ -47,6 +47,30 @@ pub struct SentPrint {
     pub content: Vec<u64>,
 }
 
+impl SentPrint {
+    /// Fingerprint a sentence from its words ([`super::tokens::words`]).
+    pub fn from_words(ws: &[super::tokens::Word<'_>]) -> SentPrint {
+        let norms: Vec<String> = ws.iter().map(|w| w.norm.clone()).collect();
+        let mut content: Vec<u64> = ws
+            .iter()
+            .filter(|w| !super::tokens::is_stop(&w.norm))
+            .map(|w| super::tokens::hash_str(&super::tokens::stem(&w.norm)))
+            .collect();
+        content.sort_unstable();
+        content.dedup();
+        SentPrint {
+            words: ws.len(),
+            shingles: super::tokens::shingles_of(&norms),
+            content,
+        }
+    }
+
+    /// Fingerprint a sentence.
+    pub fn new(text: &str) -> SentPrint {
+        SentPrint::from_words(&super::tokens::words(text))
+    }
+}
+
 /// How two sentences match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -219,11 +243,11 @@ mod tests {
     use crate::compare::tokens::{content_set, shingles, words};
 
     fn sp(t: &str) -> SentPrint {
-        SentPrint {
-            words: words(t).len(),
-            shingles: shingles(t),
-            content: content_set(t),
-        }
+        let s = SentPrint::new(t);
+        assert_eq!(s.words, words(t).len());
+        assert_eq!(s.shingles, shingles(t));
+        assert_eq!(s.content, content_set(t));
+        s
     }
 
     #[test]

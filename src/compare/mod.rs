@@ -308,17 +308,29 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         .iter()
         .map(|x| (x.start, x.end))
         .collect();
-    let sents: Vec<SentPrint> = sent_ranges
+    // One tokenisation per sentence: fingerprint and quoted share.
+    let (sents, quoted_share): (Vec<SentPrint>, Vec<f64>) = sent_ranges
         .iter()
         .map(|&(x, y)| {
-            let t = body.get(x..y).unwrap_or("");
-            SentPrint {
-                words: tokens::words(t).len(),
-                shingles: tokens::shingles(t),
-                content: tokens::content_set(t),
-            }
+            let ws = tokens::words(body.get(x..y).unwrap_or(""));
+            let inside = ws
+                .iter()
+                .filter(|w| {
+                    let p = x + w.start;
+                    an.layout
+                        .quotes
+                        .iter()
+                        .any(|q| q.inner_start <= p && p < q.inner_end)
+                })
+                .count();
+            let share = if ws.is_empty() {
+                0.0
+            } else {
+                inside as f64 / ws.len() as f64
+            };
+            (SentPrint::from_words(&ws), share)
         })
-        .collect();
+        .unzip();
     let quotes = an
         .layout
         .quotes
@@ -368,27 +380,6 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             .into_iter()
             .map(|m| (m, false)),
     );
-    let quoted_share = sent_ranges
-        .iter()
-        .map(|&(x, y)| {
-            let ws = tokens::words(body.get(x..y).unwrap_or(""));
-            let inside = ws
-                .iter()
-                .filter(|w| {
-                    let p = x + w.start;
-                    an.layout
-                        .quotes
-                        .iter()
-                        .any(|q| q.inner_start <= p && p < q.inner_end)
-                })
-                .count();
-            if ws.is_empty() {
-                0.0
-            } else {
-                inside as f64 / ws.len() as f64
-            }
-        })
-        .collect();
     let sent_index = align::sent_index(&sents);
     Digest {
         sent_index,
@@ -508,10 +499,17 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                 stories.len() - 1
             }))
         } else {
-            let min_shared = if vecs[i].len() < 8 { 1 } else { 2 };
+            // Small windows: every earlier article (exact). Large windows:
+            // the capped term index (bounded work, may miss a weak match).
+            let cands: Vec<usize> = if n <= stories::EXHAUSTIVE_MAX {
+                (0..i).collect()
+            } else {
+                let min_shared = if vecs[i].len() < 8 { 1 } else { 2 };
+                index.candidates(&vecs[i], min_shared)
+            };
             let mut best: Option<(f64, usize)> = None;
             let mut near_cache: BTreeMap<usize, bool> = BTreeMap::new();
-            for j in index.candidates(&vecs[i], min_shared) {
+            for j in cands {
                 let sim = stories::cosine(&vecs[i], &vecs[j]);
                 if sim < opts.story_threshold {
                     continue;

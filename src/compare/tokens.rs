@@ -64,6 +64,15 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
 
 /// Normalise one word: lower case, `’` → `'`, trailing `'s` / `'` dropped.
 pub fn normalise(raw: &str) -> String {
+    if raw.is_ascii() {
+        let mut s = raw.to_ascii_lowercase();
+        if s.ends_with("'s") {
+            s.truncate(s.len() - 2);
+        } else if s.ends_with('\'') {
+            s.truncate(s.len() - 1);
+        }
+        return s;
+    }
     let mut s: String = raw
         .chars()
         .map(|c| match c {
