@@ -273,7 +273,7 @@ pub fn mentions(
             let gap = &sent[prev.start + prev.raw.len()..ws[i].start];
             let spaces = !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '\u{a0}');
             let abbrev = (gap == ". " || gap == ".\u{a0}")
-                && ABBREVIATIONS.binary_search(&prev.norm.as_str()).is_ok();
+                && ABBREVIATIONS.binary_search(&prev.norm.as_ref()).is_ok();
             spaces || abbrev
         };
         let mut i = 0;
@@ -297,7 +297,7 @@ pub fn mentions(
             let name_words = &ws[n0..j];
             let acronym = name_words.len() == 1 && is_all_caps(name_words[0].raw);
             let single_initial = i == 0 && j - n0 == 1 && n0 == 0 && !acronym;
-            if single_initial && !known.contains(&ws[0].norm) {
+            if single_initial && !known.contains(ws[0].norm.as_ref()) {
                 i = j;
                 continue;
             }
@@ -311,7 +311,7 @@ pub fn mentions(
                 } else {
                     !is_stop(&w.norm)
                         && !is_verb_like(&w.norm)
-                        && NOT_LABEL.binary_search(&w.norm.as_str()).is_err()
+                        && NOT_LABEL.binary_search(&w.norm.as_ref()).is_err()
                         && !w.norm.chars().all(|c| c.is_numeric())
                 };
                 if !ok {
@@ -333,7 +333,7 @@ pub fn mentions(
             let display = collapse(&sent[dstart..last_end]);
             let (a, b) = (s0 + lstart, s0 + last_end);
             out.push(Mention {
-                name: name_words.iter().map(|w| w.norm.clone()).collect(),
+                name: name_words.iter().map(|w| w.norm.to_string()).collect(),
                 display,
                 label,
                 start: a,
@@ -381,13 +381,16 @@ fn collapse(s: &str) -> String {
 /// of a sentence.
 pub fn mid_sentence_capitals(text: &str, sentences: &[(usize, usize)]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
+    let mut buf = String::new();
     for &(s0, s1) in sentences {
         if let Some(sent) = text.get(s0..s1) {
-            for w in words(sent).iter().skip(1) {
-                if w.is_capitalised() {
-                    out.insert(w.norm.clone());
+            let mut first = true;
+            super::tokens::for_each_word(sent, &mut buf, |_, raw, norm| {
+                let cap = raw.chars().next().is_some_and(|c| c.is_uppercase());
+                if !std::mem::take(&mut first) && cap && !out.contains(norm) {
+                    out.insert(norm.to_string());
                 }
-            }
+            });
         }
     }
     out

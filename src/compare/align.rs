@@ -47,10 +47,72 @@ pub struct SentPrint {
     pub content: Vec<u64>,
 }
 
+/// Reused buffers for [`SentPrint::scan`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    norm: String,
+    prev: [String; 2],
+}
+
 impl SentPrint {
+    /// Fingerprint a sentence without allocating per word (the same print
+    /// as [`SentPrint::new`]); `at` gets the byte offset in `text` of each
+    /// word.
+    pub fn scan(text: &str, sc: &mut Scratch, at: impl FnMut(usize)) -> SentPrint {
+        use unicode_segmentation::UnicodeSegmentation;
+        SentPrint::scan_words(text.unicode_word_indices(), sc, at)
+    }
+
+    /// [`SentPrint::scan`] over word segments already found (offset, word).
+    pub fn scan_words<'a>(
+        segments: impl Iterator<Item = (usize, &'a str)>,
+        sc: &mut Scratch,
+        mut at: impl FnMut(usize),
+    ) -> SentPrint {
+        use super::tokens::{fnv1a, fnv1a_extend, for_each_word_in, is_stop, stem_hash};
+        let mut words = 0usize;
+        let mut shingles = Vec::new();
+        let mut content = Vec::new();
+        let Scratch { norm, prev } = sc;
+        for_each_word_in(segments, norm, |start, _, n| {
+            at(start);
+            if !is_stop(n) {
+                content.push(stem_hash(n));
+            }
+            if words >= 2 {
+                let mut h = fnv1a(prev[0].as_bytes());
+                h = fnv1a_extend(h, b" ");
+                h = fnv1a_extend(h, prev[1].as_bytes());
+                h = fnv1a_extend(h, b" ");
+                shingles.push(fnv1a_extend(h, n.as_bytes()));
+            }
+            prev.swap(0, 1);
+            prev[1].clear();
+            prev[1].push_str(n);
+            words += 1;
+        });
+        match words {
+            1 => shingles.push(fnv1a(prev[1].as_bytes())),
+            2 => {
+                let h = fnv1a_extend(fnv1a(prev[0].as_bytes()), b" ");
+                shingles.push(fnv1a_extend(h, prev[1].as_bytes()));
+            }
+            _ => {}
+        }
+        content.sort_unstable();
+        content.dedup();
+        shingles.sort_unstable();
+        shingles.dedup();
+        SentPrint {
+            words,
+            shingles,
+            content,
+        }
+    }
+
     /// Fingerprint a sentence from its words ([`super::tokens::words`]).
     pub fn from_words(ws: &[super::tokens::Word<'_>]) -> SentPrint {
-        let norms: Vec<String> = ws.iter().map(|w| w.norm.clone()).collect();
+        let norms: Vec<String> = ws.iter().map(|w| w.norm.to_string()).collect();
         let mut content: Vec<u64> = ws
             .iter()
             .filter(|w| !super::tokens::is_stop(&w.norm))
@@ -99,6 +161,20 @@ pub fn classify(a: &SentPrint, b: &SentPrint) -> Option<(MatchKind, f64)> {
     }
     let common = intersect(&a.content, &b.content);
     let si = intersect(&a.shingles, &b.shingles);
+    classify_counts(a, b, common, si)
+}
+
+/// [`classify`] given the sizes of the two intersections (content words
+/// and shingles), which [`align`] counts from its indexes.
+fn classify_counts(
+    a: &SentPrint,
+    b: &SentPrint,
+    common: usize,
+    si: usize,
+) -> Option<(MatchKind, f64)> {
+    if a.words < MIN_WORDS || b.words < MIN_WORDS {
+        return None;
+    }
     if common == 0 && si == 0 {
         return None;
     }
@@ -129,19 +205,28 @@ pub fn classify(a: &SentPrint, b: &SentPrint) -> Option<(MatchKind, f64)> {
     None
 }
 
-/// Content word → sentences containing it, for one article (built once,
-/// used by [`align`] to skip sentence pairs with nothing in common).
-pub type SentIndex = std::collections::HashMap<u64, Vec<u32>>;
+/// Content word → sentences containing it, and shingle → sentences
+/// containing it, for one article (built once, used by [`align`] to skip
+/// sentence pairs with nothing in common and to count both intersections
+/// without merging the sorted lists of every pair).
+#[derive(Debug, Default)]
+pub struct SentIndex {
+    content: super::tokens::FnvMap<u64, Vec<u32>>,
+    shingles: super::tokens::FnvMap<u64, Vec<u32>>,
+}
 
 /// Build the [`SentIndex`] of an article's sentences.
 pub fn sent_index(sents: &[SentPrint]) -> SentIndex {
-    let mut idx = SentIndex::new();
+    let mut idx = SentIndex::default();
     for (i, s) in sents.iter().enumerate() {
         if s.words < MIN_WORDS {
             continue;
         }
         for h in &s.content {
-            idx.entry(*h).or_default().push(i as u32);
+            idx.content.entry(*h).or_default().push(i as u32);
+        }
+        for h in &s.shingles {
+            idx.shingles.entry(*h).or_default().push(i as u32);
         }
     }
     idx
@@ -177,20 +262,37 @@ impl Alignment {
 /// or paraphrased pair does in practice.
 pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment {
     let mut cands: Vec<SentMatch> = Vec::new();
-    let mut hits = vec![0u16; b.len()];
+    // Per sentence of b: (common content words, common shingles) with the
+    // current sentence of a. Both lists are sets, so each posting hit is
+    // one element of the intersection.
+    let mut hits = vec![(0u32, 0u32); b.len()];
     let mut touched: Vec<usize> = Vec::new();
     for (i, sa) in a.iter().enumerate() {
         if sa.words < MIN_WORDS {
             continue;
         }
         for h in &sa.content {
-            if let Some(v) = b_index.get(h) {
+            if let Some(v) = b_index.content.get(h) {
                 for &j in v {
                     let j = j as usize;
-                    if hits[j] == 0 {
+                    if hits[j] == (0, 0) {
                         touched.push(j);
                     }
-                    hits[j] = hits[j].saturating_add(1);
+                    hits[j].0 += 1;
+                }
+            }
+        }
+        if !touched.is_empty() {
+            for h in &sa.shingles {
+                if let Some(v) = b_index.shingles.get(h) {
+                    for &j in v {
+                        // Only sentences that already share content words
+                        // can pass the `need` test below.
+                        let j = j as usize;
+                        if hits[j].0 > 0 {
+                            hits[j].1 += 1;
+                        }
+                    }
                 }
             }
         }
@@ -202,8 +304,9 @@ pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment
             } else {
                 2
             };
-            if usize::from(hits[j]) >= need {
-                if let Some((kind, score)) = classify(sa, sb) {
+            let (common, si) = (hits[j].0 as usize, hits[j].1 as usize);
+            if common >= need {
+                if let Some((kind, score)) = classify_counts(sa, sb, common, si) {
                     cands.push(SentMatch {
                         a: i,
                         b: j,
@@ -212,7 +315,7 @@ pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment
                     });
                 }
             }
-            hits[j] = 0;
+            hits[j] = (0, 0);
         }
         touched.clear();
     }
@@ -241,6 +344,88 @@ pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment
 mod tests {
     use super::*;
     use crate::compare::tokens::{content_set, shingles, words};
+
+    #[test]
+    fn indexed_counts_match_the_pairwise_classifier() {
+        let a_text = [
+            "The harbour board said the ferry timetable will change on Monday morning.",
+            "Officials at the harbour board confirmed the new ferry timetable on Monday.",
+            "Critics claimed the plan was rushed through without a public vote at all.",
+            "A spokesman said the ferry timetable will change on Monday morning for everyone.",
+            "Short one.",
+        ];
+        let b_text = [
+            "The harbour board said the ferry timetable will change on Monday morning.",
+            "Critics said the plan was pushed through without any public vote at all.",
+            "Nothing here matches the other article in any way whatsoever, truly.",
+            "The ferry timetable will change on Monday, the harbour board said.",
+        ];
+        let a: Vec<SentPrint> = a_text.iter().map(|t| SentPrint::new(t)).collect();
+        let b: Vec<SentPrint> = b_text.iter().map(|t| SentPrint::new(t)).collect();
+        let got = align(&a, &b, &sent_index(&b));
+        // Naive: every pair, the same candidate rule, the same greedy pass.
+        let mut cands = Vec::new();
+        for (i, sa) in a.iter().enumerate() {
+            for (j, sb) in b.iter().enumerate() {
+                let common = intersect(&sa.content, &sb.content);
+                let need = if sa.content.len().min(sb.content.len()) <= 2 {
+                    1
+                } else {
+                    2
+                };
+                if sa.words >= MIN_WORDS && sb.words >= MIN_WORDS && common >= need {
+                    if let Some((kind, score)) = classify(sa, sb) {
+                        cands.push(SentMatch {
+                            a: i,
+                            b: j,
+                            kind,
+                            score,
+                        });
+                    }
+                }
+            }
+        }
+        cands.sort_by(|x, y| {
+            x.kind
+                .cmp(&y.kind)
+                .then(y.score.total_cmp(&x.score))
+                .then(x.a.cmp(&y.a))
+                .then(x.b.cmp(&y.b))
+        });
+        let (mut ua, mut ub, mut want) = (vec![false; a.len()], vec![false; b.len()], Vec::new());
+        for m in cands {
+            if !ua[m.a] && !ub[m.b] {
+                ua[m.a] = true;
+                ub[m.b] = true;
+                want.push(m);
+            }
+        }
+        want.sort_by_key(|m| (m.a, m.b));
+        assert_eq!(got.matches, want);
+        assert!(got.count(MatchKind::Shared) >= 1 && got.count(MatchKind::Paraphrase) >= 1);
+    }
+
+    #[test]
+    fn scan_gives_the_same_print_as_new() {
+        let mut sc = Scratch::default();
+        for t in [
+            "",
+            "One",
+            "Two words",
+            "Three little words",
+            "The Ministry’s officials said the harbour board’s ferries were delayed again.",
+            "Café owners in Zürich, Ünal said, “won’t” reopen.",
+        ] {
+            let mut at = Vec::new();
+            let p = SentPrint::scan(t, &mut sc, |s| at.push(s));
+            assert_eq!(p, SentPrint::new(t), "{t}");
+            let starts: Vec<usize> = super::super::tokens::words(t)
+                .iter()
+                .map(|w| w.start)
+                .collect();
+            assert_eq!(at, starts);
+        }
+    }
 
     fn sp(t: &str) -> SentPrint {
         let s = SentPrint::new(t);

@@ -52,8 +52,9 @@ use chrono::NaiveDate;
 use quotes::QuotePrint;
 use ratings::{Rating, SourceRatings};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use stories::SparseVec;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// One sentence match: (other article, other sentence, kind, similarity).
 type SentenceMatch = (usize, usize, MatchKind, f64);
@@ -70,6 +71,8 @@ pub const WIDELY_REPORTED_SHARE: f64 = 0.5;
 pub const COPY_MIN_SENTENCES: usize = 2;
 /// Most recent quotations read per content word when clustering quotes.
 const QUOTE_POSTING_CAP: usize = 200;
+/// Candidate quotations (those sharing most words) a new quote is compared with.
+const QUOTE_CANDIDATES: usize = 64;
 /// Members of a quotation a new quote is compared with.
 const QUOTE_MEMBERS_COMPARED: usize = 8;
 /// Longest fact text kept, in bytes.
@@ -308,27 +311,55 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         .iter()
         .map(|x| (x.start, x.end))
         .collect();
-    // One tokenisation per sentence: fingerprint and quoted share.
+    // One tokenisation per sentence: fingerprint and quoted share. A word
+    // is quoted when a quote starting at or before it ends after it: with
+    // the quotes sorted by start and a running maximum of their ends, one
+    // binary search per word (linear in quotes, not quadratic).
+    let inner = QuoteCover::new(
+        an.layout
+            .quotes
+            .iter()
+            .map(|q| (q.inner_start, q.inner_end)),
+    );
+    // The segmenter's tokens are the same Unicode word segments (kept for
+    // bodies under 4 GiB): each sentence's words are read, not re-segmented.
+    let toks = &an.layout.tokens;
+    let reuse = body.len() <= u32::MAX as usize;
+    let segs = |si: usize| {
+        let a = toks.partition_point(|t| (t.sentence as usize) < si);
+        let b = toks.partition_point(|t| (t.sentence as usize) <= si);
+        toks[a..b].iter().map(|t| {
+            (
+                t.start as usize,
+                body.get(t.start as usize..t.end as usize).unwrap_or(""),
+            )
+        })
+    };
+    let mut scratch = align::Scratch::default();
     let (sents, quoted_share): (Vec<SentPrint>, Vec<f64>) = sent_ranges
         .iter()
-        .map(|&(x, y)| {
-            let ws = tokens::words(body.get(x..y).unwrap_or(""));
-            let inside = ws
-                .iter()
-                .filter(|w| {
-                    let p = x + w.start;
-                    an.layout
-                        .quotes
-                        .iter()
-                        .any(|q| q.inner_start <= p && p < q.inner_end)
+        .enumerate()
+        .map(|(si, &(x, y))| {
+            let mut inside = 0usize;
+            let print = if reuse {
+                SentPrint::scan_words(segs(si), &mut scratch, |w| {
+                    if inner.covers_point(w) {
+                        inside += 1;
+                    }
                 })
-                .count();
-            let share = if ws.is_empty() {
+            } else {
+                SentPrint::scan(body.get(x..y).unwrap_or(""), &mut scratch, |w| {
+                    if inner.covers_point(x + w) {
+                        inside += 1;
+                    }
+                })
+            };
+            let share = if print.words == 0 {
                 0.0
             } else {
-                inside as f64 / ws.len() as f64
+                inside as f64 / print.words as f64
             };
-            (SentPrint::from_words(&ws), share)
+            (print, share)
         })
         .unzip();
     let quotes = an
@@ -398,7 +429,22 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             .byline
             .as_ref()
             .is_some_and(|b| !b.value.trim().is_empty()),
-        counts: stories::term_counts(&[title, body]),
+        counts: {
+            let mut tc = stories::TermCounter::default();
+            tc.add(title, title.unicode_word_indices());
+            if reuse {
+                let words = toks.iter().map(|t| {
+                    (
+                        t.start as usize,
+                        body.get(t.start as usize..t.end as usize).unwrap_or(""),
+                    )
+                });
+                tc.add(body, words);
+            } else {
+                tc.add(body, body.unicode_word_indices());
+            }
+            tc.finish()
+        },
         sents,
         quotes,
         mentions,
@@ -410,20 +456,57 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
     }
 }
 
+/// The sentence range holding `pos` (the first one, when two touch), found
+/// by binary search: `ranges` are sorted and do not overlap.
+fn sent_of(ranges: &[(usize, usize)], pos: usize) -> Option<(usize, usize)> {
+    let k = ranges.partition_point(|r| r.0 <= pos);
+    let j = ranges[..k].partition_point(|r| r.1 < pos);
+    ranges.get(j).filter(|r| r.0 <= pos && pos <= r.1).copied()
+}
+
 fn sent_start(ranges: &[(usize, usize)], pos: usize) -> usize {
-    ranges
-        .iter()
-        .find(|r| r.0 <= pos && pos <= r.1)
-        .map(|r| r.0)
-        .unwrap_or(pos)
+    sent_of(ranges, pos).map(|r| r.0).unwrap_or(pos)
 }
 
 fn sent_end(ranges: &[(usize, usize)], pos: usize) -> usize {
-    ranges
-        .iter()
-        .find(|r| r.0 <= pos && pos <= r.1)
-        .map(|r| r.1)
-        .unwrap_or(pos)
+    sent_of(ranges, pos).map(|r| r.1).unwrap_or(pos)
+}
+
+/// Byte ranges of quotations, sorted by start, with the running maximum of
+/// their ends: "is this point / range inside some quote" in O(log n)
+/// without assuming the quotes are disjoint.
+struct QuoteCover {
+    starts: Vec<usize>,
+    max_end: Vec<usize>,
+}
+
+impl QuoteCover {
+    fn new(ranges: impl Iterator<Item = (usize, usize)>) -> QuoteCover {
+        let mut r: Vec<(usize, usize)> = ranges.collect();
+        r.sort_unstable();
+        let mut max_end = Vec::with_capacity(r.len());
+        let mut m = 0;
+        for &(_, e) in &r {
+            m = m.max(e);
+            max_end.push(m);
+        }
+        QuoteCover {
+            starts: r.into_iter().map(|x| x.0).collect(),
+            max_end,
+        }
+    }
+
+    /// Some range has `start <= p < end`.
+    fn covers_point(&self, p: usize) -> bool {
+        let k = self.starts.partition_point(|&s| s <= p);
+        k > 0 && self.max_end[k - 1] > p
+    }
+
+    /// Some range has `start <= a` and `b <= end`.
+    fn covers_range(&self, a: usize, b: usize) -> bool {
+        let k = self.starts.partition_point(|&s| s <= a);
+        k > 0 && self.max_end[k - 1] >= b
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -483,7 +566,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     let mut story_of = vec![0usize; n];
     let mut stories: Vec<Story> = Vec::new();
     let mut by_corpus: BTreeMap<String, usize> = BTreeMap::new();
-    let mut index = stories::TermIndex::default();
+    let mut index = stories::StoryIndex::new(&vecs);
     for i in 0..n {
         let a = &articles[i].analysis.article;
         let corpus = a.story.as_ref().map(|s| s.trim()).filter(|s| !s.is_empty());
@@ -499,14 +582,9 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                 stories.len() - 1
             }))
         } else {
-            // Small windows: every earlier article (exact). Large windows:
-            // the capped term index (bounded work, may miss a weak match).
-            let cands: Vec<usize> = if n <= stories::EXHAUSTIVE_MAX {
-                (0..i).collect()
-            } else {
-                let min_shared = if vecs[i].len() < 8 { 1 } else { 2 };
-                index.candidates(&vecs[i], min_shared)
-            };
+            // Every earlier article that can reach the threshold (exact
+            // prefix filtering, see `stories`).
+            let cands = index.candidates(&vecs[i], opts.story_threshold);
             let mut best: Option<(f64, usize)> = None;
             let mut near_cache: BTreeMap<usize, bool> = BTreeMap::new();
             for j in cands {
@@ -628,23 +706,32 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     }
 
     // 3. Quote clusters, in input order. Candidate quotations come from an
-    // index of their content words (bounded: QUOTE_POSTING_CAP clusters per
-    // word, QUOTE_MEMBERS_COMPARED members per cluster).
+    // index of their content words and wording (bounded: QUOTE_POSTING_CAP
+    // clusters per key, the QUOTE_CANDIDATES clusters sharing most keys,
+    // QUOTE_MEMBERS_COMPARED members per cluster).
     for st in stories.iter_mut() {
-        let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut index: tokens::FnvMap<u64, Vec<usize>> = tokens::FnvMap::default();
+        let mut hits: tokens::FnvMap<usize, u32> = tokens::FnvMap::default();
         for &i in &st.members {
             for (qi, q) in digests[i].quotes.iter().enumerate() {
                 let mut keys = q.print.content.clone();
-                keys.push(tokens::hash_str(&q.print.norm.join(" ")));
-                let mut cands: BTreeSet<usize> = BTreeSet::new();
+                keys.push(q.print.wording_key());
+                hits.clear();
                 for k in &keys {
                     if let Some(v) = index.get(k) {
-                        cands.extend(v.iter().rev().take(QUOTE_POSTING_CAP));
+                        for &c in v.iter().rev().take(QUOTE_POSTING_CAP) {
+                            *hits.entry(c).or_default() += 1;
+                        }
                     }
                 }
+                // Most keys in common first, then the most recent cluster.
+                let mut cands: Vec<(u32, usize)> = hits.iter().map(|(&c, &h)| (h, c)).collect();
+                cands.sort_unstable_by(|x, y| y.cmp(x));
+                cands.truncate(QUOTE_CANDIDATES);
+                cands.sort_unstable_by_key(|x| x.1);
                 // Best = most content words in common, then containment.
                 let mut best: Option<((usize, f64), usize)> = None;
-                for ci in cands {
+                for (_, ci) in cands {
                     for &(j, qj) in st.clusters[ci].iter().take(QUOTE_MEMBERS_COMPARED) {
                         if let Some(sc) = quotes::same_quote(&q.print, &digests[j].quotes[qj].print)
                         {
@@ -784,6 +871,15 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                 conflicts_in[si] += 1;
             }
             let articles_in: BTreeSet<usize> = cl.iter().map(|x| x.0).collect();
+            // Speakers as written, per group; the "other speakers" of a
+            // member depend only on its group (computed once per group).
+            let mut written: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); ngroups];
+            for (k, &(j, q2)) in cl.iter().enumerate() {
+                if let (Some(g), Some(sp)) = (groups[k], digests[j].quotes[q2].speaker.as_deref()) {
+                    written[g].insert(sp);
+                }
+            }
+            let mut others_of: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
             for (k, &(i, q)) in cl.iter().enumerate() {
                 let qi = &digests[i].quotes[q];
                 let conflict = ngroups > 1
@@ -792,14 +888,19 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                         (Some(_), None) => true,
                         (None, _) => false,
                     };
-                let others: BTreeSet<String> = if conflict {
-                    cl.iter()
-                        .enumerate()
-                        .filter(|(k2, _)| groups[*k2].is_some() && groups[*k2] != groups[k])
-                        .filter_map(|(_, &(j, q2))| digests[j].quotes[q2].speaker.clone())
-                        .collect()
-                } else {
-                    BTreeSet::new()
+                let others: BTreeSet<String> = match groups[k] {
+                    Some(g) if conflict => others_of
+                        .entry(g)
+                        .or_insert_with(|| {
+                            written
+                                .iter()
+                                .enumerate()
+                                .filter(|(g2, _)| *g2 != g)
+                                .flat_map(|(_, w)| w.iter().map(|x| x.to_string()))
+                                .collect()
+                        })
+                        .clone(),
+                    _ => BTreeSet::new(),
                 };
                 if conflict {
                     flags[i].entry("speaker_conflict").or_insert_with(|| {
@@ -1075,16 +1176,12 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             }
         }
 
+        let cover = QuoteCover::new(an.layout.quotes.iter().map(|q| (q.start, q.end)));
         let loaded_outside = an
             .spans
             .iter()
             .filter(|x| x.category == Category::LoadedLanguage)
-            .filter(|x| {
-                !an.layout
-                    .quotes
-                    .iter()
-                    .any(|q| q.start <= x.start && x.end <= q.end)
-            })
+            .filter(|x| !cover.covers_range(x.start, x.end))
             .count();
         let count = |c: Category| an.spans.iter().filter(|x| x.category == c).count();
         let inputs = reliability::Inputs {
@@ -1253,4 +1350,29 @@ fn attributed_sentences(s: &Scored) -> BTreeSet<usize> {
             .map(|q| q.sentence),
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_cover_and_sentence_lookup_agree_with_a_scan() {
+        // Overlapping and nested quote ranges, touching sentence ranges.
+        let quotes = [(5, 9), (7, 20), (30, 31), (40, 60), (42, 45)];
+        let cover = QuoteCover::new(quotes.iter().copied());
+        for p in 0..70 {
+            let naive = quotes.iter().any(|q| q.0 <= p && p < q.1);
+            assert_eq!(cover.covers_point(p), naive, "point {p}");
+            for b in p..70 {
+                let naive = quotes.iter().any(|q| q.0 <= p && b <= q.1);
+                assert_eq!(cover.covers_range(p, b), naive, "range {p}..{b}");
+            }
+        }
+        let sents = [(0, 10), (10, 25), (27, 40), (50, 51)];
+        for p in 0..60 {
+            let naive = sents.iter().find(|r| r.0 <= p && p <= r.1).copied();
+            assert_eq!(sent_of(&sents, p), naive, "pos {p}");
+        }
+    }
 }

@@ -40,9 +40,24 @@ pub struct QuotePrint {
 impl QuotePrint {
     pub fn new(text: &str) -> QuotePrint {
         QuotePrint {
-            norm: words(text).into_iter().map(|w| w.norm).collect(),
+            norm: words(text)
+                .into_iter()
+                .map(|w| w.norm.into_owned())
+                .collect(),
             content: super::tokens::content_set(text),
         }
+    }
+
+    /// Hash of the whole normalised wording (words joined by one space).
+    pub fn wording_key(&self) -> u64 {
+        use super::tokens::{fnv1a, fnv1a_extend};
+        let mut it = self.norm.iter();
+        let Some(first) = it.next() else {
+            return fnv1a(b"");
+        };
+        it.fold(fnv1a(first.as_bytes()), |h, w| {
+            fnv1a_extend(fnv1a_extend(h, b" "), w.as_bytes())
+        })
     }
 }
 
@@ -61,29 +76,58 @@ pub fn same_quote(a: &QuotePrint, b: &QuotePrint) -> Option<(usize, f64)> {
 }
 
 /// True when `a` is the same wording as `canonical`, or a contiguous run of
-/// it, or contains it.
+/// it, or contains it. Linear time (Knuth-Morris-Pratt over words), so a
+/// huge quotation cannot make it quadratic.
 pub fn is_verbatim(a: &[String], canonical: &[String]) -> bool {
-    fn contains(hay: &[String], needle: &[String]) -> bool {
-        !needle.is_empty()
-            && needle.len() <= hay.len()
-            && hay.windows(needle.len()).any(|w| w == needle)
+    a == canonical || contains_run(canonical, a) || contains_run(a, canonical)
+}
+
+/// Whether `needle` (non-empty) occurs as a contiguous run in `hay`.
+fn contains_run(hay: &[String], needle: &[String]) -> bool {
+    if needle.is_empty() || needle.len() > hay.len() {
+        return false;
     }
-    a == canonical || contains(canonical, a) || contains(a, canonical)
+    // KMP failure function: written out because it is a dozen lines over
+    // word slices (the string-search crates work on bytes).
+    let mut fail = vec![0usize; needle.len()];
+    let mut k = 0;
+    for i in 1..needle.len() {
+        while k > 0 && needle[i] != needle[k] {
+            k = fail[k - 1];
+        }
+        if needle[i] == needle[k] {
+            k += 1;
+        }
+        fail[i] = k;
+    }
+    let mut k = 0;
+    for w in hay {
+        while k > 0 && *w != needle[k] {
+            k = fail[k - 1];
+        }
+        if *w == needle[k] {
+            k += 1;
+            if k == needle.len() {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Canonical wording of a cluster: the most frequent normalised wording,
 /// the earliest one on ties. Returns the index into `wordings`.
 pub fn canonical(wordings: &[&[String]]) -> usize {
-    let mut best = 0;
-    let mut best_n = 0;
+    // wording -> (count, first index); linear in the cluster's size.
+    let mut counts: std::collections::HashMap<&[String], (usize, usize)> =
+        std::collections::HashMap::with_capacity(wordings.len());
     for (i, w) in wordings.iter().enumerate() {
-        let n = wordings.iter().filter(|x| *x == w).count();
-        if n > best_n {
-            best = i;
-            best_n = n;
-        }
+        counts.entry(*w).or_insert((0, i)).0 += 1;
     }
-    best
+    counts
+        .values()
+        .max_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)))
+        .map_or(0, |x| x.1)
 }
 
 fn re_speaker_after() -> &'static regex::Regex {
@@ -148,7 +192,7 @@ pub fn speaker_after(body: &str, quote_end: usize, sent_end: usize) -> Option<St
 }
 
 /// A speaker as the text names them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Speaker {
     /// A proper name: its name words, normalised ("li", "shangfu").
     Name(BTreeSet<String>),
@@ -164,7 +208,7 @@ const PRONOUNS: &[&str] = &[
 pub fn parse_speaker(s: &str) -> Option<Speaker> {
     let ws = words(s);
     let first = ws.first()?;
-    if ws.len() == 1 && PRONOUNS.contains(&first.norm.as_str()) {
+    if ws.len() == 1 && PRONOUNS.contains(&first.norm.as_ref()) {
         return None;
     }
     let is_role_phrase = !first.is_capitalised() || is_stop(&first.norm);
@@ -222,11 +266,18 @@ pub fn group_speakers(
     // Each group is represented by its first named member, else its first member.
     let mut reps: Vec<usize> = Vec::new();
     let mut out = Vec::with_capacity(speakers.len());
+    // A speaker seen before joins the group it joined then: the work grows
+    // with distinct speakers × groups, not with the quote's occurrences.
+    let mut seen: std::collections::HashMap<&Speaker, usize> = std::collections::HashMap::new();
     for (i, s) in speakers.iter().enumerate() {
         let Some(s) = s else {
             out.push(None);
             continue;
         };
+        if let Some(&g) = seen.get(s) {
+            out.push(Some(g));
+            continue;
+        }
         let g = reps.iter().position(|&r| {
             speakers[r]
                 .as_ref()
@@ -238,10 +289,12 @@ pub fn group_speakers(
                 if matches!(s, Speaker::Name(_)) && matches!(speakers[r], Some(Speaker::Role(_))) {
                     reps[g] = i;
                 }
+                seen.insert(s, g);
                 out.push(Some(g));
             }
             None => {
                 reps.push(i);
+                seen.insert(s, reps.len() - 1);
                 out.push(Some(reps.len() - 1));
             }
         }
@@ -334,10 +387,33 @@ mod tests {
     }
 
     #[test]
+    fn verbatim_runs_match_a_naive_scan() {
+        let w = |s: &str| -> Vec<String> { s.split(' ').map(str::to_string).collect() };
+        let hay = w("a b a b a c a b");
+        for needle in [
+            "a b a c",
+            "b a b a c",
+            "a c a b",
+            "c",
+            "a b a b a c a b",
+            "b b",
+            "a b a d",
+        ] {
+            let n = w(needle);
+            let naive = hay.windows(n.len()).any(|x| x == n.as_slice());
+            assert_eq!(contains_run(&hay, &n), naive, "{needle}");
+        }
+        assert!(!contains_run(&hay, &[]));
+        assert!(!contains_run(&w("a"), &w("a b")));
+    }
+
+    #[test]
     fn canonical_is_most_frequent_wording() {
         let a = vec!["x".to_string()];
         let b = vec!["y".to_string()];
         assert_eq!(canonical(&[&a, &b, &b]), 1);
         assert_eq!(canonical(&[&a, &b]), 0);
+        assert_eq!(canonical(&[&a, &b, &b, &a]), 0, "earliest on ties");
+        assert_eq!(canonical(&[]), 0);
     }
 }

@@ -39,8 +39,9 @@ pub struct Word<'a> {
     pub raw: &'a str,
     /// Byte offset of `raw` in the segmented text.
     pub start: usize,
-    /// Lower-cased, apostrophes folded, possessive dropped.
-    pub norm: String,
+    /// Lower-cased, apostrophes folded, possessive dropped (borrowed from
+    /// `raw` when that is already normal, as most words are).
+    pub norm: std::borrow::Cow<'a, str>,
 }
 
 impl Word<'_> {
@@ -57,37 +58,114 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
         .map(|(start, raw)| Word {
             raw,
             start,
-            norm: normalise(raw),
+            norm: normalise_cow(raw),
         })
         .collect()
 }
 
 /// Normalise one word: lower case, `’` → `'`, trailing `'s` / `'` dropped.
 pub fn normalise(raw: &str) -> String {
-    if raw.is_ascii() {
-        let mut s = raw.to_ascii_lowercase();
-        if s.ends_with("'s") {
-            s.truncate(s.len() - 2);
-        } else if s.ends_with('\'') {
-            s.truncate(s.len() - 1);
-        }
-        return s;
+    let mut s = String::with_capacity(raw.len());
+    normalise_into(raw, &mut s);
+    s
+}
+
+/// [`normalise`], borrowing when the word is already normal (ASCII lower
+/// case, no trailing apostrophe): no allocation for most words.
+pub fn normalise_cow(raw: &str) -> std::borrow::Cow<'_, str> {
+    let b = raw.as_bytes();
+    if b.iter()
+        .all(|&c| c.is_ascii() && !c.is_ascii_uppercase() && c != b'\'')
+    {
+        return std::borrow::Cow::Borrowed(raw);
     }
-    let mut s: String = raw
-        .chars()
-        .map(|c| match c {
-            '\u{2019}' | '\u{2018}' | '\u{02BC}' => '\'',
-            c => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect();
+    std::borrow::Cow::Owned(normalise(raw))
+}
+
+/// [`normalise`] into a reused buffer (cleared first): the hot paths
+/// tokenise every sentence of every article without allocating per word.
+pub fn normalise_into(raw: &str, s: &mut String) {
+    s.clear();
+    if raw.is_ascii() {
+        s.push_str(raw);
+        s.make_ascii_lowercase();
+    } else {
+        s.extend(
+            raw.chars()
+                .map(|c| match c {
+                    '\u{2019}' | '\u{2018}' | '\u{02BC}' => '\'',
+                    c => c,
+                })
+                .flat_map(char::to_lowercase),
+        );
+    }
     if s.ends_with("'s") {
         s.truncate(s.len() - 2);
     } else if s.ends_with('\'') {
         s.truncate(s.len() - 1);
     }
-    s
 }
+
+/// Visit the words of `text` (as [`words`] splits them) without allocating:
+/// `f(start, raw, norm)` gets the byte offset in `text`, the word as
+/// written and its normalised form (valid during the call only).
+pub fn for_each_word<'a>(text: &'a str, buf: &mut String, f: impl FnMut(usize, &'a str, &str)) {
+    for_each_word_in(text.unicode_word_indices(), buf, f)
+}
+
+/// [`for_each_word`] over word segments already found (offset, word), e.g.
+/// the tokens of a [`crate::text::Layout`], which the segmenter cut the
+/// same way: the body is not segmented twice.
+pub fn for_each_word_in<'a>(
+    segments: impl Iterator<Item = (usize, &'a str)>,
+    buf: &mut String,
+    mut f: impl FnMut(usize, &'a str, &str),
+) {
+    for (start, raw) in segments {
+        let keep = if raw.is_ascii() {
+            raw.bytes().any(|b| b.is_ascii_alphanumeric())
+        } else {
+            raw.chars().any(|c| c.is_alphanumeric())
+        };
+        if keep {
+            normalise_into(raw, buf);
+            f(start, raw, buf);
+        }
+    }
+}
+
+/// A [`std::hash::Hasher`] running FNV-1a: fixed (deterministic) and fast
+/// on the short keys (hashes, words) of the comparison's hash maps, where
+/// std's SipHash showed up in profiles.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv1a_extend(self.0, bytes);
+    }
+    fn write_u64(&mut self, x: u64) {
+        // Keys are already well-mixed 64-bit hashes: one multiply-xorshift
+        // spreads them over the table.
+        let y = (self.0 ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = y ^ (y >> 29);
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+}
+
+/// Hash map with the [`Fnv`] hasher.
+pub type FnvMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
 /// Function words and report verbs that say nothing about *what* a text is
 /// about. Written for this project (not taken from a published list).
@@ -265,7 +343,61 @@ const STOP: &[&str] = &[
 
 /// True for function words and report verbs (see `STOP`).
 pub fn is_stop(norm: &str) -> bool {
-    STOP.binary_search(&norm).is_ok()
+    // Every stop word is 1..=12 ASCII bytes: most words are ruled out
+    // without a string comparison.
+    if norm.is_empty() || norm.len() > STOP_MAX_LEN || !norm.as_bytes()[0].is_ascii_lowercase() {
+        return false;
+    }
+    // A hash set: one short hash and at most a compare or two, where the
+    // binary search over the list cost eight string comparisons per word.
+    static SET: std::sync::OnceLock<
+        std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<Fnv>>,
+    > = std::sync::OnceLock::new();
+    SET.get_or_init(|| STOP.iter().copied().collect())
+        .contains(norm)
+}
+
+/// Longest stop word, in bytes (checked by a test).
+const STOP_MAX_LEN: usize = 12;
+
+/// [`stem`] hashed: the content-word key used by every comparison
+/// (allocation-free for the common ASCII cases).
+pub fn stem_hash(norm: &str) -> u64 {
+    let n = norm.len();
+    if n <= 3 || !norm.is_ascii() {
+        return hash_str(norm);
+    }
+    // Same rules as `stem`, on byte slices (ASCII: bytes are chars).
+    let dropped_e = |b: &str| -> u64 {
+        match b.strip_suffix('e') {
+            Some(x) if b.len() > 4 && !x.ends_with('e') => hash_str(x),
+            _ => hash_str(b),
+        }
+    };
+    if let Some(b) = norm.strip_suffix("ies") {
+        if n > 4 {
+            return fnv1a_extend(hash_str(b), b"y");
+        }
+    }
+    if let Some(b) = norm.strip_suffix("ing") {
+        if n > 5 {
+            return dropped_e(b);
+        }
+    }
+    if let Some(b) = norm.strip_suffix("ed") {
+        if n > 4 {
+            return dropped_e(b);
+        }
+    }
+    if norm.ends_with("ss") || norm.ends_with("us") || norm.ends_with("is") {
+        return hash_str(norm);
+    }
+    if let Some(b) = norm.strip_suffix("es") {
+        if b.ends_with("ch") || b.ends_with("sh") || b.ends_with('x') {
+            return hash_str(b);
+        }
+    }
+    dropped_e(norm.strip_suffix('s').unwrap_or(norm))
 }
 
 /// Light suffix stripping so that "exercises"/"exercise", "exchanging"/
@@ -311,11 +443,12 @@ fn drop_e(b: &str) -> String {
 
 /// Hashed content-word stems of a text, sorted and de-duplicated.
 pub fn content_set(text: &str) -> Vec<u64> {
-    let mut v: Vec<u64> = words(text)
-        .iter()
-        .filter(|w| !is_stop(&w.norm))
-        .map(|w| hash_str(&stem(&w.norm)))
-        .collect();
+    let mut v: Vec<u64> = Vec::new();
+    for_each_word(text, &mut String::new(), |_, _, norm| {
+        if !is_stop(norm) {
+            v.push(stem_hash(norm));
+        }
+    });
     v.sort_unstable();
     v.dedup();
     v
@@ -325,7 +458,10 @@ pub fn content_set(text: &str) -> Vec<u64> {
 /// sorted and de-duplicated. A text of fewer than three words gives one
 /// shingle of all its words (none when empty).
 pub fn shingles(text: &str) -> Vec<u64> {
-    let ws: Vec<String> = words(text).into_iter().map(|w| w.norm).collect();
+    let ws: Vec<String> = words(text)
+        .into_iter()
+        .map(|w| w.norm.into_owned())
+        .collect();
     shingles_of(&ws)
 }
 
@@ -409,6 +545,35 @@ mod tests {
     #[test]
     fn stop_list_is_sorted_for_binary_search() {
         assert!(STOP.windows(2).all(|w| w[0] < w[1]), "STOP must be sorted");
+        // The early exits of `is_stop` rely on these.
+        assert!(STOP.iter().all(|w| w.len() <= STOP_MAX_LEN));
+        assert!(STOP.iter().all(|w| w.as_bytes()[0].is_ascii_lowercase()));
+        assert!(STOP.iter().all(|w| is_stop(w)));
+    }
+
+    #[test]
+    fn allocation_free_paths_agree_with_the_plain_ones() {
+        let text = "Countries exchanging exercises: the Ministry’s officials \
+                    reported 3.5% rises, O’Brien’s boxes, wished, cafés, Ünal's ideas, \
+                    the mayor's and the workers' plans, it's a rock'n'roll day.";
+        let plain: Vec<(usize, &str, String)> = words(text)
+            .into_iter()
+            .map(|w| (w.start, w.raw, w.norm.into_owned()))
+            .collect();
+        let mut seen = Vec::new();
+        for_each_word(text, &mut String::new(), |s, r, n| {
+            seen.push((s, r, n.to_string()))
+        });
+        assert_eq!(plain, seen);
+        for (_, r, n) in &plain {
+            assert_eq!(*n, normalise(r), "{r}");
+            assert_eq!(stem_hash(n), hash_str(&stem(n)), "{n}");
+        }
+        for w in [
+            "ies", "flies", "going", "sing", "used", "bed", "boxes", "bus", "make", "takes",
+        ] {
+            assert_eq!(stem_hash(w), hash_str(&stem(w)), "{w}");
+        }
     }
 
     #[test]
