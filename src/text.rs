@@ -1771,6 +1771,38 @@ fn resolve_pronoun(body: &str, layout: &Layout, mentions: &[Mention], sp: &mut S
 
 fn quote_speakers(body: &str, layout: &mut Layout) {
     let atts = &layout.attributions;
+    // Step 1 looks for the first attribution (by position) whose subject
+    // speaker, or whose inverted cue, starts right after the closing mark;
+    // step 2 for the last usable attribution before the opening mark. Both
+    // are indexed here so that a paragraph or sentence with thousands of
+    // quotes costs a lookup per quote, not a scan of every attribution.
+    let mut starting_at: std::collections::HashMap<usize, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, a) in atts.iter().enumerate() {
+        if a.in_quote {
+            continue;
+        }
+        if let Some(sp) = &a.speaker {
+            match sp.pattern {
+                SpeakerPattern::Subject => starting_at.entry(sp.start).or_default().push(i),
+                SpeakerPattern::Inverted => starting_at.entry(a.start).or_default().push(i),
+                SpeakerPattern::After => {}
+            }
+        }
+    }
+    for v in starting_at.values_mut() {
+        v.sort_unstable();
+        v.dedup();
+    }
+    // last_usable[i]: the last attribution at or before i that is outside
+    // quotes and has a speaker (step 2's conditions but `a.end <= q.start`).
+    let mut last_usable: Vec<Option<usize>> = Vec::with_capacity(atts.len());
+    for (i, a) in atts.iter().enumerate() {
+        let ok =
+            !a.in_quote && a.speaker.is_some() && layout.quote_containing(a.start, a.end).is_none();
+        let prev = last_usable.last().copied().flatten();
+        last_usable.push(if ok { Some(i) } else { prev });
+    }
     let mut results: Vec<(Option<usize>, Option<String>)> = Vec::with_capacity(layout.quotes.len());
     for (qi, q) in layout.quotes.iter().enumerate() {
         // Attributions starting at or after the closing mark.
@@ -1786,31 +1818,30 @@ fn quote_speakers(body: &str, layout: &mut Layout) {
             layout.paragraphs[paragraph_of(&layout.paragraphs, q.end.saturating_sub(1))].end;
         let mut pick = None;
         if tail_pos < para_end {
-            pick = atts[after..]
-                .iter()
-                .take_while(|a| a.start < para_end)
-                .position(|a| {
-                    !a.in_quote
-                        && a.speaker.as_ref().is_some_and(|sp| match sp.pattern {
-                            SpeakerPattern::Subject => sp.start == tail_pos,
-                            SpeakerPattern::Inverted => a.start == tail_pos,
-                            SpeakerPattern::After => false,
-                        })
-                })
-                .map(|i| after + i);
+            // The first such attribution in `after..` that starts before the
+            // paragraph ends.
+            let until = atts.partition_point(|a| a.start < para_end);
+            pick = starting_at.get(&tail_pos).and_then(|v| {
+                let k = v.partition_point(|&i| i < after);
+                v.get(k).copied().filter(|&i| i < until)
+            });
         }
         // 2. Before the opening mark, in the same sentence: `Li said that "…"`.
         if pick.is_none() {
             let s = &layout.sentences[q.sentence];
             let lo = atts.partition_point(|a| a.start < s.start);
             let hi = atts.partition_point(|a| a.start < q.start);
-            pick = (lo..hi).rev().find(|&i| {
-                let a = &atts[i];
-                !a.in_quote
-                    && a.end <= q.start
-                    && a.speaker.is_some()
-                    && layout.quote_containing(a.start, a.end).is_none()
-            });
+            // Usable attributions from the last one before the quote back
+            // to the sentence start; only those overlapping the opening
+            // mark fail `a.end <= q.start`, so this stops almost at once.
+            let mut cur = hi.checked_sub(1).and_then(|i| last_usable[i]);
+            while let Some(i) = cur.filter(|&i| i >= lo) {
+                if atts[i].end <= q.start {
+                    pick = Some(i);
+                    break;
+                }
+                cur = i.checked_sub(1).and_then(|j| last_usable[j]);
+            }
         }
         // 3. "according to X" after the quote, in the sentence where it ends.
         if pick.is_none() {

@@ -213,7 +213,17 @@ fn classify_counts(
 pub struct SentIndex {
     content: super::tokens::FnvMap<u64, Vec<u32>>,
     shingles: super::tokens::FnvMap<u64, Vec<u32>>,
+    /// Some content word is in more than [`POSTING_CAP`] sentences.
+    long: bool,
 }
+
+/// Sentences of one article a content word may be in and still propose
+/// candidate pairs. News articles have far fewer sentences, so this only
+/// matters for giant inputs (a whole book in one row), where a word in
+/// every sentence would make alignment quadratic; there, candidates come
+/// from the rarer words, and pairs sharing only very common words are not
+/// aligned.
+pub const POSTING_CAP: usize = 256;
 
 /// Build the [`SentIndex`] of an article's sentences.
 pub fn sent_index(sents: &[SentPrint]) -> SentIndex {
@@ -229,6 +239,7 @@ pub fn sent_index(sents: &[SentPrint]) -> SentIndex {
             idx.shingles.entry(*h).or_default().push(i as u32);
         }
     }
+    idx.long = idx.content.values().any(|v| v.len() > POSTING_CAP);
     idx
 }
 
@@ -273,6 +284,9 @@ pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment
         }
         for h in &sa.content {
             if let Some(v) = b_index.content.get(h) {
+                if b_index.long && v.len() > POSTING_CAP {
+                    continue;
+                }
                 for &j in v {
                     let j = j as usize;
                     if hits[j] == (0, 0) {
@@ -282,7 +296,7 @@ pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment
                 }
             }
         }
-        if !touched.is_empty() {
+        if !touched.is_empty() && !b_index.long {
             for h in &sa.shingles {
                 if let Some(v) = b_index.shingles.get(h) {
                     for &j in v {
@@ -304,7 +318,15 @@ pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment
             } else {
                 2
             };
-            let (common, si) = (hits[j].0 as usize, hits[j].1 as usize);
+            let (common, si) = if b_index.long {
+                // Counts from capped postings are partial: count exactly.
+                (
+                    intersect(&sa.content, &sb.content),
+                    intersect(&sa.shingles, &sb.shingles),
+                )
+            } else {
+                (hits[j].0 as usize, hits[j].1 as usize)
+            };
             if common >= need {
                 if let Some((kind, score)) = classify_counts(sa, sb, common, si) {
                     cands.push(SentMatch {
@@ -403,6 +425,34 @@ mod tests {
         want.sort_by_key(|m| (m.a, m.b));
         assert_eq!(got.matches, want);
         assert!(got.count(MatchKind::Shared) >= 1 && got.count(MatchKind::Paraphrase) >= 1);
+    }
+
+    #[test]
+    fn issue7_giant_articles_still_align_copied_sentences() {
+        // 300 sentences all sharing "harbour": the word's posting list is
+        // over the cap, yet the copied sentence is found through its rarer
+        // words and counted exactly.
+        let mut b: Vec<SentPrint> = (0..300)
+            .map(|i| {
+                SentPrint::new(&format!(
+                    "The harbour saw delivery number w{i}a of crates w{i}b today."
+                ))
+            })
+            .collect();
+        b.push(SentPrint::new(
+            "The harbour master signed the ferry timetable on Monday morning.",
+        ));
+        let idx = sent_index(&b);
+        assert!(idx.long);
+        let a = vec![SentPrint::new(
+            "The harbour master signed the ferry timetable on Monday morning.",
+        )];
+        let al = align(&a, &b, &idx);
+        assert_eq!(al.matches.len(), 1);
+        assert_eq!(
+            (al.matches[0].b, al.matches[0].kind),
+            (300, MatchKind::Shared)
+        );
     }
 
     #[test]
