@@ -1,9 +1,14 @@
 //! Atomic file output: write to a temporary file in the target folder, then
 //! rename it over the final name, so a killed run never leaves a
 //! half-written file that looks complete.
+//!
+//! The temporary file is created with `create_new` (`O_CREAT | O_EXCL`), so
+//! a file or symlink already at its name (planted in a folder others can
+//! write to) is never opened, followed or truncated: the next name is tried,
+//! up to [`TEMP_ATTEMPTS`] names, then the write fails with an error.
 
 use super::ReportError;
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -15,18 +20,47 @@ pub struct AtomicFile {
     writer: Option<BufWriter<File>>,
 }
 
+/// How many temporary names [`AtomicFile::create`] tries before giving up.
+pub const TEMP_ATTEMPTS: u32 = 16;
+
+/// The `attempt`-th temporary name for `dest`: `.<name>.tmp-<pid>`, then
+/// `.<name>.tmp-<pid>-<attempt>`, beside `dest`.
+fn temp_path(dest: &Path, attempt: u32) -> PathBuf {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let pid = std::process::id();
+    dest.with_file_name(match attempt {
+        0 => format!(".{name}.tmp-{pid}"),
+        n => format!(".{name}.tmp-{pid}-{n}"),
+    })
+}
+
 impl AtomicFile {
+    /// Create a new temporary file beside `dest`. Never opens an existing
+    /// file or follows a symlink: a taken name is skipped.
     pub fn create(dest: &Path) -> Result<AtomicFile, ReportError> {
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dest.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        let f = File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
-        Ok(AtomicFile {
-            tmp,
-            dest: dest.to_path_buf(),
-            writer: Some(BufWriter::new(f)),
+        for attempt in 0..TEMP_ATTEMPTS {
+            let tmp = temp_path(dest, attempt);
+            match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+                Ok(f) => {
+                    return Ok(AtomicFile {
+                        tmp,
+                        dest: dest.to_path_buf(),
+                        writer: Some(BufWriter::new(f)),
+                    })
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(io_err(&tmp, e)),
+            }
+        }
+        Err(ReportError::Other {
+            path: dest.display().to_string(),
+            reason: format!(
+                "no free name for the temporary file: {TEMP_ATTEMPTS} names like {} already exist (left untouched)",
+                temp_path(dest, 0).display()
+            ),
         })
     }
 
@@ -80,5 +114,85 @@ pub(crate) fn io_err(p: &Path, source: std::io::Error) -> ReportError {
     ReportError::Io {
         path: p.display().to_string(),
         source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.csv");
+        write_file(&dest, b"a,b\n").unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"a,b\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("out.csv")]);
+    }
+
+    #[test]
+    fn a_file_at_the_temporary_name_is_not_clobbered() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.csv");
+        let planted = temp_path(&dest, 0);
+        std::fs::write(&planted, b"someone else's").unwrap();
+        write_file(&dest, b"ours").unwrap();
+        assert_eq!(std::fs::read(&planted).unwrap(), b"someone else's");
+        assert_eq!(std::fs::read(&dest).unwrap(), b"ours");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn issue7_planted_symlink_at_the_temporary_name_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim.txt");
+        std::fs::write(&victim, b"precious").unwrap();
+        let dangling = outside.path().join("not-yet.txt");
+        let dest = dir.path().join("articles.csv");
+        // Symlinks at the first names the writer tries: one to an existing
+        // file, one dangling (following it would create a file outside).
+        std::os::unix::fs::symlink(&victim, temp_path(&dest, 0)).unwrap();
+        std::os::unix::fs::symlink(&dangling, temp_path(&dest, 1)).unwrap();
+
+        let mut f = AtomicFile::create(&dest).unwrap();
+        f.write_all(b"article_id\n").unwrap();
+        f.commit().unwrap();
+
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        assert!(!dangling.exists(), "dangling symlink was followed");
+        assert_eq!(std::fs::read(&dest).unwrap(), b"article_id\n");
+        assert!(!std::fs::symlink_metadata(&dest).unwrap().is_symlink());
+        for attempt in [0, 1] {
+            let p = temp_path(&dest, attempt);
+            assert!(std::fs::symlink_metadata(&p).unwrap().is_symlink());
+        }
+        // A writer dropped without committing removes only its own file.
+        let g = AtomicFile::create(&dest).unwrap();
+        drop(g);
+        assert!(std::fs::symlink_metadata(temp_path(&dest, 0)).is_ok());
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn issue7_every_temporary_name_taken_is_an_error_not_a_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim.txt");
+        std::fs::write(&victim, b"precious").unwrap();
+        let dest = dir.path().join("report.html");
+        for attempt in 0..TEMP_ATTEMPTS {
+            std::os::unix::fs::symlink(&victim, temp_path(&dest, attempt)).unwrap();
+        }
+        let err = write_file(&dest, b"<html>").unwrap_err().to_string();
+        assert!(err.contains("report.html"), "{err}");
+        assert!(err.contains("temporary"), "{err}");
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        assert!(!dest.exists());
     }
 }
