@@ -17,7 +17,10 @@ fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(1000);
-    let so = SynthOptions { articles: n, seed: 42 };
+    let so = SynthOptions {
+        articles: n,
+        seed: 42,
+    };
     let docs: Vec<RawDoc> = (0..n)
         .map(|i| {
             let a = synth::article(&so, i);
@@ -47,15 +50,24 @@ fn main() {
     };
     println!("{n} articles, {mb:.1} MB of text");
     let t = Instant::now();
-    let arts: Vec<_> = docs.into_iter().map(|d| extract::extract(d).unwrap()).collect();
+    let arts: Vec<_> = docs
+        .into_iter()
+        .map(|d| extract::extract(d).unwrap())
+        .collect();
     report("extract", t);
     let t = Instant::now();
-    let an: Vec<_> = arts.into_iter().map(|a| features::analyze(a, lex)).collect();
+    let an: Vec<_> = arts
+        .into_iter()
+        .map(|a| features::analyze(a, lex))
+        .collect();
     report("analyze", t);
     let t = Instant::now();
     let sc: Vec<_> = an.into_iter().map(|a| model::score(a, mdl)).collect();
     report("score", t);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
     let t = Instant::now();
     let cmp = pool.install(|| compare::compare_with(sc, &CompareOptions::default(), lex));
     report("compare", t);

@@ -31,8 +31,10 @@
 //! # Limits
 //!
 //! Work is per window (the pipeline's batch, 1,024 inputs by default) and
-//! per story: grouping reads capped posting lists ([`stories`]), alignment
-//! is bounded by `max_partners` per article. Articles of one event that
+//! per story: grouping computes cosines only for the articles that can
+//! reach the threshold and reads capped posting lists ([`stories`]);
+//! alignment is bounded by `max_partners` per article and reads capped
+//! posting lists in giant articles ([`align::POSTING_CAP`]). Articles of one event that
 //! fall into different windows get different stories.
 
 pub mod actors;

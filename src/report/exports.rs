@@ -86,6 +86,7 @@ pub const ARTICLE_TAIL_COLUMNS: &[Col] = &[
     col("source_rating_disagrees", "bool", "", "`true` when the user's rating and reliability_score are in opposite bands (one high, the other low; see docs/RELIABILITY.md); empty when the rating could not be read as high, mixed or low."),
     col("unique_sentences", "list", "sentence indexes", "Sentences no other article of the story reports (see alignment.csv), `;`-separated; empty for a one-article story."),
     col("missing_facts", "list", "fact ids", "Widely reported facts of the story (reported by at least half of its articles, and two or more) that this article leaves out, `;`-separated (their text is in alignment.csv)."),
+    col("extraction_notes", "list", "", "How the text was obtained, where it was not plain: legacy encoding decoded, HTML extractor fallback and why, wire credits read from a dateline, and the like; `;`-separated, empty when there is nothing to note."),
 ];
 
 /// `sentences.csv` fixed columns (per-sentence feature counts follow, then
@@ -573,6 +574,14 @@ pub fn article_row(cmp: &Comparison, i: usize) -> Vec<String> {
         pa.missing_facts
             .iter()
             .map(|f| f.fact_id.as_str())
+            .collect::<Vec<_>>()
+            .join(";"),
+    );
+    // `;` separates list items, so it cannot appear inside a note.
+    row.push(
+        a.notes
+            .iter()
+            .map(|n| n.replace(';', ","))
             .collect::<Vec<_>>()
             .join(";"),
     );
