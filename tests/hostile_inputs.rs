@@ -354,6 +354,43 @@ fn issue7_quote_heavy_long_line_finishes() {
     assert_eq!(article_sources(&out).len() + errors(&out).len(), 1);
 }
 
+/// A long line full of names and role labels ("minister Anna Kovar"): the
+/// actor stage compared every mention with every other mention (and with
+/// every loaded-language span), quadratic in the names of one article.
+/// Now a binary search per mention (release build: 1 MB 1.0 s, 4 MB 4.3 s).
+#[test]
+fn issue7_name_heavy_long_line_finishes() {
+    let first = [
+        "Anna", "Boris", "Clara", "Dmitri", "Elin", "Femi", "Goran", "Hana",
+    ];
+    let last = [
+        "Kovar", "Varant", "Quillon", "Rhenn", "Askew", "Solvang", "Brask",
+    ];
+    let roles = ["minister", "leader", "spokeswoman", "dictator", "chief"];
+    let plain = ["the", "said", "harbour", "board", "on", "a", "plan"];
+    let mut rng = Rng::new(7);
+    let mut s = String::new();
+    while s.len() < 2 * 1024 * 1024 {
+        if rng.below(3) == 0 {
+            let r = roles[rng.below(roles.len() as u64) as usize];
+            let f = first[rng.below(first.len() as u64) as usize];
+            let l = last[rng.below(last.len() as u64) as usize];
+            s.push_str(&format!("{r} {f} {l} "));
+        } else {
+            s.push_str(plain[rng.below(plain.len() as u64) as usize]);
+            s.push(' ');
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("names.txt"), s).unwrap();
+    let o = analyze(&["names.txt"], "out", d);
+    let c = code(&o);
+    assert!(c == EXIT_OK || c == EXIT_PARTIAL, "{}", stderr(&o));
+    let out = d.join("out");
+    assert_eq!(article_sources(&out).len() + errors(&out).len(), 1);
+}
+
 /// One long HTML text node full of characters the serializer escapes
 /// (`&`, or text whose UTF-8 has 0xC2 bytes: NBSP, `«`, `£`, `©`, `°`).
 /// `dom_smoothie` serializes the DOM with html5ever 0.40, whose
