@@ -141,6 +141,7 @@ pub const SPAN_COLUMNS: &[Col] = &[
     col("text", "string", "", "The span text (`body[start..end]`)."),
     col("rule", "string", "", "What fired: `lexicon:<file>:<entry>` or `rule:<name>`."),
     col("note", "string", "", "Plain-language note on this span (e.g. the stance of a report verb, a quote's speaker)."),
+    col("in_quote", "bool", "", "`true` when the span lies inside a direct quotation: the words are the quoted person's, not the outlet's, and are left out of the article's counts."),
 ];
 
 /// `errors.csv` columns.
@@ -740,6 +741,7 @@ fn render_article(cols: &[ColumnDoc], cmp: &Comparison, i: usize) -> Result<Rend
         spans.field(&body[sp.start..sp.end]);
         spans.field(&sp.rule);
         spans.field(sp.note.as_deref().unwrap_or(""));
+        spans.field(if sp.in_quote { "true" } else { "false" });
         spans.end_row();
     }
     Ok(Rendered {
