@@ -13,7 +13,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use framelens::compare::{self, CompareOptions};
-use framelens::ingest::{DocFormat, RawDoc, UserMeta};
+use framelens::ingest::RawDoc;
 use framelens::lexicon::Lexicons;
 use framelens::model::{self, Model};
 use framelens::pipeline::{run_analyze, AnalyzeOptions};
@@ -29,27 +29,7 @@ fn raw_docs() -> Vec<RawDoc> {
         articles: ARTICLES,
         seed: 1,
     };
-    (0..ARTICLES)
-        .map(|i| {
-            let a = synth::article(&so, i);
-            let s = |k: &str| a[k].as_str().map(str::to_string);
-            RawDoc {
-                seq: i,
-                source: format!("bench.jsonl:{}", i + 2),
-                format: DocFormat::Text,
-                content: s("text").unwrap_or_default(),
-                meta: UserMeta {
-                    id: s("id"),
-                    outlet: s("outlet"),
-                    url: s("url"),
-                    published: s("published"),
-                    title: s("title"),
-                    ..UserMeta::default()
-                },
-                encoding_note: None,
-            }
-        })
-        .collect()
+    (0..ARTICLES).map(|i| synth::raw_doc(&so, i)).collect()
 }
 
 fn score_all(docs: &[RawDoc]) -> Vec<model::Scored> {

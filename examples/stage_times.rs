@@ -3,7 +3,7 @@
 //! A profiling aid for issue 6; `framelens bench` measures whole runs.
 
 use framelens::compare::{self, CompareOptions};
-use framelens::ingest::{DocFormat, RawDoc, UserMeta};
+use framelens::ingest::RawDoc;
 use framelens::lexicon::Lexicons;
 use framelens::model::{self, Model};
 use framelens::report::exports::Exports;
@@ -21,27 +21,7 @@ fn main() {
         articles: n,
         seed: 42,
     };
-    let docs: Vec<RawDoc> = (0..n)
-        .map(|i| {
-            let a = synth::article(&so, i);
-            let s = |k: &str| a[k].as_str().map(str::to_string);
-            RawDoc {
-                seq: i,
-                source: format!("synth.jsonl:{}", i + 2),
-                format: DocFormat::Text,
-                content: s("text").unwrap_or_default(),
-                meta: UserMeta {
-                    id: s("id"),
-                    outlet: s("outlet"),
-                    url: s("url"),
-                    published: s("published"),
-                    title: s("title"),
-                    ..UserMeta::default()
-                },
-                encoding_note: None,
-            }
-        })
-        .collect();
+    let docs: Vec<RawDoc> = (0..n).map(|i| synth::raw_doc(&so, i)).collect();
     let mb = docs.iter().map(|d| d.content.len()).sum::<usize>() as f64 / 1e6;
     let (lex, mdl) = (Lexicons::embedded(), Model::embedded());
     let report = |name: &str, t: Instant| {

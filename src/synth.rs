@@ -410,6 +410,29 @@ fn sentence(r: &mut Rng, st: &Story, out: &mut String) {
     }
 }
 
+/// The `i`-th article as the ingest stage would hand it on (a JSONL row of
+/// the corpus, source `synth.jsonl:<line>`): for benchmarks and profiling
+/// of the stages after ingest.
+pub fn raw_doc(opts: &SynthOptions, i: usize) -> crate::ingest::RawDoc {
+    let a = article(opts, i);
+    let s = |k: &str| a[k].as_str().map(str::to_string);
+    crate::ingest::RawDoc {
+        seq: i,
+        source: format!("synth.jsonl:{}", i + 2),
+        format: crate::ingest::DocFormat::Text,
+        content: s("text").unwrap_or_default(),
+        meta: crate::ingest::UserMeta {
+            id: s("id"),
+            outlet: s("outlet"),
+            url: s("url"),
+            published: s("published"),
+            title: s("title"),
+            ..crate::ingest::UserMeta::default()
+        },
+        encoding_note: None,
+    }
+}
+
 /// The `i`-th article of the corpus `opts` describes, as a JSON object.
 ///
 /// Articles come in blocks of 48 covering 8 stories at once (about six

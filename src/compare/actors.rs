@@ -262,7 +262,7 @@ pub fn mentions(
     known: &BTreeSet<String>,
 ) -> Vec<Mention> {
     let mut out = Vec::new();
-    let overlaps = Ranges::new(loaded.iter().copied());
+    let overlaps = super::Ranges::new(loaded.iter().copied());
     for &(s0, s1) in sentences {
         let Some(sent) = text.get(s0..s1) else {
             continue;
@@ -349,7 +349,7 @@ pub fn mentions(
     }
     // A mention inside another mention's label ("China" in "China's defence
     // minister Li Shangfu") is part of that label, not a naming of its own.
-    let labels = Ranges::new(out.iter().map(|m| (m.start, m.end)));
+    let labels = super::Ranges::new(out.iter().map(|m| (m.start, m.end)));
     let inner: Vec<bool> = out
         .iter()
         .map(|m| labels.strictly_inside_another(m.start, m.end))
@@ -360,52 +360,6 @@ pub fn mentions(
         !inner[k - 1]
     });
     out
-}
-
-/// Byte ranges sorted by start with a running maximum of their ends, so
-/// that the containment and overlap questions `mentions` asks of every
-/// label cost a binary search instead of a scan of all ranges (a long
-/// article can have tens of thousands of names).
-struct Ranges {
-    starts: Vec<usize>,
-    max_end: Vec<usize>,
-}
-
-impl Ranges {
-    fn new(ranges: impl Iterator<Item = (usize, usize)>) -> Ranges {
-        let mut r: Vec<(usize, usize)> = ranges.collect();
-        r.sort_unstable();
-        let mut m = 0;
-        let max_end = r
-            .iter()
-            .map(|&(_, e)| {
-                m = m.max(e);
-                m
-            })
-            .collect();
-        Ranges {
-            starts: r.into_iter().map(|x| x.0).collect(),
-            max_end,
-        }
-    }
-
-    /// Largest end among the ranges whose start satisfies `before`.
-    fn max_end_where(&self, before: impl Fn(usize) -> bool) -> Option<usize> {
-        let k = self.starts.partition_point(|&s| before(s));
-        k.checked_sub(1).map(|i| self.max_end[i])
-    }
-
-    /// Some range `(x, y)` has `x < b && a < y`.
-    fn any_overlap(&self, a: usize, b: usize) -> bool {
-        self.max_end_where(|x| x < b).is_some_and(|y| y > a)
-    }
-
-    /// Some range contains `a..b` and is longer: it starts earlier and ends
-    /// at or after `b`, or starts at `a` and ends after `b`.
-    fn strictly_inside_another(&self, a: usize, b: usize) -> bool {
-        self.max_end_where(|x| x < a).is_some_and(|y| y >= b)
-            || self.max_end_where(|x| x <= a).is_some_and(|y| y > b)
-    }
 }
 
 fn strip_possessive(raw: &str) -> &str {
@@ -688,29 +642,5 @@ mod tests {
         assert_eq!(keys[3].as_deref(), Some("piet marsh"));
         let actors = idx.main_actors(&[(0, &ms)]);
         assert_eq!(actors[0].name, "Anna Kovar");
-    }
-
-    #[test]
-    fn range_questions_agree_with_a_scan() {
-        let rs = [
-            (3, 9),
-            (3, 5),
-            (4, 9),
-            (10, 20),
-            (12, 14),
-            (12, 14),
-            (30, 31),
-        ];
-        let r = Ranges::new(rs.iter().copied());
-        for a in 0..35 {
-            for b in a..35 {
-                let overlap = rs.iter().any(|&(x, y)| x < b && a < y);
-                assert_eq!(r.any_overlap(a, b), overlap, "overlap {a}..{b}");
-                let inside = rs
-                    .iter()
-                    .any(|&(x, y)| x <= a && b <= y && (y - x) > (b - a));
-                assert_eq!(r.strictly_inside_another(a, b), inside, "inside {a}..{b}");
-            }
-        }
     }
 }

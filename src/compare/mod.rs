@@ -317,7 +317,7 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
     // is quoted when a quote starting at or before it ends after it: with
     // the quotes sorted by start and a running maximum of their ends, one
     // binary search per word (linear in quotes, not quadratic).
-    let inner = QuoteCover::new(
+    let inner = Ranges::new(
         an.layout
             .quotes
             .iter()
@@ -474,40 +474,61 @@ fn sent_end(ranges: &[(usize, usize)], pos: usize) -> usize {
     sent_of(ranges, pos).map(|r| r.1).unwrap_or(pos)
 }
 
-/// Byte ranges of quotations, sorted by start, with the running maximum of
-/// their ends: "is this point / range inside some quote" in O(log n)
-/// without assuming the quotes are disjoint.
-struct QuoteCover {
+/// Byte ranges (quotes, labels, spans) sorted by start with a running
+/// maximum of their ends: "is this point or range inside, or overlapping,
+/// some range" costs one binary search, not a scan of all the ranges,
+/// without assuming the ranges are disjoint (a long article can have tens
+/// of thousands of quotes or names).
+pub(crate) struct Ranges {
     starts: Vec<usize>,
     max_end: Vec<usize>,
 }
 
-impl QuoteCover {
-    fn new(ranges: impl Iterator<Item = (usize, usize)>) -> QuoteCover {
+impl Ranges {
+    pub(crate) fn new(ranges: impl Iterator<Item = (usize, usize)>) -> Ranges {
         let mut r: Vec<(usize, usize)> = ranges.collect();
         r.sort_unstable();
-        let mut max_end = Vec::with_capacity(r.len());
         let mut m = 0;
-        for &(_, e) in &r {
-            m = m.max(e);
-            max_end.push(m);
-        }
-        QuoteCover {
+        let max_end = r
+            .iter()
+            .map(|&(_, e)| {
+                m = m.max(e);
+                m
+            })
+            .collect();
+        Ranges {
             starts: r.into_iter().map(|x| x.0).collect(),
             max_end,
         }
     }
 
+    /// Largest end among the ranges whose start satisfies `before`
+    /// (a predicate true for a prefix of the sorted starts).
+    fn max_end_where(&self, before: impl Fn(usize) -> bool) -> Option<usize> {
+        let k = self.starts.partition_point(|&s| before(s));
+        k.checked_sub(1).map(|i| self.max_end[i])
+    }
+
     /// Some range has `start <= p < end`.
-    fn covers_point(&self, p: usize) -> bool {
-        let k = self.starts.partition_point(|&s| s <= p);
-        k > 0 && self.max_end[k - 1] > p
+    pub(crate) fn covers_point(&self, p: usize) -> bool {
+        self.max_end_where(|s| s <= p).is_some_and(|e| e > p)
     }
 
     /// Some range has `start <= a` and `b <= end`.
-    fn covers_range(&self, a: usize, b: usize) -> bool {
-        let k = self.starts.partition_point(|&s| s <= a);
-        k > 0 && self.max_end[k - 1] >= b
+    pub(crate) fn covers_range(&self, a: usize, b: usize) -> bool {
+        self.max_end_where(|s| s <= a).is_some_and(|e| e >= b)
+    }
+
+    /// Some range `(x, y)` has `x < b && a < y`.
+    pub(crate) fn any_overlap(&self, a: usize, b: usize) -> bool {
+        self.max_end_where(|x| x < b).is_some_and(|y| y > a)
+    }
+
+    /// Some range contains `a..b` and is longer: it starts earlier and ends
+    /// at or after `b`, or starts at `a` and ends after `b`.
+    pub(crate) fn strictly_inside_another(&self, a: usize, b: usize) -> bool {
+        self.max_end_where(|x| x < a).is_some_and(|y| y >= b)
+            || self.max_end_where(|x| x <= a).is_some_and(|y| y > b)
     }
 }
 
@@ -1178,7 +1199,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             }
         }
 
-        let cover = QuoteCover::new(an.layout.quotes.iter().map(|q| (q.start, q.end)));
+        let cover = Ranges::new(an.layout.quotes.iter().map(|q| (q.start, q.end)));
         let loaded_outside = an
             .spans
             .iter()
@@ -1359,10 +1380,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn range_questions_agree_with_a_scan() {
+        let rs = [
+            (3, 9),
+            (3, 5),
+            (4, 9),
+            (10, 20),
+            (12, 14),
+            (12, 14),
+            (30, 31),
+        ];
+        let r = Ranges::new(rs.iter().copied());
+        for a in 0..35 {
+            for b in a..35 {
+                let overlap = rs.iter().any(|&(x, y)| x < b && a < y);
+                assert_eq!(r.any_overlap(a, b), overlap, "overlap {a}..{b}");
+                let inside = rs
+                    .iter()
+                    .any(|&(x, y)| x <= a && b <= y && (y - x) > (b - a));
+                assert_eq!(r.strictly_inside_another(a, b), inside, "inside {a}..{b}");
+            }
+        }
+    }
+
+    #[test]
     fn quote_cover_and_sentence_lookup_agree_with_a_scan() {
         // Overlapping and nested quote ranges, touching sentence ranges.
         let quotes = [(5, 9), (7, 20), (30, 31), (40, 60), (42, 45)];
-        let cover = QuoteCover::new(quotes.iter().copied());
+        let cover = Ranges::new(quotes.iter().copied());
         for p in 0..70 {
             let naive = quotes.iter().any(|q| q.0 <= p && p < q.1);
             assert_eq!(cover.covers_point(p), naive, "point {p}");
