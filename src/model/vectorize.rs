@@ -8,7 +8,7 @@
 //! ([`extra_names`], [`extras`]): scaled schema counts, sentence length and
 //! bias-prior summaries.
 
-use super::terms::{self, FnvMap};
+use super::terms::{self, FxMap};
 use crate::schema;
 
 /// A bounded n-gram vocabulary with inverse document frequencies.
@@ -24,7 +24,27 @@ pub struct Vocab {
     /// `ln((1 + n) / (1 + df)) + 1` per term (n = training documents).
     pub idf: Vec<f32>,
     #[serde(skip)]
-    index: FnvMap<String, u32>,
+    index: FxMap<String, u32>,
+    /// Every word that is a unigram term or half of a bigram term -> its
+    /// word id (the lookup index of [`Vocab::tfidf_into`]).
+    #[serde(skip)]
+    words: FxMap<Box<str>, u32>,
+    /// Word id -> the id of the unigram term it is, or [`NO_ID`].
+    #[serde(skip)]
+    word_term: Vec<u32>,
+    /// `(first word id, second word id)` -> bigram term id.
+    #[serde(skip)]
+    pairs: FxMap<u64, u32>,
+    /// Term id -> [`terms::is_uninformative`] of the term.
+    #[serde(skip)]
+    uninformative: Vec<bool>,
+}
+
+/// "No such word or term" in [`Vocab`]'s lookup tables.
+const NO_ID: u32 = u32::MAX;
+
+fn pair_key(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
 }
 
 impl Vocab {
@@ -57,7 +77,7 @@ impl Vocab {
             bigrams,
             terms: kept.into_iter().map(|(t, _)| t).collect(),
             idf,
-            index: FnvMap::default(),
+            ..Vocab::default()
         };
         v.reindex();
         v
@@ -71,6 +91,49 @@ impl Vocab {
             .enumerate()
             .map(|(i, t)| (t.clone(), i as u32))
             .collect();
+        // Token-level tables: a unigram term matches a token equal to it; a
+        // bigram term `"a b"` (split at its first space) matches tokens
+        // `a`, `b` in a row, since a token never contains a space. Later
+        // duplicates win, as in `index`.
+        self.words = FxMap::default();
+        self.word_term.clear();
+        self.pairs = FxMap::default();
+        let word = |w: &str, words: &mut FxMap<Box<str>, u32>, wt: &mut Vec<u32>| -> u32 {
+            if let Some(&id) = words.get(w) {
+                return id;
+            }
+            let id = wt.len() as u32;
+            words.insert(w.into(), id);
+            wt.push(NO_ID);
+            id
+        };
+        for (i, t) in self.terms.iter().enumerate() {
+            match t.split_once(' ') {
+                None => {
+                    let w = word(t, &mut self.words, &mut self.word_term);
+                    self.word_term[w as usize] = i as u32;
+                }
+                Some((a, b)) => {
+                    let wa = word(a, &mut self.words, &mut self.word_term);
+                    let wb = word(b, &mut self.words, &mut self.word_term);
+                    self.pairs.insert(pair_key(wa, wb), i as u32);
+                }
+            }
+        }
+        self.uninformative = self
+            .terms
+            .iter()
+            .map(|t| terms::is_uninformative(t))
+            .collect();
+    }
+
+    /// Whether term `id` is made only of function words or numbers
+    /// ([`terms::is_uninformative`]).
+    pub fn is_uninformative(&self, id: u32) -> bool {
+        match self.uninformative.get(id as usize) {
+            Some(&u) => u,
+            None => terms::is_uninformative(&self.terms[id as usize]),
+        }
     }
 
     /// Number of terms.
@@ -93,13 +156,26 @@ impl Vocab {
     pub fn tfidf_into(&self, toks: &[String], scratch: &mut TermBufs, out: &mut Vec<(u32, f32)>) {
         out.clear();
         scratch.ids.clear();
+        scratch.words.clear();
         let ids = &mut scratch.ids;
-        let index = &self.index;
-        terms::for_each_term(toks, self.bigrams, &mut scratch.buf, |t| {
-            if let Some(&i) = index.get(t) {
-                ids.push(i);
+        // The same multiset of term ids as looking up every term of
+        // `terms::for_each_term`, without building the bigram strings.
+        for t in toks {
+            let w = self.words.get(t.as_str()).copied().unwrap_or(NO_ID);
+            scratch.words.push(w);
+            if w != NO_ID && self.word_term[w as usize] != NO_ID {
+                ids.push(self.word_term[w as usize]);
             }
-        });
+        }
+        if self.bigrams {
+            for p in scratch.words.windows(2) {
+                if p[0] != NO_ID && p[1] != NO_ID {
+                    if let Some(&i) = self.pairs.get(&pair_key(p[0], p[1])) {
+                        ids.push(i);
+                    }
+                }
+            }
+        }
         ids.sort_unstable();
         let mut norm = 0.0f32;
         let mut k = 0;
@@ -129,6 +205,8 @@ impl Vocab {
 pub struct TermBufs {
     pub buf: String,
     pub ids: Vec<u32>,
+    /// Word id per token (see [`Vocab::tfidf_into`]).
+    pub words: Vec<u32>,
 }
 
 /// Reusable buffers for vectorising many texts without allocating.
@@ -154,7 +232,7 @@ pub struct BiasPrior {
     /// Prior per stem, in `stems` order.
     pub values: Vec<f32>,
     #[serde(skip)]
-    index: FnvMap<String, f32>,
+    index: FxMap<String, u32>,
 }
 
 impl BiasPrior {
@@ -187,30 +265,34 @@ impl BiasPrior {
 
     /// Rebuild the lookup index (needed after deserialising).
     pub fn reindex(&mut self) {
-        self.index = self
-            .stems
+        // Stem -> its position; a later duplicate stem wins.
+        let n = self.stems.len().min(self.values.len());
+        self.index = self.stems[..n]
             .iter()
-            .cloned()
-            .zip(self.values.iter().copied())
+            .enumerate()
+            .map(|(i, s)| (s.clone(), i as u32))
             .collect();
     }
 
     /// Prior of one token (0 when never marked).
     pub fn of(&self, tok: &str) -> f32 {
-        self.index.get(terms::stem(tok)).copied().unwrap_or(0.0)
+        self.slot(tok).map_or(0.0, |i| self.values[i as usize])
+    }
+
+    /// Position in `stems` of the token's stem, if the prior knows it.
+    fn slot(&self, tok: &str) -> Option<u32> {
+        self.index.get(terms::stem(tok)).copied()
     }
 
     /// The summary features of a token sequence, in [`PRIOR_FEATURES`]
     /// order: the three largest distinct-stem priors, how many stems exceed
     /// 0.2 and 0.4, and their sum.
     pub fn features(&self, toks: &[String], out: &mut Vec<f32>) {
-        let mut ps: Vec<(&str, f32)> = toks.iter().map(|t| (terms::stem(t), 0.0)).collect();
-        ps.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        ps.dedup_by(|a, b| a.0 == b.0);
-        let mut vals: Vec<f32> = ps
-            .iter()
-            .filter_map(|(s, _)| self.index.get(*s).copied())
-            .collect();
+        // One value per distinct known stem (a stem's slot identifies it).
+        let mut slots: Vec<u32> = toks.iter().filter_map(|t| self.slot(t)).collect();
+        slots.sort_unstable();
+        slots.dedup();
+        let mut vals: Vec<f32> = slots.iter().map(|&i| self.values[i as usize]).collect();
         vals.sort_unstable_by(|a, b| b.total_cmp(a));
         let g = |i: usize| vals.get(i).copied().unwrap_or(0.0);
         out.push(g(0));
@@ -292,6 +374,39 @@ mod tests {
         // x: tf 2 -> 1 + ln 2; y: tf 1 -> 1; both have df 2, same idf.
         let ratio = out[0].1 / out[1].1;
         assert!((ratio - (1.0 + 2f32.ln())).abs() < 1e-4);
+    }
+
+    #[test]
+    fn token_tables_find_the_same_terms_as_term_strings() {
+        // Bigram terms whose words are not unigram terms, and a duplicate.
+        let mut v = Vocab {
+            bigrams: true,
+            terms: ["a", "b c", "c", "c d", "x y", "y", "a"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            idf: vec![1.0, 2.0, 1.5, 1.0, 3.0, 1.0, 1.25],
+            ..Vocab::default()
+        };
+        v.reindex();
+        let toks = tokens("a b c d x y y a c");
+        let mut want: Vec<u32> = Vec::new();
+        let mut buf = String::new();
+        terms::for_each_term(&toks, true, &mut buf, |t| {
+            if let Some(i) = v.get(t) {
+                want.push(i);
+            }
+        });
+        want.sort_unstable();
+        let mut s = TermBufs::default();
+        let mut out = Vec::new();
+        v.tfidf_into(&toks, &mut s, &mut out);
+        assert_eq!(s.ids, want);
+        assert!(
+            !s.ids.contains(&0),
+            "a duplicate term resolves to its last id"
+        );
+        assert!(s.ids.contains(&1) && s.ids.contains(&4));
     }
 
     #[test]
