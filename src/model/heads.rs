@@ -104,7 +104,7 @@ impl SentenceHead {
 
     /// Calibrated framing probability of a sentence.
     pub fn prob(&self, text: &str, counts: &[u32], s: &mut Scratch) -> f64 {
-        terms::tokens_into(text, &mut s.toks);
+        terms::tokens_reusing(text, &mut s.toks, &mut s.spare);
         self.platt.prob(self.decision(counts, s))
     }
 
@@ -115,7 +115,7 @@ impl SentenceHead {
     /// made of function words only are left out.
     pub fn contributions(&self, text: &str, counts: &[u32], s: &mut Scratch) -> Vec<Contribution> {
         let _ = counts;
-        terms::tokens_into(text, &mut s.toks);
+        terms::tokens_reusing(text, &mut s.toks, &mut s.spare);
         let mut sparse = std::mem::take(&mut s.sparse);
         self.vocab.tfidf_into(&s.toks, &mut s.terms, &mut sparse);
         s.sparse = sparse;
@@ -273,7 +273,7 @@ impl MultiHead {
 
     /// Calibrated probabilities of a text, one per label, in label order.
     pub fn probs(&self, text: &str, s: &mut Scratch) -> Vec<f64> {
-        terms::tokens_into(text, &mut s.toks);
+        terms::tokens_reusing(text, &mut s.toks, &mut s.spare);
         let mut p: Vec<f64> = self
             .decisions(s)
             .into_iter()

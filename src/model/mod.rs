@@ -296,10 +296,45 @@ pub fn article_score(probs: &[f64], eligible: &[bool]) -> f64 {
 
 /// Score one analysed article.
 pub fn score(analysis: Analysis, model: &Model) -> Scored {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+    }
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => {
+            let out = score_with(analysis, model, &mut s);
+            trim_scratch(&mut s);
+            out
+        }
+        Err(_) => score_with(analysis, model, &mut Scratch::default()),
+    })
+}
+
+/// Token buffers kept between articles by [`score`] (beyond this, a huge
+/// article's buffers are given back, so memory stays bounded).
+const KEPT_TOKENS: usize = 1 << 14;
+const KEPT_TOKEN_BYTES: usize = 64;
+
+fn trim_scratch(s: &mut Scratch) {
+    s.spare.append(&mut s.toks);
+    s.toks.shrink_to(KEPT_TOKENS);
+    s.spare.truncate(KEPT_TOKENS);
+    s.spare.shrink_to(KEPT_TOKENS);
+    for t in &mut s.spare {
+        if t.capacity() > KEPT_TOKEN_BYTES {
+            *t = String::new();
+        }
+    }
+    let cap = |v: usize| v > 4 * KEPT_TOKENS;
+    if cap(s.sparse.capacity()) || cap(s.terms.ids.capacity()) || cap(s.terms.words.capacity()) {
+        s.sparse = Vec::new();
+        s.terms = Default::default();
+    }
+}
+
+fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     let body = &analysis.article.body;
     let n_counts = schema::count_features().count();
     let zeros = vec![0u32; n_counts];
-    let mut s = Scratch::default();
     let n_sent = analysis.layout.sentences.len();
     let mut probs = Vec::with_capacity(n_sent);
     let mut eligible = Vec::with_capacity(n_sent);
@@ -314,10 +349,10 @@ pub fn score(analysis: Analysis, model: &Model) -> Scored {
             .get(i)
             .map(|f| f.counts.as_slice())
             .unwrap_or(&zeros);
-        probs.push(model.sentence.prob(text, counts, &mut s));
+        probs.push(model.sentence.prob(text, counts, s));
         eligible.push(s.toks.len() >= MIN_SENTENCE_TOKENS);
         let mut c = Vec::new();
-        model.sentence.keyed_contributions(&s, &slots, &mut c);
+        model.sentence.keyed_contributions(s, &slots, &mut c);
         contribs.push(c);
     }
     let framing_score = article_score(&probs, &eligible);
@@ -363,21 +398,11 @@ pub fn score(analysis: Analysis, model: &Model) -> Scored {
         .collect();
 
     let frames = match &model.frames {
-        Some(h) => h
-            .labels
-            .iter()
-            .cloned()
-            .zip(h.probs(body, &mut s))
-            .collect(),
+        Some(h) => h.labels.iter().cloned().zip(h.probs(body, s)).collect(),
         None => Vec::new(),
     };
     let genre = match &model.genre {
-        Some(h) => h
-            .labels
-            .iter()
-            .cloned()
-            .zip(h.probs(body, &mut s))
-            .collect(),
+        Some(h) => h.labels.iter().cloned().zip(h.probs(body, s)).collect(),
         None => Vec::new(),
     };
     Scored {

@@ -109,6 +109,13 @@ pub type FxMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
 /// `out` is cleared first and reused, so a caller scoring many sentences
 /// allocates only when a sentence is longer than any before it.
 pub fn tokens_into(text: &str, out: &mut Vec<String>) {
+    tokens_reusing(text, out, &mut Vec::new());
+}
+
+/// [`tokens_into`] that also keeps the token buffers it does not need in
+/// `spare` (and takes new ones from there), so a caller alternating long
+/// and short texts does not free and re-allocate them.
+pub fn tokens_reusing(text: &str, out: &mut Vec<String>, spare: &mut Vec<String>) {
     let len = text.len();
     let mut n = 0usize;
     let mut i = 0usize;
@@ -119,7 +126,7 @@ pub fn tokens_into(text: &str, out: &mut Vec<String>) {
             continue;
         }
         if n == out.len() {
-            out.push(String::new());
+            out.push(spare.pop().unwrap_or_default());
         }
         let tok = &mut out[n];
         tok.clear();
@@ -143,7 +150,7 @@ pub fn tokens_into(text: &str, out: &mut Vec<String>) {
         }
         n += 1;
     }
-    out.truncate(n);
+    spare.extend(out.drain(n..));
 }
 
 /// The character starting at byte `i` (a char boundary) and its length.

@@ -213,6 +213,8 @@ pub struct TermBufs {
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
     pub toks: Vec<String>,
+    /// Token buffers not in use (see [`terms::tokens_reusing`]).
+    pub spare: Vec<String>,
     pub terms: TermBufs,
     pub sparse: Vec<(u32, f32)>,
     pub extras: Vec<f32>,
