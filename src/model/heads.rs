@@ -95,7 +95,13 @@ impl SentenceHead {
             z += f64::from(self.weights[j as usize] * v);
         }
         s.sparse = sparse;
-        vectorize::extras(counts, &s.toks, self.prior.as_ref(), &mut s.extras);
+        // As `vectorize::extras`, keeping each token's prior slot in
+        // `s.prior_slots` for `keyed_contributions`.
+        vectorize::extras_base(counts, s.toks.len(), &mut s.extras);
+        if let Some(p) = &self.prior {
+            p.slots_into(&s.toks, &mut s.prior_slots);
+            p.features_from_slots(&s.prior_slots, &mut s.slot_tmp, &mut s.extras);
+        }
         for (w, e) in self.extra_weights.iter().zip(&s.extras) {
             z += f64::from(w * e);
         }
@@ -119,6 +125,9 @@ impl SentenceHead {
         let mut sparse = std::mem::take(&mut s.sparse);
         self.vocab.tfidf_into(&s.toks, &mut s.terms, &mut sparse);
         s.sparse = sparse;
+        if let Some(p) = &self.prior {
+            p.slots_into(&s.toks, &mut s.prior_slots);
+        }
         let mut keyed = Vec::new();
         self.keyed_contributions(s, &self.prior_slots(), &mut keyed);
         self.sort_keyed(&mut keyed);
@@ -155,8 +164,9 @@ impl SentenceHead {
     }
 
     /// [`SentenceHead::contributions`] of the sentence whose tokens are in
-    /// `s.toks` and whose TF-IDF vector is in `s.sparse` (as
-    /// [`SentenceHead::prob`] leaves them), unsorted, into `out`. Each
+    /// `s.toks`, their prior slots in `s.prior_slots` and whose TF-IDF
+    /// vector is in `s.sparse` (as [`SentenceHead::prob`] leaves them),
+    /// unsorted, into `out`. Each
     /// term appears once; a prior word that is also a vocabulary term is
     /// keyed (and summed) as that term, exactly as a map keyed by the term
     /// text would. `slots` is [`SentenceHead::prior_slots`].
@@ -177,12 +187,20 @@ impl SentenceHead {
         let n_terms = out.len();
         if let Some(p) = &self.prior {
             // Distinct stems by descending prior; ties by token for determinism.
-            let mut words: Vec<(f32, &str)> = s
-                .toks
-                .iter()
-                .map(|t| (p.of(t), t.as_str()))
-                .filter(|(v, _)| *v > 0.0)
-                .collect();
+            let mut words: Vec<(f32, &str)> = if s.prior_slots.len() == s.toks.len() {
+                s.toks
+                    .iter()
+                    .zip(&s.prior_slots)
+                    .map(|(t, &slot)| (p.value_of_slot(slot), t.as_str()))
+                    .filter(|(v, _)| *v > 0.0)
+                    .collect()
+            } else {
+                s.toks
+                    .iter()
+                    .map(|t| (p.of(t), t.as_str()))
+                    .filter(|(v, _)| *v > 0.0)
+                    .collect()
+            };
             words.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
             words.dedup_by(|a, b| terms::stem(a.1) == terms::stem(b.1));
             for (k, slot) in slots.iter().enumerate() {

@@ -218,6 +218,10 @@ pub struct Scratch {
     pub terms: TermBufs,
     pub sparse: Vec<(u32, f32)>,
     pub extras: Vec<f32>,
+    /// Per token, its bias-prior slot (see [`BiasPrior::slots_into`]).
+    pub prior_slots: Vec<u32>,
+    /// Scratch of [`BiasPrior::features_from_slots`].
+    pub slot_tmp: Vec<u32>,
 }
 
 /// Smoothing of the bias prior: `marked / (occurrences + PRIOR_SMOOTHING)`.
@@ -290,11 +294,35 @@ impl BiasPrior {
     /// order: the three largest distinct-stem priors, how many stems exceed
     /// 0.2 and 0.4, and their sum.
     pub fn features(&self, toks: &[String], out: &mut Vec<f32>) {
+        let mut slots = Vec::new();
+        self.slots_into(toks, &mut slots);
+        self.features_from_slots(&slots, &mut Vec::new(), out);
+    }
+
+    /// Per token, the position of its stem in `stems`, or [`NO_SLOT`].
+    pub(crate) fn slots_into(&self, toks: &[String], out: &mut Vec<u32>) {
+        out.clear();
+        out.extend(toks.iter().map(|t| self.slot(t).unwrap_or(NO_SLOT)));
+    }
+
+    /// The prior of a slot from [`BiasPrior::slots_into`] (0 for none).
+    pub(crate) fn value_of_slot(&self, slot: u32) -> f32 {
+        self.values.get(slot as usize).copied().unwrap_or(0.0)
+    }
+
+    /// [`BiasPrior::features`] from the tokens' slots; `tmp` is scratch.
+    pub(crate) fn features_from_slots(
+        &self,
+        slots: &[u32],
+        tmp: &mut Vec<u32>,
+        out: &mut Vec<f32>,
+    ) {
         // One value per distinct known stem (a stem's slot identifies it).
-        let mut slots: Vec<u32> = toks.iter().filter_map(|t| self.slot(t)).collect();
-        slots.sort_unstable();
-        slots.dedup();
-        let mut vals: Vec<f32> = slots.iter().map(|&i| self.values[i as usize]).collect();
+        tmp.clear();
+        tmp.extend(slots.iter().copied().filter(|&i| i != NO_SLOT));
+        tmp.sort_unstable();
+        tmp.dedup();
+        let mut vals: Vec<f32> = tmp.iter().map(|&i| self.values[i as usize]).collect();
         vals.sort_unstable_by(|a, b| b.total_cmp(a));
         let g = |i: usize| vals.get(i).copied().unwrap_or(0.0);
         out.push(g(0));
@@ -305,6 +333,9 @@ impl BiasPrior {
         out.push(vals.iter().sum());
     }
 }
+
+/// "The prior does not know this token's stem" in [`BiasPrior::slots_into`].
+pub(crate) const NO_SLOT: u32 = u32::MAX;
 
 /// Names of the bias-prior summary features.
 pub const PRIOR_FEATURES: [&str; 6] = [
@@ -334,15 +365,20 @@ pub fn extra_names(with_prior: bool) -> Vec<String> {
 /// `ln(1 + count)` per schema count, `ln(1 + tokens) / 4`, and the prior
 /// summaries.
 pub fn extras(counts: &[u32], toks: &[String], prior: Option<&BiasPrior>, out: &mut Vec<f32>) {
+    extras_base(counts, toks.len(), out);
+    if let Some(p) = prior {
+        p.features(toks, out);
+    }
+}
+
+/// The extra features of [`extras`] before the prior summaries.
+pub(crate) fn extras_base(counts: &[u32], n_toks: usize, out: &mut Vec<f32>) {
     out.clear();
     let n = schema::count_features().count();
     for i in 0..n {
         out.push((1.0 + counts.get(i).copied().unwrap_or(0) as f32).ln());
     }
-    out.push((1.0 + toks.len() as f32).ln() / 4.0);
-    if let Some(p) = prior {
-        p.features(toks, out);
-    }
+    out.push((1.0 + n_toks as f32).ln() / 4.0);
 }
 
 #[cfg(test)]
