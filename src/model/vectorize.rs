@@ -218,9 +218,11 @@ pub struct Scratch {
     pub terms: TermBufs,
     pub sparse: Vec<(u32, f32)>,
     pub extras: Vec<f32>,
-    /// Per token, its bias-prior slot (see [`BiasPrior::slots_into`]).
+    /// Per token, the position of its stem among the bias prior's stems
+    /// (`u32::MAX` for none), shared by the prior features and the
+    /// contributions of one sentence.
     pub prior_slots: Vec<u32>,
-    /// Scratch of [`BiasPrior::features_from_slots`].
+    /// Scratch of the prior features.
     pub slot_tmp: Vec<u32>,
 }
 
