@@ -16,9 +16,9 @@
 //! rayon pool of [`AnalyzeOptions::threads`] threads, compared (stories,
 //! pairs, flags) as one group, written in input order, and dropped. Writing
 //! a window overlaps with processing the next one (a processor thread hands
-//! compared windows to the writing thread), but only while the two windows
-//! together hold at most `window_bytes` of text; otherwise the next window
-//! waits. So at most one window's worth of processed text is alive, plus
+//! compared windows to the writing thread), but only with two or more
+//! threads and while the two windows together hold at most `window_bytes`
+//! of text; otherwise the next window waits. So at most one window's worth of processed text is alive, plus
 //! the raw text of at most two windows (one being read, one queued), and
 //! memory is bounded whatever the corpus size.
 //!
@@ -416,6 +416,13 @@ pub fn run_analyze_with(
         // Memory stays bounded as before: a window is processed while the
         // previous one is still being written only if the two hold at most
         // `window_bytes` of text together (the most one window may hold).
+        // With one worker thread there is nothing to overlap with: the
+        // windows then go strictly one after the other.
+        let overlap_bytes = if pool.current_num_threads() > 1 {
+            max_bytes
+        } else {
+            0
+        };
         let (ptx, prx) = std::sync::mpsc::sync_channel::<Processed>(0);
         let (ack_tx, ack_rx) = std::sync::mpsc::channel::<()>();
         let pool = &pool;
@@ -427,7 +434,9 @@ pub fn run_analyze_with(
                 while ack_rx.try_recv().is_ok() {
                     unwritten.pop_front();
                 }
-                while !unwritten.is_empty() && unwritten.iter().sum::<u64>() + w.bytes > max_bytes {
+                while !unwritten.is_empty()
+                    && unwritten.iter().sum::<u64>() + w.bytes > overlap_bytes
+                {
                     if ack_rx.recv().is_err() {
                         break 'windows;
                     }
