@@ -259,11 +259,19 @@ pub fn syllable_count(word: &str) -> usize {
     let mut before_last = ' ';
     let mut letters = 0usize;
     for c in word.chars() {
-        if !c.is_alphabetic() {
-            in_vowel = false;
-            continue;
-        }
-        let c = c.to_lowercase().next().unwrap_or(c);
+        let c = if c.is_ascii() {
+            if !c.is_ascii_alphabetic() {
+                in_vowel = false;
+                continue;
+            }
+            c.to_ascii_lowercase()
+        } else {
+            if !c.is_alphabetic() {
+                in_vowel = false;
+                continue;
+            }
+            c.to_lowercase().next().unwrap_or(c)
+        };
         letters += 1;
         let v = is_vowel(c);
         if v && !in_vowel {

@@ -14,9 +14,13 @@
 //! [`DEFAULT_WINDOW_BYTES`]); the window closes at whichever comes first.
 //! Each window is extracted, analysed and scored in parallel on a local
 //! rayon pool of [`AnalyzeOptions::threads`] threads, compared (stories,
-//! pairs, flags) as one group, written in input order, and dropped. At most
-//! three windows are alive at once (one being read, one queued, one being
-//! processed), so memory is bounded whatever the corpus size.
+//! pairs, flags) as one group, written in input order, and dropped. Writing
+//! a window overlaps with processing the next one (a processor thread hands
+//! compared windows to the writing thread), but only with two or more
+//! threads and while the two windows together hold at most `window_bytes`
+//! of text; otherwise the next window waits. So at most one window's worth of processed text is alive, plus
+//! the raw text of at most two windows (one being read, one queued), and
+//! memory is bounded whatever the corpus size.
 //!
 //! **Limit:** work that spans articles (story grouping, cross-outlet
 //! comparison) only sees the articles of one window. Two articles about
@@ -181,6 +185,16 @@ struct Window {
     index: usize,
     items: Vec<IngestItem>,
     bytes: u64,
+}
+
+/// One window, processed and compared, on its way to the writers.
+struct Processed {
+    index: usize,
+    first_seq: Option<usize>,
+    inputs: usize,
+    bytes: u64,
+    cmp: Comparison,
+    errors: Vec<InputError>,
 }
 
 /// Process one input: extract, analyse, score. A panic in any stage is
@@ -396,28 +410,78 @@ pub fn run_analyze_with(
             index
         });
 
-        let mut result = Ok(());
-        for w in rx.iter() {
-            let n_items = w.items.len();
-            let first_seq = w.items.first().map(|i| match i {
-                Ok(d) => d.seq,
-                Err(e) => e.seq,
-            });
-            let results: Vec<Result<model::Scored, InputError>> = pool.install(|| {
-                w.items
-                    .into_par_iter()
-                    .map(|item| process(item, lex, mdl))
-                    .collect()
-            });
-            let mut scored = Vec::with_capacity(results.len());
-            let mut errors = Vec::new();
-            for r in results {
-                match r {
-                    Ok(s) => scored.push(s),
-                    Err(e) => errors.push(e),
+        // Processor: extract, analyse, score and compare each window on the
+        // pool, then hand it to this thread, which writes it while the
+        // processor goes on with the next window.
+        // Memory stays bounded as before: a window is processed while the
+        // previous one is still being written only if the two hold at most
+        // `window_bytes` of text together (the most one window may hold).
+        // With one worker thread there is nothing to overlap with: the
+        // windows then go strictly one after the other.
+        let overlap_bytes = if pool.current_num_threads() > 1 {
+            max_bytes
+        } else {
+            0
+        };
+        let (ptx, prx) = std::sync::mpsc::sync_channel::<Processed>(0);
+        let (ack_tx, ack_rx) = std::sync::mpsc::channel::<()>();
+        let pool = &pool;
+        let compare_opts = &opts.compare;
+        let processor = scope.spawn(move || {
+            // Text bytes of the windows handed over and not yet written.
+            let mut unwritten: std::collections::VecDeque<u64> = Default::default();
+            'windows: for w in rx.iter() {
+                while ack_rx.try_recv().is_ok() {
+                    unwritten.pop_front();
                 }
+                while !unwritten.is_empty()
+                    && unwritten.iter().sum::<u64>() + w.bytes > overlap_bytes
+                {
+                    if ack_rx.recv().is_err() {
+                        break 'windows;
+                    }
+                    unwritten.pop_front();
+                }
+                let n_items = w.items.len();
+                let first_seq = w.items.first().map(|i| match i {
+                    Ok(d) => d.seq,
+                    Err(e) => e.seq,
+                });
+                let results: Vec<Result<model::Scored, InputError>> = pool.install(|| {
+                    w.items
+                        .into_par_iter()
+                        .map(|item| process(item, lex, mdl))
+                        .collect()
+                });
+                let mut scored = Vec::with_capacity(results.len());
+                let mut errors = Vec::new();
+                for r in results {
+                    match r {
+                        Ok(s) => scored.push(s),
+                        Err(e) => errors.push(e),
+                    }
+                }
+                let cmp = pool.install(|| compare::compare_with(scored, compare_opts, lex));
+                let done = Processed {
+                    index: w.index,
+                    first_seq,
+                    inputs: n_items,
+                    bytes: w.bytes,
+                    cmp,
+                    errors,
+                };
+                let bytes = done.bytes;
+                if ptx.send(done).is_err() {
+                    break;
+                }
+                unwritten.push_back(bytes);
             }
-            let cmp = pool.install(|| compare::compare_with(scored, &opts.compare, lex));
+            // Dropping `rx` here stops the reader at its next send.
+        });
+
+        let mut result = Ok(());
+        for w in prx.iter() {
+            let (cmp, errors, n_items) = (w.cmp, w.errors, w.inputs);
             let step = (|| -> Result<(), PipelineError> {
                 let mut rows = BTreeMap::new();
                 for wr in writers.iter_mut() {
@@ -427,7 +491,7 @@ pub fn run_analyze_with(
                 on_window(&cmp)?;
                 manifest.windows.push(WindowEntry {
                     index: w.index,
-                    first_seq: first_seq.unwrap_or(0),
+                    first_seq: w.first_seq.unwrap_or(0),
                     inputs: n_items,
                     rows,
                 });
@@ -438,6 +502,9 @@ pub fn run_analyze_with(
                 break;
             }
             summary.articles += cmp.articles.len();
+            // The window is written: free it, then let the processor know.
+            drop(cmp);
+            let _ = ack_tx.send(());
             summary.error_count += errors.len();
             let room = MAX_KEPT_ERRORS.saturating_sub(summary.errors.len());
             summary.errors.extend(errors.into_iter().take(room));
@@ -453,8 +520,13 @@ pub fn run_analyze_with(
                 mb / pb.elapsed().as_secs_f64().max(1e-3)
             ));
         }
-        // On error, dropping the receiver stops the reader at its next send.
-        drop(rx);
+        // On error, dropping the receivers stops the processor at its next
+        // send (or wait), and the processor stops the reader.
+        drop(prx);
+        drop(ack_tx);
+        processor
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
         let total = reader
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));

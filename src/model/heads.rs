@@ -61,6 +61,14 @@ pub struct SentenceHead {
     pub platt: Platt,
 }
 
+/// A contributing term: a vocabulary term by id, or a word outside the
+/// vocabulary (one the bias prior knows). Equal keys are equal texts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum TermKey {
+    Term(u32),
+    Word(String),
+}
+
 /// A term's contribution to a sentence's decision value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
@@ -87,7 +95,13 @@ impl SentenceHead {
             z += f64::from(self.weights[j as usize] * v);
         }
         s.sparse = sparse;
-        vectorize::extras(counts, &s.toks, self.prior.as_ref(), &mut s.extras);
+        // As `vectorize::extras`, keeping each token's prior slot in
+        // `s.prior_slots` for `keyed_contributions`.
+        vectorize::extras_base(counts, s.toks.len(), &mut s.extras);
+        if let Some(p) = &self.prior {
+            p.slots_into(&s.toks, &mut s.prior_slots);
+            p.features_from_slots(&s.prior_slots, &mut s.slot_tmp, &mut s.extras);
+        }
         for (w, e) in self.extra_weights.iter().zip(&s.extras) {
             z += f64::from(w * e);
         }
@@ -96,7 +110,7 @@ impl SentenceHead {
 
     /// Calibrated framing probability of a sentence.
     pub fn prob(&self, text: &str, counts: &[u32], s: &mut Scratch) -> f64 {
-        terms::tokens_into(text, &mut s.toks);
+        terms::tokens_reusing(text, &mut s.toks, &mut s.spare);
         self.platt.prob(self.decision(counts, s))
     }
 
@@ -107,55 +121,116 @@ impl SentenceHead {
     /// made of function words only are left out.
     pub fn contributions(&self, text: &str, counts: &[u32], s: &mut Scratch) -> Vec<Contribution> {
         let _ = counts;
-        terms::tokens_into(text, &mut s.toks);
+        terms::tokens_reusing(text, &mut s.toks, &mut s.spare);
         let mut sparse = std::mem::take(&mut s.sparse);
         self.vocab.tfidf_into(&s.toks, &mut s.terms, &mut sparse);
-        let mut acc: std::collections::BTreeMap<String, f64> = Default::default();
-        for &(j, v) in &sparse {
-            let c = f64::from(self.weights[j as usize] * v);
-            if c > 0.0 {
-                *acc.entry(self.vocab.terms[j as usize].clone())
-                    .or_insert(0.0) += c;
-            }
-        }
         s.sparse = sparse;
         if let Some(p) = &self.prior {
+            p.slots_into(&s.toks, &mut s.prior_slots);
+        }
+        let mut keyed = Vec::new();
+        self.keyed_contributions(s, &self.prior_slots(), &mut keyed);
+        self.sort_keyed(&mut keyed);
+        keyed
+            .into_iter()
+            .map(|(k, value)| Contribution {
+                term: self.key_str(&k).to_string(),
+                value,
+            })
+            .collect()
+    }
+
+    /// Positions of `prior_max1..3` among the extra features.
+    pub(crate) fn prior_slots(&self) -> [Option<usize>; 3] {
+        ["prior_max1", "prior_max2", "prior_max3"]
+            .map(|slot| self.extra_names.iter().position(|n| n == slot))
+    }
+
+    /// The text of a contribution key.
+    pub(crate) fn key_str<'a>(&'a self, k: &'a TermKey) -> &'a str {
+        match k {
+            TermKey::Term(j) => &self.vocab.terms[*j as usize],
+            TermKey::Word(w) => w,
+        }
+    }
+
+    /// Sort keyed contributions as [`SentenceHead::contributions`] lists
+    /// them: by value, strongest first, then by term.
+    pub(crate) fn sort_keyed(&self, v: &mut [(TermKey, f64)]) {
+        v.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| self.key_str(&a.0).cmp(self.key_str(&b.0)))
+        });
+    }
+
+    /// [`SentenceHead::contributions`] of the sentence whose tokens are in
+    /// `s.toks`, their prior slots in `s.prior_slots` and whose TF-IDF
+    /// vector is in `s.sparse` (as [`SentenceHead::prob`] leaves them),
+    /// unsorted, into `out`. Each
+    /// term appears once; a prior word that is also a vocabulary term is
+    /// keyed (and summed) as that term, exactly as a map keyed by the term
+    /// text would. `slots` is [`SentenceHead::prior_slots`].
+    pub(crate) fn keyed_contributions(
+        &self,
+        s: &Scratch,
+        slots: &[Option<usize>; 3],
+        out: &mut Vec<(TermKey, f64)>,
+    ) {
+        out.clear();
+        // `s.sparse` is sorted by term id, each id once.
+        for &(j, v) in &s.sparse {
+            let c = f64::from(self.weights[j as usize] * v);
+            if c > 0.0 {
+                out.push((TermKey::Term(j), 0.0 + c));
+            }
+        }
+        let n_terms = out.len();
+        if let Some(p) = &self.prior {
             // Distinct stems by descending prior; ties by token for determinism.
-            let mut words: Vec<(f32, &str)> = s
-                .toks
-                .iter()
-                .map(|t| (p.of(t), t.as_str()))
-                .filter(|(v, _)| *v > 0.0)
-                .collect();
+            let mut words: Vec<(f32, &str)> = if s.prior_slots.len() == s.toks.len() {
+                s.toks
+                    .iter()
+                    .zip(&s.prior_slots)
+                    .map(|(t, &slot)| (p.value_of_slot(slot), t.as_str()))
+                    .filter(|(v, _)| *v > 0.0)
+                    .collect()
+            } else {
+                s.toks
+                    .iter()
+                    .map(|t| (p.of(t), t.as_str()))
+                    .filter(|(v, _)| *v > 0.0)
+                    .collect()
+            };
             words.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
             words.dedup_by(|a, b| terms::stem(a.1) == terms::stem(b.1));
-            for (k, slot) in ["prior_max1", "prior_max2", "prior_max3"]
-                .iter()
-                .enumerate()
-            {
-                let (Some(&(v, w)), Some(fi)) = (
-                    words.get(k),
-                    self.extra_names.iter().position(|n| n == slot),
-                ) else {
+            for (k, slot) in slots.iter().enumerate() {
+                let (Some(&(v, w)), Some(fi)) = (words.get(k), *slot) else {
                     continue;
                 };
                 let c = f64::from(self.extra_weights[fi] * v);
                 if c > 0.0 {
-                    *acc.entry(w.to_string()).or_insert(0.0) += c;
+                    match self.vocab.get(w) {
+                        Some(j) => {
+                            let found = out[..n_terms]
+                                .binary_search_by(|(key, _)| match key {
+                                    TermKey::Term(i) => i.cmp(&j),
+                                    TermKey::Word(_) => std::cmp::Ordering::Greater,
+                                })
+                                .ok();
+                            match found {
+                                Some(at) => out[at].1 += c,
+                                None => out.push((TermKey::Term(j), 0.0 + c)),
+                            }
+                        }
+                        None => out.push((TermKey::Word(w.to_string()), 0.0 + c)),
+                    }
                 }
             }
         }
-        let mut out: Vec<Contribution> = acc
-            .into_iter()
-            .filter(|(t, _)| !terms::is_uninformative(t))
-            .map(|(term, value)| Contribution { term, value })
-            .collect();
-        out.sort_by(|a, b| {
-            b.value
-                .total_cmp(&a.value)
-                .then_with(|| a.term.cmp(&b.term))
+        out.retain(|(k, _)| match k {
+            TermKey::Term(j) => !self.vocab.is_uninformative(*j),
+            TermKey::Word(w) => !terms::is_uninformative(w),
         });
-        out
     }
 
     /// Every feature name with its weight, strongest positive first (for
@@ -216,7 +291,7 @@ impl MultiHead {
 
     /// Calibrated probabilities of a text, one per label, in label order.
     pub fn probs(&self, text: &str, s: &mut Scratch) -> Vec<f64> {
-        terms::tokens_into(text, &mut s.toks);
+        terms::tokens_reusing(text, &mut s.toks, &mut s.spare);
         let mut p: Vec<f64> = self
             .decisions(s)
             .into_iter()

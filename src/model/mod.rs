@@ -296,12 +296,52 @@ pub fn article_score(probs: &[f64], eligible: &[bool]) -> f64 {
 
 /// Score one analysed article.
 pub fn score(analysis: Analysis, model: &Model) -> Scored {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+    }
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => {
+            let out = score_with(analysis, model, &mut s);
+            trim_scratch(&mut s);
+            out
+        }
+        Err(_) => score_with(analysis, model, &mut Scratch::default()),
+    })
+}
+
+/// Token buffers kept between articles by [`score`] (beyond this, a huge
+/// article's buffers are given back, so memory stays bounded).
+const KEPT_TOKENS: usize = 1 << 14;
+const KEPT_TOKEN_BYTES: usize = 64;
+
+fn trim_scratch(s: &mut Scratch) {
+    s.spare.append(&mut s.toks);
+    s.toks.shrink_to(KEPT_TOKENS);
+    s.spare.truncate(KEPT_TOKENS);
+    s.spare.shrink_to(KEPT_TOKENS);
+    for t in &mut s.spare {
+        if t.capacity() > KEPT_TOKEN_BYTES {
+            *t = String::new();
+        }
+    }
+    let cap = |v: usize| v > 4 * KEPT_TOKENS;
+    if cap(s.sparse.capacity()) || cap(s.terms.ids.capacity()) || cap(s.terms.words.capacity()) {
+        s.sparse = Vec::new();
+        s.terms = Default::default();
+    }
+}
+
+fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     let body = &analysis.article.body;
     let n_counts = schema::count_features().count();
     let zeros = vec![0u32; n_counts];
-    let mut s = Scratch::default();
-    let mut probs = Vec::with_capacity(analysis.layout.sentences.len());
-    let mut eligible = Vec::with_capacity(analysis.layout.sentences.len());
+    let n_sent = analysis.layout.sentences.len();
+    let mut probs = Vec::with_capacity(n_sent);
+    let mut eligible = Vec::with_capacity(n_sent);
+    // Each sentence's term contributions, taken while its tokens and
+    // TF-IDF vector are at hand (one tokenisation per sentence).
+    let slots = model.sentence.prior_slots();
+    let mut contribs: Vec<Vec<(heads::TermKey, f64)>> = Vec::with_capacity(n_sent);
     for (i, sent) in analysis.layout.sentences.iter().enumerate() {
         let text = body.get(sent.start..sent.end).unwrap_or("");
         let counts = analysis
@@ -309,8 +349,11 @@ pub fn score(analysis: Analysis, model: &Model) -> Scored {
             .get(i)
             .map(|f| f.counts.as_slice())
             .unwrap_or(&zeros);
-        probs.push(model.sentence.prob(text, counts, &mut s));
+        probs.push(model.sentence.prob(text, counts, s));
         eligible.push(s.toks.len() >= MIN_SENTENCE_TOKENS);
+        let mut c = Vec::new();
+        model.sentence.keyed_contributions(s, &slots, &mut c);
+        contribs.push(c);
     }
     let framing_score = article_score(&probs, &eligible);
 
@@ -320,52 +363,46 @@ pub fn score(analysis: Analysis, model: &Model) -> Scored {
         .filter(|&i| eligible[i] || !any_eligible)
         .collect();
     order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
-    let mut term_totals: std::collections::BTreeMap<String, f64> = Default::default();
+    // Per-term totals, each summed in rank order (keys are term texts).
+    let mut term_totals: terms::FxMap<&heads::TermKey, f64> = Default::default();
     let mut top_sentences = Vec::new();
+    for &i in order.iter().take(TOP_SENTENCES) {
+        model.sentence.sort_keyed(&mut contribs[i]);
+    }
     for (rank, &i) in order.iter().enumerate() {
-        let sent = &analysis.layout.sentences[i];
-        let text = body.get(sent.start..sent.end).unwrap_or("");
-        let counts = analysis
-            .sentences
-            .get(i)
-            .map(|f| f.counts.as_slice())
-            .unwrap_or(&zeros);
-        let contrib = model.sentence.contributions(text, counts, &mut s);
-        for c in &contrib {
-            *term_totals.entry(c.term.clone()).or_insert(0.0) += c.value;
+        let contrib = &contribs[i];
+        for (k, v) in contrib.iter() {
+            *term_totals.entry(k).or_insert(0.0) += v;
         }
         if rank < TOP_SENTENCES {
             top_sentences.push(TopSentence {
                 sentence: i,
                 prob: probs[i],
                 terms: contrib
-                    .into_iter()
+                    .iter()
                     .take(TERMS_PER_SENTENCE)
-                    .map(|c| c.term)
+                    .map(|(k, _)| model.sentence.key_str(k).to_string())
                     .collect(),
             });
         }
     }
-    let mut totals: Vec<(String, f64)> = term_totals.into_iter().collect();
-    totals.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let top_terms = totals.into_iter().take(TOP_TERMS).map(|(t, _)| t).collect();
+    let mut totals: Vec<(&str, f64)> = term_totals
+        .into_iter()
+        .map(|(k, v)| (model.sentence.key_str(k), v))
+        .collect();
+    totals.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let top_terms = totals
+        .into_iter()
+        .take(TOP_TERMS)
+        .map(|(t, _)| t.to_string())
+        .collect();
 
     let frames = match &model.frames {
-        Some(h) => h
-            .labels
-            .iter()
-            .cloned()
-            .zip(h.probs(body, &mut s))
-            .collect(),
+        Some(h) => h.labels.iter().cloned().zip(h.probs(body, s)).collect(),
         None => Vec::new(),
     };
     let genre = match &model.genre {
-        Some(h) => h
-            .labels
-            .iter()
-            .cloned()
-            .zip(h.probs(body, &mut s))
-            .collect(),
+        Some(h) => h.labels.iter().cloned().zip(h.probs(body, s)).collect(),
         None => Vec::new(),
     };
     Scored {

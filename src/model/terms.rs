@@ -35,6 +35,73 @@ pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 /// A string-keyed lookup map with the FNV hasher.
 pub type FnvMap<K, V> = std::collections::HashMap<K, V, FnvBuild>;
 
+/// A faster deterministic hasher for the hot lookup maps (vocabulary,
+/// bias prior, lexicon words): the multiply-rotate scheme of rustc's
+/// `FxHasher`, eight bytes at a time, with the high product bits rotated
+/// down on `finish` so that hashbrown's bucket index sees them. Like
+/// [`Fnv`] it is not DoS-resistant; the keys are our own vocabulary and
+/// maps built with it are only looked up, never iterated for output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fx(u64);
+
+const FX_K: u64 = 0xf135_7aea_2e62_a9c5;
+
+impl Fx {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0 ^ w).wrapping_mul(FX_K).rotate_left(5);
+    }
+}
+
+impl std::hash::Hasher for Fx {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0.rotate_left(26)
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut b = bytes;
+        while let Some((w, rest)) = b.split_first_chunk::<8>() {
+            self.add(u64::from_le_bytes(*w));
+            b = rest;
+        }
+        if let Some((w, rest)) = b.split_first_chunk::<4>() {
+            self.add(u64::from(u32::from_le_bytes(*w)));
+            b = rest;
+        }
+        if !b.is_empty() {
+            // 1-3 bytes left: pack them with their count, so that
+            // different tails never pack to the same word.
+            let mut w = b.len() as u64;
+            for &x in b {
+                w = (w << 8) | u64::from(x);
+            }
+            self.add(w);
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+}
+
+/// `BuildHasher` for [`Fx`].
+pub type FxBuild = std::hash::BuildHasherDefault<Fx>;
+/// A lookup map with the [`Fx`] hasher.
+pub type FxMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+
 /// Lower-cased word tokens of `text`: maximal runs of alphanumeric
 /// characters, with inner apostrophes (`'` or `’`) kept when a letter
 /// follows (`don't`, `trump's`). Curly apostrophes become `'`.
@@ -42,32 +109,40 @@ pub type FnvMap<K, V> = std::collections::HashMap<K, V, FnvBuild>;
 /// `out` is cleared first and reused, so a caller scoring many sentences
 /// allocates only when a sentence is longer than any before it.
 pub fn tokens_into(text: &str, out: &mut Vec<String>) {
+    tokens_reusing(text, out, &mut Vec::new());
+}
+
+/// [`tokens_into`] that also keeps the token buffers it does not need in
+/// `spare` (and takes new ones from there), so a caller alternating long
+/// and short texts does not free and re-allocate them.
+pub fn tokens_reusing(text: &str, out: &mut Vec<String>, spare: &mut Vec<String>) {
+    let len = text.len();
     let mut n = 0usize;
-    let mut chars = text.char_indices().peekable();
-    while let Some((_, c)) = chars.next() {
+    let mut i = 0usize;
+    while i < len {
+        let (c, cl) = char_at(text, i);
+        i += cl;
         if !c.is_alphanumeric() {
             continue;
         }
         if n == out.len() {
-            out.push(String::new());
+            out.push(spare.pop().unwrap_or_default());
         }
         let tok = &mut out[n];
         tok.clear();
         push_lower(tok, c);
-        while let Some(&(_, d)) = chars.peek() {
+        while i < len {
+            let (d, dl) = char_at(text, i);
             if d.is_alphanumeric() {
                 push_lower(tok, d);
-                chars.next();
+                i += dl;
             } else if d == '\'' || d == '\u{2019}' {
                 // Keep the apostrophe only when a letter follows it.
-                let mut ahead = chars.clone();
-                ahead.next();
-                match ahead.peek() {
-                    Some(&(_, e)) if e.is_alphabetic() => {
-                        tok.push('\'');
-                        chars.next();
-                    }
-                    _ => break,
+                if i + dl < len && char_at(text, i + dl).0.is_alphabetic() {
+                    tok.push('\'');
+                    i += dl;
+                } else {
+                    break;
                 }
             } else {
                 break;
@@ -75,7 +150,19 @@ pub fn tokens_into(text: &str, out: &mut Vec<String>) {
         }
         n += 1;
     }
-    out.truncate(n);
+    spare.extend(out.drain(n..));
+}
+
+/// The character starting at byte `i` (a char boundary) and its length.
+#[inline]
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        (char::from(b), 1)
+    } else {
+        let c = text[i..].chars().next().unwrap_or('\u{fffd}');
+        (c, c.len_utf8())
+    }
 }
 
 /// Convenience wrapper around [`tokens_into`].

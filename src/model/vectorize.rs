@@ -8,7 +8,7 @@
 //! ([`extra_names`], [`extras`]): scaled schema counts, sentence length and
 //! bias-prior summaries.
 
-use super::terms::{self, FnvMap};
+use super::terms::{self, FxMap};
 use crate::schema;
 
 /// A bounded n-gram vocabulary with inverse document frequencies.
@@ -24,7 +24,27 @@ pub struct Vocab {
     /// `ln((1 + n) / (1 + df)) + 1` per term (n = training documents).
     pub idf: Vec<f32>,
     #[serde(skip)]
-    index: FnvMap<String, u32>,
+    index: FxMap<String, u32>,
+    /// Every word that is a unigram term or half of a bigram term -> its
+    /// word id (the lookup index of [`Vocab::tfidf_into`]).
+    #[serde(skip)]
+    words: FxMap<Box<str>, u32>,
+    /// Word id -> the id of the unigram term it is, or [`NO_ID`].
+    #[serde(skip)]
+    word_term: Vec<u32>,
+    /// `(first word id, second word id)` -> bigram term id.
+    #[serde(skip)]
+    pairs: FxMap<u64, u32>,
+    /// Term id -> [`terms::is_uninformative`] of the term.
+    #[serde(skip)]
+    uninformative: Vec<bool>,
+}
+
+/// "No such word or term" in [`Vocab`]'s lookup tables.
+const NO_ID: u32 = u32::MAX;
+
+fn pair_key(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
 }
 
 impl Vocab {
@@ -57,7 +77,7 @@ impl Vocab {
             bigrams,
             terms: kept.into_iter().map(|(t, _)| t).collect(),
             idf,
-            index: FnvMap::default(),
+            ..Vocab::default()
         };
         v.reindex();
         v
@@ -71,6 +91,49 @@ impl Vocab {
             .enumerate()
             .map(|(i, t)| (t.clone(), i as u32))
             .collect();
+        // Token-level tables: a unigram term matches a token equal to it; a
+        // bigram term `"a b"` (split at its first space) matches tokens
+        // `a`, `b` in a row, since a token never contains a space. Later
+        // duplicates win, as in `index`.
+        self.words = FxMap::default();
+        self.word_term.clear();
+        self.pairs = FxMap::default();
+        let word = |w: &str, words: &mut FxMap<Box<str>, u32>, wt: &mut Vec<u32>| -> u32 {
+            if let Some(&id) = words.get(w) {
+                return id;
+            }
+            let id = wt.len() as u32;
+            words.insert(w.into(), id);
+            wt.push(NO_ID);
+            id
+        };
+        for (i, t) in self.terms.iter().enumerate() {
+            match t.split_once(' ') {
+                None => {
+                    let w = word(t, &mut self.words, &mut self.word_term);
+                    self.word_term[w as usize] = i as u32;
+                }
+                Some((a, b)) => {
+                    let wa = word(a, &mut self.words, &mut self.word_term);
+                    let wb = word(b, &mut self.words, &mut self.word_term);
+                    self.pairs.insert(pair_key(wa, wb), i as u32);
+                }
+            }
+        }
+        self.uninformative = self
+            .terms
+            .iter()
+            .map(|t| terms::is_uninformative(t))
+            .collect();
+    }
+
+    /// Whether term `id` is made only of function words or numbers
+    /// ([`terms::is_uninformative`]).
+    pub fn is_uninformative(&self, id: u32) -> bool {
+        match self.uninformative.get(id as usize) {
+            Some(&u) => u,
+            None => terms::is_uninformative(&self.terms[id as usize]),
+        }
     }
 
     /// Number of terms.
@@ -93,13 +156,26 @@ impl Vocab {
     pub fn tfidf_into(&self, toks: &[String], scratch: &mut TermBufs, out: &mut Vec<(u32, f32)>) {
         out.clear();
         scratch.ids.clear();
+        scratch.words.clear();
         let ids = &mut scratch.ids;
-        let index = &self.index;
-        terms::for_each_term(toks, self.bigrams, &mut scratch.buf, |t| {
-            if let Some(&i) = index.get(t) {
-                ids.push(i);
+        // The same multiset of term ids as looking up every term of
+        // `terms::for_each_term`, without building the bigram strings.
+        for t in toks {
+            let w = self.words.get(t.as_str()).copied().unwrap_or(NO_ID);
+            scratch.words.push(w);
+            if w != NO_ID && self.word_term[w as usize] != NO_ID {
+                ids.push(self.word_term[w as usize]);
             }
-        });
+        }
+        if self.bigrams {
+            for p in scratch.words.windows(2) {
+                if p[0] != NO_ID && p[1] != NO_ID {
+                    if let Some(&i) = self.pairs.get(&pair_key(p[0], p[1])) {
+                        ids.push(i);
+                    }
+                }
+            }
+        }
         ids.sort_unstable();
         let mut norm = 0.0f32;
         let mut k = 0;
@@ -129,15 +205,25 @@ impl Vocab {
 pub struct TermBufs {
     pub buf: String,
     pub ids: Vec<u32>,
+    /// Word id per token (see [`Vocab::tfidf_into`]).
+    pub words: Vec<u32>,
 }
 
 /// Reusable buffers for vectorising many texts without allocating.
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
     pub toks: Vec<String>,
+    /// Token buffers not in use (see [`terms::tokens_reusing`]).
+    pub spare: Vec<String>,
     pub terms: TermBufs,
     pub sparse: Vec<(u32, f32)>,
     pub extras: Vec<f32>,
+    /// Per token, the position of its stem among the bias prior's stems
+    /// (`u32::MAX` for none), shared by the prior features and the
+    /// contributions of one sentence.
+    pub prior_slots: Vec<u32>,
+    /// Scratch of the prior features.
+    pub slot_tmp: Vec<u32>,
 }
 
 /// Smoothing of the bias prior: `marked / (occurrences + PRIOR_SMOOTHING)`.
@@ -154,7 +240,7 @@ pub struct BiasPrior {
     /// Prior per stem, in `stems` order.
     pub values: Vec<f32>,
     #[serde(skip)]
-    index: FnvMap<String, f32>,
+    index: FxMap<String, u32>,
 }
 
 impl BiasPrior {
@@ -187,30 +273,58 @@ impl BiasPrior {
 
     /// Rebuild the lookup index (needed after deserialising).
     pub fn reindex(&mut self) {
-        self.index = self
-            .stems
+        // Stem -> its position; a later duplicate stem wins.
+        let n = self.stems.len().min(self.values.len());
+        self.index = self.stems[..n]
             .iter()
-            .cloned()
-            .zip(self.values.iter().copied())
+            .enumerate()
+            .map(|(i, s)| (s.clone(), i as u32))
             .collect();
     }
 
     /// Prior of one token (0 when never marked).
     pub fn of(&self, tok: &str) -> f32 {
-        self.index.get(terms::stem(tok)).copied().unwrap_or(0.0)
+        self.slot(tok).map_or(0.0, |i| self.values[i as usize])
+    }
+
+    /// Position in `stems` of the token's stem, if the prior knows it.
+    fn slot(&self, tok: &str) -> Option<u32> {
+        self.index.get(terms::stem(tok)).copied()
     }
 
     /// The summary features of a token sequence, in [`PRIOR_FEATURES`]
     /// order: the three largest distinct-stem priors, how many stems exceed
     /// 0.2 and 0.4, and their sum.
     pub fn features(&self, toks: &[String], out: &mut Vec<f32>) {
-        let mut ps: Vec<(&str, f32)> = toks.iter().map(|t| (terms::stem(t), 0.0)).collect();
-        ps.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        ps.dedup_by(|a, b| a.0 == b.0);
-        let mut vals: Vec<f32> = ps
-            .iter()
-            .filter_map(|(s, _)| self.index.get(*s).copied())
-            .collect();
+        let mut slots = Vec::new();
+        self.slots_into(toks, &mut slots);
+        self.features_from_slots(&slots, &mut Vec::new(), out);
+    }
+
+    /// Per token, the position of its stem in `stems`, or [`NO_SLOT`].
+    pub(crate) fn slots_into(&self, toks: &[String], out: &mut Vec<u32>) {
+        out.clear();
+        out.extend(toks.iter().map(|t| self.slot(t).unwrap_or(NO_SLOT)));
+    }
+
+    /// The prior of a slot from [`BiasPrior::slots_into`] (0 for none).
+    pub(crate) fn value_of_slot(&self, slot: u32) -> f32 {
+        self.values.get(slot as usize).copied().unwrap_or(0.0)
+    }
+
+    /// [`BiasPrior::features`] from the tokens' slots; `tmp` is scratch.
+    pub(crate) fn features_from_slots(
+        &self,
+        slots: &[u32],
+        tmp: &mut Vec<u32>,
+        out: &mut Vec<f32>,
+    ) {
+        // One value per distinct known stem (a stem's slot identifies it).
+        tmp.clear();
+        tmp.extend(slots.iter().copied().filter(|&i| i != NO_SLOT));
+        tmp.sort_unstable();
+        tmp.dedup();
+        let mut vals: Vec<f32> = tmp.iter().map(|&i| self.values[i as usize]).collect();
         vals.sort_unstable_by(|a, b| b.total_cmp(a));
         let g = |i: usize| vals.get(i).copied().unwrap_or(0.0);
         out.push(g(0));
@@ -221,6 +335,9 @@ impl BiasPrior {
         out.push(vals.iter().sum());
     }
 }
+
+/// "The prior does not know this token's stem" in [`BiasPrior::slots_into`].
+pub(crate) const NO_SLOT: u32 = u32::MAX;
 
 /// Names of the bias-prior summary features.
 pub const PRIOR_FEATURES: [&str; 6] = [
@@ -250,15 +367,20 @@ pub fn extra_names(with_prior: bool) -> Vec<String> {
 /// `ln(1 + count)` per schema count, `ln(1 + tokens) / 4`, and the prior
 /// summaries.
 pub fn extras(counts: &[u32], toks: &[String], prior: Option<&BiasPrior>, out: &mut Vec<f32>) {
+    extras_base(counts, toks.len(), out);
+    if let Some(p) = prior {
+        p.features(toks, out);
+    }
+}
+
+/// The extra features of [`extras`] before the prior summaries.
+pub(crate) fn extras_base(counts: &[u32], n_toks: usize, out: &mut Vec<f32>) {
     out.clear();
     let n = schema::count_features().count();
     for i in 0..n {
         out.push((1.0 + counts.get(i).copied().unwrap_or(0) as f32).ln());
     }
-    out.push((1.0 + toks.len() as f32).ln() / 4.0);
-    if let Some(p) = prior {
-        p.features(toks, out);
-    }
+    out.push((1.0 + n_toks as f32).ln() / 4.0);
 }
 
 #[cfg(test)]
@@ -292,6 +414,39 @@ mod tests {
         // x: tf 2 -> 1 + ln 2; y: tf 1 -> 1; both have df 2, same idf.
         let ratio = out[0].1 / out[1].1;
         assert!((ratio - (1.0 + 2f32.ln())).abs() < 1e-4);
+    }
+
+    #[test]
+    fn token_tables_find_the_same_terms_as_term_strings() {
+        // Bigram terms whose words are not unigram terms, and a duplicate.
+        let mut v = Vocab {
+            bigrams: true,
+            terms: ["a", "b c", "c", "c d", "x y", "y", "a"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            idf: vec![1.0, 2.0, 1.5, 1.0, 3.0, 1.0, 1.25],
+            ..Vocab::default()
+        };
+        v.reindex();
+        let toks = tokens("a b c d x y y a c");
+        let mut want: Vec<u32> = Vec::new();
+        let mut buf = String::new();
+        terms::for_each_term(&toks, true, &mut buf, |t| {
+            if let Some(i) = v.get(t) {
+                want.push(i);
+            }
+        });
+        want.sort_unstable();
+        let mut s = TermBufs::default();
+        let mut out = Vec::new();
+        v.tfidf_into(&toks, &mut s, &mut out);
+        assert_eq!(s.ids, want);
+        assert!(
+            !s.ids.contains(&0),
+            "a duplicate term resolves to its last id"
+        );
+        assert!(s.ids.contains(&1) && s.ids.contains(&4));
     }
 
     #[test]

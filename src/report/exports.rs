@@ -257,6 +257,9 @@ pub fn fmt_f(v: f64) -> String {
     if !v.is_finite() {
         return String::new();
     }
+    if let Some(s) = fmt_f_fast(v) {
+        return s;
+    }
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {
@@ -264,6 +267,60 @@ pub fn fmt_f(v: f64) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// [`fmt_f`] by exact integer arithmetic, for the common case: `|v|`
+/// below about 10^14 and not exactly half-way between two multiples of 0.0001
+/// (where the rounding rule of `format!` would matter). `None` means "use
+/// `format!`". The digits are those of `format!("{v:.4}")`: `v` is exactly
+/// `m * 2^-e`, so `v * 10^4 = m * 10^4 / 2^e` is split into quotient and
+/// remainder and rounded to nearest.
+fn fmt_f_fast(v: f64) -> Option<String> {
+    let bits = v.abs().to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1u64 << 52) - 1);
+    // v = m * 2^-e exactly (subnormals: exponent field 0).
+    let (m, e) = if exp == 0 {
+        (frac, 1074)
+    } else {
+        (frac | (1u64 << 52), 1075 - exp)
+    };
+    let q = if m == 0 || e >= 120 {
+        // Zero, or |v| < 2^-67: far below 0.00005, rounds to 0.
+        0
+    } else if e <= 0 {
+        // |v| >= 2^52.
+        return None;
+    } else {
+        let n = u128::from(m) * 10_000;
+        let e = e as u32;
+        let (q, r) = (n >> e, n & ((1u128 << e) - 1));
+        let half = 1u128 << (e - 1);
+        if r == half || q >= 1u128 << 60 {
+            return None;
+        }
+        q + u128::from(r > half)
+    };
+    if q == 0 {
+        return Some("0".into());
+    }
+    let q = u64::try_from(q).ok()?;
+    let (int, mut dec) = (q / 10_000, q % 10_000);
+    let mut out = String::with_capacity(24);
+    if v < 0.0 {
+        out.push('-');
+    }
+    use std::fmt::Write;
+    let _ = write!(out, "{int}");
+    if dec != 0 {
+        let mut digits = 4;
+        while dec % 10 == 0 {
+            dec /= 10;
+            digits -= 1;
+        }
+        let _ = write!(out, ".{dec:0digits$}");
+    }
+    Some(out)
 }
 
 /// Append one CSV record to `out` in the dialect of every export: RFC 4180
@@ -958,5 +1015,50 @@ mod tests {
         assert_eq!(fmt_f(0.123456), "0.1235");
         assert_eq!(fmt_f(-0.00001), "0");
         assert_eq!(fmt_f(f64::NAN), "");
+    }
+
+    /// The fast path of `fmt_f` gives exactly the text of `format!`.
+    #[test]
+    fn issue6_fast_float_format_equals_format_macro() {
+        fn slow(v: f64) -> String {
+            let s = format!("{v:.4}");
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            if s == "-0" {
+                "0".into()
+            } else {
+                s.to_string()
+            }
+        }
+        let mut vals = vec![
+            0.0, -0.0, 1.0, 0.5, 0.03125, 0.09375, -0.03125, 0.00005, 0.00015, 0.99995, 9.99995,
+            1e-320, 5e-324, 1e14, 1.2e14, 4.5e15, 1e300, 12.3456, 100.0, 0.1, 0.7, 2.675,
+        ];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for i in 0..200_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let v = match i % 5 {
+                // Any bit pattern.
+                0 => f64::from_bits(x),
+                // Probabilities and scores.
+                1 => (x >> 11) as f64 / (1u64 << 53) as f64,
+                2 => (x >> 11) as f64 / (1u64 << 53) as f64 * 100.0,
+                // Near a rounding boundary: k/10^4 + tiny offsets.
+                3 => (x % 2_000_000) as f64 / 20_000.0 + ((x >> 40) as f64 - 8e6) * 1e-22,
+                // Wide range of magnitudes, both signs.
+                _ => {
+                    (x >> 11) as f64
+                        * 10f64.powi((x % 40) as i32 - 30)
+                        * if x & 1 == 0 { 1.0 } else { -1.0 }
+                }
+            };
+            vals.push(v);
+        }
+        for v in vals {
+            if v.is_finite() {
+                assert_eq!(fmt_f(v), slow(v), "{v:e} ({:#x})", v.to_bits());
+            }
+        }
     }
 }
