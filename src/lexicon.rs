@@ -331,32 +331,7 @@ struct Payload {
     file: LexFile,
 }
 
-/// FNV-1a: a fast hash for the short words looked up once per token (the
-/// default SipHash is built for untrusted keys and is several times slower
-/// here; lexicon keys are our own words).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// A `HashMap` with the [`Fnv`] hasher.
-pub(crate) type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+pub(crate) use crate::hash::FnvMap;
 
 /// The compiled lexicons.
 #[derive(Clone)]

@@ -23,6 +23,7 @@ pub mod bench;
 pub mod compare;
 pub mod extract;
 pub mod features;
+pub mod hash;
 pub mod ingest;
 pub mod lexicon;
 pub mod merge;

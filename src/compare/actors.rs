@@ -25,6 +25,7 @@
 
 use super::tokens::{is_stop, normalise, stem, words, Word};
 use std::collections::{BTreeMap, BTreeSet};
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Most words a label may have in front of the name.
 pub const MAX_LABEL_WORDS: usize = 6;
@@ -261,13 +262,26 @@ pub fn mentions(
     loaded: &[(usize, usize)],
     known: &BTreeSet<String>,
 ) -> Vec<Mention> {
+    mentions_with(text, sentences, loaded, known, |_, sent| words(sent))
+}
+
+/// [`mentions`] with the words of each sentence supplied by `words_of`
+/// (sentence index, sentence text → its [`words`], offsets relative to the
+/// sentence), so a body the segmenter already cut is not cut again.
+pub fn mentions_with<'a>(
+    text: &'a str,
+    sentences: &[(usize, usize)],
+    loaded: &[(usize, usize)],
+    known: &BTreeSet<String>,
+    words_of: impl Fn(usize, &'a str) -> Vec<Word<'a>>,
+) -> Vec<Mention> {
     let mut out = Vec::new();
     let overlaps = super::Ranges::new(loaded.iter().copied());
-    for &(s0, s1) in sentences {
+    for (si, &(s0, s1)) in sentences.iter().enumerate() {
         let Some(sent) = text.get(s0..s1) else {
             continue;
         };
-        let ws = words(sent);
+        let ws = words_of(si, sent);
         let gap_ok = |i: usize| -> bool {
             // Whether word i-1 and word i are adjacent inside a label.
             let prev = &ws[i - 1];
@@ -379,19 +393,27 @@ fn collapse(s: &str) -> String {
 /// of a sentence.
 pub fn mid_sentence_capitals(text: &str, sentences: &[(usize, usize)]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let mut buf = String::new();
     for &(s0, s1) in sentences {
         if let Some(sent) = text.get(s0..s1) {
-            let mut first = true;
-            super::tokens::for_each_word(sent, &mut buf, |_, raw, norm| {
-                let cap = raw.chars().next().is_some_and(|c| c.is_uppercase());
-                if !std::mem::take(&mut first) && cap && !out.contains(norm) {
-                    out.insert(norm.to_string());
-                }
-            });
+            capitals_after_first(sent.unicode_word_indices(), &mut out);
         }
     }
     out
+}
+
+/// Add to `out` the normalised words of one sentence's word segments
+/// (offset, word) that are capitalised, except the first word.
+pub fn capitals_after_first<'a>(
+    segments: impl Iterator<Item = (usize, &'a str)>,
+    out: &mut BTreeSet<String>,
+) {
+    let mut first = true;
+    super::tokens::for_each_word_in(segments, &mut String::new(), |_, raw, norm| {
+        let cap = raw.chars().next().is_some_and(|c| c.is_uppercase());
+        if !std::mem::take(&mut first) && cap && !out.contains(norm) {
+            out.insert(norm.to_string());
+        }
+    });
 }
 
 /// A main actor of a story.

@@ -396,7 +396,15 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             tokens::words(title).len(),
         )
     };
-    let mut known = actors::mid_sentence_capitals(body, &sent_ranges);
+    let mut known = if reuse {
+        let mut k = BTreeSet::new();
+        for si in 0..sent_ranges.len() {
+            actors::capitals_after_first(segs(si), &mut k);
+        }
+        k
+    } else {
+        actors::mid_sentence_capitals(body, &sent_ranges)
+    };
     known.extend(actors::mid_sentence_capitals(title, &[(0, title.len())]));
     let mut mentions: Vec<(actors::Mention, bool)> = Vec::new();
     if !title.is_empty() {
@@ -409,9 +417,22 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
     }
     let loaded = category_ranges(&an.spans, Category::LoadedLanguage);
     mentions.extend(
-        actors::mentions(body, &sent_ranges, &loaded, &known)
-            .into_iter()
-            .map(|m| (m, false)),
+        actors::mentions_with(body, &sent_ranges, &loaded, &known, |si, sent| {
+            if !reuse {
+                return tokens::words(sent);
+            }
+            let s0 = sent_ranges[si].0;
+            segs(si)
+                .map(|(start, raw)| tokens::Word {
+                    raw,
+                    start: start - s0,
+                    norm: tokens::normalise_cow(raw),
+                })
+                .filter(|w| w.raw.chars().any(char::is_alphanumeric))
+                .collect()
+        })
+        .into_iter()
+        .map(|m| (m, false)),
     );
     let sent_index = align::sent_index(&sents);
     Digest {

@@ -12,20 +12,7 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-/// 64-bit FNV-1a: a fixed, platform-independent hash (std's hasher is
-/// randomly seeded and would break determinism).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    fnv1a_extend(0xcbf2_9ce4_8422_2325, bytes)
-}
-
-/// Continue an FNV-1a hash with more bytes.
-pub fn fnv1a_extend(mut h: u64, bytes: &[u8]) -> u64 {
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
+pub use crate::hash::{fnv1a, fnv1a_extend, Fnv, FnvMap};
 
 /// Hash of a string.
 pub fn hash_str(s: &str) -> u64 {
@@ -133,39 +120,6 @@ pub fn for_each_word_in<'a>(
         }
     }
 }
-
-/// A [`std::hash::Hasher`] running FNV-1a: fixed (deterministic) and fast
-/// on the short keys (hashes, words) of the comparison's hash maps, where
-/// std's SipHash showed up in profiles.
-#[derive(Debug, Clone, Copy)]
-pub struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = fnv1a_extend(self.0, bytes);
-    }
-    fn write_u64(&mut self, x: u64) {
-        // Keys are already well-mixed 64-bit hashes: one multiply-xorshift
-        // spreads them over the table.
-        let y = (self.0 ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = y ^ (y >> 29);
-    }
-    fn write_usize(&mut self, x: usize) {
-        self.write_u64(x as u64);
-    }
-}
-
-/// Hash map with the [`Fnv`] hasher.
-pub type FnvMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
 /// Function words and report verbs that say nothing about *what* a text is
 /// about. Written for this project (not taken from a published list).

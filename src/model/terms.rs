@@ -6,40 +6,11 @@
 //! term strings the vectorizer counts ([`for_each_term`]). Everything here
 //! is allocation-light because it runs once per scored sentence.
 
-/// A small, fast, deterministic hasher (FNV-1a) for the vocabulary lookup
-/// maps. Lookup maps are never iterated for output, so their order cannot
-/// leak; FNV only makes the per-sentence lookups cheap.
-#[derive(Debug, Clone, Copy)]
-pub struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-/// `BuildHasher` for [`Fnv`].
-pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
-/// A string-keyed lookup map with the FNV hasher.
-pub type FnvMap<K, V> = std::collections::HashMap<K, V, FnvBuild>;
-
 /// A faster deterministic hasher for the hot lookup maps (vocabulary,
 /// bias prior, lexicon words): the multiply-rotate scheme of rustc's
 /// `FxHasher`, eight bytes at a time, with the high product bits rotated
 /// down on `finish` so that hashbrown's bucket index sees them. Like
-/// [`Fnv`] it is not DoS-resistant; the keys are our own vocabulary and
+/// [`crate::hash::Fnv`] it is not DoS-resistant; the keys are our own vocabulary and
 /// maps built with it are only looked up, never iterated for output.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Fx(u64);
