@@ -723,9 +723,12 @@ fn issue7_analyze_makes_no_network_system_calls() {
         return;
     }
     assert_eq!(code(&o), EXIT_OK, "{}", stderr(&o));
+    // Not calls: `+++ exited`, `--- SIGCHLD`, and `<pid> ???( <detached ...>`,
+    // which strace prints when a thread exits while being traced (seen
+    // about once in 25 runs under load).
     let calls: Vec<&str> = trace
         .lines()
-        .filter(|l| !l.contains("+++") && !l.contains("---"))
+        .filter(|l| !l.contains("+++") && !l.contains("---") && !l.contains("<detached"))
         .collect();
     assert!(
         calls.is_empty(),
