@@ -341,6 +341,15 @@ pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment
         }
         touched.clear();
     }
+    Alignment {
+        matches: one_to_one(cands, a.len(), b.len()),
+    }
+}
+
+/// Keep matches greedily, best first (shared before paraphrase, then by
+/// score, then by position), each sentence in at most one match; the result
+/// in sentence order.
+fn one_to_one(mut cands: Vec<SentMatch>, na: usize, nb: usize) -> Vec<SentMatch> {
     cands.sort_by(|x, y| {
         x.kind
             .cmp(&y.kind)
@@ -348,8 +357,8 @@ pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment
             .then(x.a.cmp(&y.a))
             .then(x.b.cmp(&y.b))
     });
-    let mut used_a = vec![false; a.len()];
-    let mut used_b = vec![false; b.len()];
+    let mut used_a = vec![false; na];
+    let mut used_b = vec![false; nb];
     let mut matches = Vec::new();
     for m in cands {
         if !used_a[m.a] && !used_b[m.b] {
@@ -359,7 +368,7 @@ pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment
         }
     }
     matches.sort_by_key(|m| (m.a, m.b));
-    Alignment { matches }
+    matches
 }
 
 #[cfg(test)]
@@ -385,7 +394,8 @@ mod tests {
         let a: Vec<SentPrint> = a_text.iter().map(|t| SentPrint::new(t)).collect();
         let b: Vec<SentPrint> = b_text.iter().map(|t| SentPrint::new(t)).collect();
         let got = align(&a, &b, &sent_index(&b));
-        // Naive: every pair, the same candidate rule, the same greedy pass.
+        // Naive: every pair and merged intersections, the same candidate
+        // rule and greedy pass.
         let mut cands = Vec::new();
         for (i, sa) in a.iter().enumerate() {
             for (j, sb) in b.iter().enumerate() {
@@ -407,22 +417,7 @@ mod tests {
                 }
             }
         }
-        cands.sort_by(|x, y| {
-            x.kind
-                .cmp(&y.kind)
-                .then(y.score.total_cmp(&x.score))
-                .then(x.a.cmp(&y.a))
-                .then(x.b.cmp(&y.b))
-        });
-        let (mut ua, mut ub, mut want) = (vec![false; a.len()], vec![false; b.len()], Vec::new());
-        for m in cands {
-            if !ua[m.a] && !ub[m.b] {
-                ua[m.a] = true;
-                ub[m.b] = true;
-                want.push(m);
-            }
-        }
-        want.sort_by_key(|m| (m.a, m.b));
+        let want = one_to_one(cands, a.len(), b.len());
         assert_eq!(got.matches, want);
         assert!(got.count(MatchKind::Shared) >= 1 && got.count(MatchKind::Paraphrase) >= 1);
     }

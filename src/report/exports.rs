@@ -260,6 +260,11 @@ pub fn fmt_f(v: f64) -> String {
     if let Some(s) = fmt_f_fast(v) {
         return s;
     }
+    fmt_f_slow(v)
+}
+
+/// [`fmt_f`] through `format!`: the reference the fast path must equal.
+fn fmt_f_slow(v: f64) -> String {
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {
@@ -1020,15 +1025,7 @@ mod tests {
     /// The fast path of `fmt_f` gives exactly the text of `format!`.
     #[test]
     fn issue6_fast_float_format_equals_format_macro() {
-        fn slow(v: f64) -> String {
-            let s = format!("{v:.4}");
-            let s = s.trim_end_matches('0').trim_end_matches('.');
-            if s == "-0" {
-                "0".into()
-            } else {
-                s.to_string()
-            }
-        }
+        let slow = fmt_f_slow;
         let mut vals = vec![
             0.0, -0.0, 1.0, 0.5, 0.03125, 0.09375, -0.03125, 0.00005, 0.00015, 0.99995, 9.99995,
             1e-320, 5e-324, 1e14, 1.2e14, 4.5e15, 1e300, 12.3456, 100.0, 0.1, 0.7, 2.675,
