@@ -37,6 +37,21 @@ fn article_ids(out: &Path) -> Vec<String> {
     read_csv(&out.join("articles.csv")).column("article_id")
 }
 
+/// Run `analyze` on `inputs` in `d` into `d/out`, assert it finished (all
+/// written, or some inputs failed and the rest written: exit 0 or 3, not a
+/// signal) and return the output folder.
+fn analyze_finished(inputs: &[&str], d: &Path) -> PathBuf {
+    let o = analyze(inputs, "out", d);
+    let c = code(&o);
+    assert!(c == EXIT_OK || c == EXIT_PARTIAL, "{}", stderr(&o));
+    d.join("out")
+}
+
+/// Articles plus error rows of an output folder: every input accounted for.
+fn accounted(out: &Path) -> usize {
+    article_sources(out).len() + errors(out).len()
+}
+
 /// Assert the run ended with exit code `want` (not a signal) and return
 /// stderr for messages.
 fn expect_code(o: &std::process::Output, want: i32) -> String {
@@ -326,7 +341,7 @@ fn issue7_twenty_megabyte_single_line_finishes() {
     let c = code(&o);
     assert!(c == EXIT_OK || c == EXIT_PARTIAL, "{}", stderr(&o));
     let out = d.join("out");
-    let n = article_sources(&out).len() + errors(&out).len();
+    let n = accounted(&out);
     assert_eq!(n, 1, "the long line is accounted for exactly once");
     // Memory stays bounded: a generous cap, many times the input size.
     let stats: serde_json::Value =
@@ -347,11 +362,8 @@ fn issue7_quote_heavy_long_line_finishes() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     std::fs::write(d.join("quotes.txt"), long_line(4 * 1024 * 1024, true)).unwrap();
-    let o = analyze(&["quotes.txt"], "out", d);
-    let c = code(&o);
-    assert!(c == EXIT_OK || c == EXIT_PARTIAL, "{}", stderr(&o));
-    let out = d.join("out");
-    assert_eq!(article_sources(&out).len() + errors(&out).len(), 1);
+    let out = analyze_finished(&["quotes.txt"], d);
+    assert_eq!(accounted(&out), 1);
 }
 
 /// A long line full of names and role labels ("minister Anna Kovar"): the
@@ -384,11 +396,8 @@ fn issue7_name_heavy_long_line_finishes() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     std::fs::write(d.join("names.txt"), s).unwrap();
-    let o = analyze(&["names.txt"], "out", d);
-    let c = code(&o);
-    assert!(c == EXIT_OK || c == EXIT_PARTIAL, "{}", stderr(&o));
-    let out = d.join("out");
-    assert_eq!(article_sources(&out).len() + errors(&out).len(), 1);
+    let out = analyze_finished(&["names.txt"], d);
+    assert_eq!(accounted(&out), 1);
 }
 
 /// One long HTML text node full of characters the serializer escapes
@@ -411,11 +420,8 @@ fn issue7_html_text_node_full_of_escapes_finishes() {
         "word\u{a0}".repeat(600_000)
     );
     std::fs::write(d.join("nbsp.html"), nbsp).unwrap();
-    let o = analyze(&["amp.html", "nbsp.html"], "out", d);
-    let c = code(&o);
-    assert!(c == EXIT_OK || c == EXIT_PARTIAL, "{}", stderr(&o));
-    let out = d.join("out");
-    assert_eq!(article_sources(&out).len() + errors(&out).len(), 2);
+    let out = analyze_finished(&["amp.html", "nbsp.html"], d);
+    assert_eq!(accounted(&out), 2);
 }
 
 #[test]
@@ -441,10 +447,7 @@ fn issue7_twenty_megabyte_jsonl_row_finishes() {
     drop(text);
     assert!(rows.len() > 20 * 1024 * 1024);
     std::fs::write(d.join("long.jsonl"), rows).unwrap();
-    let o = analyze(&["long.jsonl"], "out", d);
-    let c = code(&o);
-    assert!(c == EXIT_OK || c == EXIT_PARTIAL, "{}", stderr(&o));
-    let out = d.join("out");
+    let out = analyze_finished(&["long.jsonl"], d);
     let arts = article_sources(&out);
     let errs = errors(&out);
     assert!(
@@ -509,11 +512,8 @@ fn issue7_twenty_thousand_nested_html_elements() {
         "tables.html",
         "deep.jsonl",
     ];
-    let o = analyze(&inputs, "out", d);
     // A stack overflow kills the process with a signal: `code` fails then.
-    let c = code(&o);
-    assert!(c == EXIT_OK || c == EXIT_PARTIAL, "{}", stderr(&o));
-    let out = d.join("out");
+    let out = analyze_finished(&inputs, d);
     let arts = article_sources(&out);
     let errs = errors(&out);
     for src in [
@@ -802,7 +802,7 @@ fn issue7_hostile_stdin_is_reported() {
         writer.join().unwrap();
         assert_eq!(code(&o), want, "{name}: {}", stderr(&o));
         let out = d.join(out);
-        let total = article_sources(&out).len() + errors(&out).len();
+        let total = accounted(&out);
         assert_eq!(total, 1, "{name}");
     }
 }
@@ -853,10 +853,7 @@ fn issue7_deeply_nested_json_and_very_wide_csv() {
     row[50_000] = format!("\"{}\"", ARTICLE.replace('"', "\"\""));
     let csv = format!("{}\n{}\n", header.join(","), row.join(","));
     std::fs::write(d.join("wide.csv"), csv).unwrap();
-    let o = analyze(&["deep.jsonl", "wide.csv"], "out", d);
-    let c = code(&o);
-    assert!(c == EXIT_OK || c == EXIT_PARTIAL, "{}", stderr(&o));
-    let out = d.join("out");
+    let out = analyze_finished(&["deep.jsonl", "wide.csv"], d);
     let arts = article_sources(&out);
     let errs = errors(&out);
     assert!(
