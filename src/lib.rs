@@ -30,6 +30,7 @@ pub mod merge;
 pub mod model;
 pub mod pipeline;
 pub mod report;
+pub mod rng;
 pub mod schema;
 pub mod synth;
 pub mod text;

@@ -33,20 +33,18 @@ impl Default for SynthOptions {
     }
 }
 
-/// A small, fast, deterministic random number generator (SplitMix64).
+/// The synthetic corpus's generator: [`crate::rng::SplitMix64`] with a
+/// mixed seed and a modulo `below` (kept as it was, so a seed gives the
+/// same corpus as before).
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub struct Rng(crate::rng::SplitMix64);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+        Rng(crate::rng::SplitMix64::new(seed ^ 0x9E37_79B9_7F4A_7C15))
     }
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     /// Uniform in `0..n` (`n > 0`).
     pub fn below(&mut self, n: usize) -> usize {

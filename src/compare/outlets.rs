@@ -6,10 +6,9 @@
 //! stories, story `*`), the article count and, per metric, the mean with a
 //! 95% percentile-bootstrap interval.
 //!
-//! The bootstrap uses [`SplitMix64`], a tiny fixed-seed generator written
-//! here instead of the `rand` crate: its output is defined by ten lines of
-//! code and can never change with a dependency upgrade, which keeps
-//! `outlets.csv` byte-for-byte reproducible. Each (outlet, story, metric)
+//! The bootstrap uses [`SplitMix64`] ([`crate::rng`]), a tiny fixed-seed
+//! generator whose output can never change with a dependency upgrade, which
+//! keeps `outlets.csv` byte-for-byte reproducible. Each (outlet, story, metric)
 //! cell is seeded from an FNV-1a hash of its names, so a cell's interval
 //! does not depend on which other outlets are in the run.
 //!
@@ -20,6 +19,7 @@
 //! 120 bytes per article), so a million-article run holds ~120 MB here.
 
 use super::tokens::hash_str;
+use crate::rng::SplitMix64;
 use crate::schema::{self, FeatureKind};
 use std::collections::BTreeMap;
 
@@ -29,30 +29,6 @@ pub const BOOTSTRAP_RESAMPLES: usize = 1000;
 pub const ALL_STORIES: &str = "*";
 /// Outlet name used when an article states none.
 pub const UNKNOWN_OUTLET: &str = "(unknown)";
-
-/// SplitMix64 (Steele, Lea & Flood 2014): a 64-bit generator with a fixed,
-/// documented output sequence for a given seed.
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform index below `n` (Lemire's multiply-shift; bias < n / 2^64).
-    pub fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
-    }
-}
 
 /// Mean of a sample.
 pub fn mean(v: &[f64]) -> f64 {
@@ -196,14 +172,6 @@ impl OutletAccumulator {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn splitmix_reference_values() {
-        // First outputs for seed 1234567 from the reference C implementation.
-        let mut r = SplitMix64::new(1234567);
-        assert_eq!(r.next_u64(), 6457827717110365317);
-        assert_eq!(r.next_u64(), 3203168211198807973);
-    }
 
     #[test]
     fn bootstrap_interval_contains_the_mean_and_is_deterministic() {

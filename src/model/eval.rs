@@ -12,30 +12,9 @@ use super::vectorize::Scratch;
 use super::ModelError;
 use ndarray::{Array1, Array2};
 
-/// A SplitMix64 generator: tiny, fast, and identical on every platform
+/// Folds use the project's fixed generator: identical on every platform
 /// and crate version, so folds never change under a dependency update.
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    /// Fisher-Yates shuffle.
-    pub fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = (self.next_u64() % (i as u64 + 1)) as usize;
-            v.swap(i, j);
-        }
-    }
-}
+pub use crate::rng::SplitMix64;
 
 /// Stratified k-fold assignment: each class is shuffled with `seed` and
 /// dealt round-robin into `k` folds (continuing across classes), so every

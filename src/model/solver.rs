@@ -232,7 +232,7 @@ pub fn fit_logistic(x: &Csr, y: &[bool], alpha: f64, max_newton: usize) -> (Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::eval::SplitMix64;
+    use crate::rng::SplitMix64;
 
     fn toy(n: usize, d: usize, seed: u64) -> (Csr, Vec<bool>) {
         let mut rng = SplitMix64::new(seed);
