@@ -3,24 +3,13 @@
 
 mod compare_support;
 
+use compare_support::read;
+
 use framelens::pipeline::{run_analyze, AnalyzeOptions};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 type Row = BTreeMap<String, String>;
-
-fn read(dir: &Path, name: &str) -> Vec<Row> {
-    let mut r = csv::Reader::from_path(dir.join(name)).unwrap();
-    let h: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    r.records()
-        .map(|rec| {
-            h.iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
 
 #[test]
 fn the_demo_story_as_the_answer_key_tells_it() {

@@ -4,7 +4,7 @@
 
 mod compare_support;
 
-use compare_support::{article, load, score};
+use compare_support::{article, load, read, score};
 use framelens::compare::{self, CompareOptions, Comparison};
 use framelens::report::compare_csv::{self, CompareExports};
 use framelens::report::exports::{Exports, WindowWriter};
@@ -43,19 +43,6 @@ fn write(cmp: &Comparison, dir: &Path) {
     for w in ws {
         w.finish().unwrap();
     }
-}
-
-fn read(dir: &Path, name: &str) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(dir.join(name)).unwrap();
-    let h: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    r.records()
-        .map(|rec| {
-            h.iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
 }
 
 #[test]

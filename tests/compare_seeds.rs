@@ -7,25 +7,12 @@
 
 mod compare_support;
 
-use compare_support::shared;
+use compare_support::{read, shared};
 use framelens::pipeline::{run_analyze, AnalyzeOptions};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 type Row = BTreeMap<String, String>;
-
-fn read(dir: &Path, name: &str) -> Vec<Row> {
-    let mut r = csv::Reader::from_path(dir.join(name)).unwrap();
-    let h: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    r.records()
-        .map(|rec| {
-            h.iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
 
 /// Run `analyze` on the seeds; `None` (after saying why) when absent.
 fn run() -> Option<(tempfile::TempDir, BTreeMap<String, Row>)> {

@@ -135,3 +135,17 @@ pub fn shared() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
     p.is_dir().then_some(p)
 }
+
+/// A CSV export as rows of `column -> value`.
+pub fn read(dir: &std::path::Path, name: &str) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(dir.join(name)).unwrap();
+    let h: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records()
+        .map(|rec| {
+            h.iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
