@@ -312,6 +312,18 @@ fn nb_ratios(x: &Csr, y: &[bool], v: usize) -> Vec<f64> {
         .collect()
 }
 
+/// Calibration fold `f` of the rows `idx` (fold of each position in
+/// `folds`): the training rows (as row numbers) and the held-out positions;
+/// `None` when either side is empty.
+fn fold_split(idx: &[usize], folds: &[usize], f: usize) -> Option<(Vec<usize>, Vec<usize>)> {
+    let tr: Vec<usize> = (0..idx.len())
+        .filter(|&k| folds[k] != f)
+        .map(|k| idx[k])
+        .collect();
+    let te: Vec<usize> = (0..idx.len()).filter(|&k| folds[k] == f).collect();
+    (!tr.is_empty() && !te.is_empty()).then_some((tr, te))
+}
+
 /// Fit the sentence head on rows `idx` of `prep`, including calibration.
 pub fn fit_sentence(
     prep: &Prepared,
@@ -325,14 +337,9 @@ pub fn fit_sentence(
         let mut z = vec![0.0; idx.len()];
         let mut s = Scratch::default();
         for f in 0..cfg.calib_folds {
-            let tr: Vec<usize> = (0..idx.len())
-                .filter(|&k| folds[k] != f)
-                .map(|k| idx[k])
-                .collect();
-            let te: Vec<usize> = (0..idx.len()).filter(|&k| folds[k] == f).collect();
-            if tr.is_empty() || te.is_empty() {
+            let Some((tr, te)) = fold_split(idx, &folds, f) else {
                 continue;
-            }
+            };
             let inner = fit_sentence_raw(prep, &tr, cfg)?;
             for k in te {
                 s.toks.clone_from(&prep.toks[idx[k]]);
@@ -541,14 +548,9 @@ pub fn fit_multi(
         let folds = stratified_folds(&y, cfg.calib_folds, cfg.seed.wrapping_add(1));
         let mut z = vec![vec![0.0; idx.len()]; labels.len()];
         for f in 0..cfg.calib_folds {
-            let tr: Vec<usize> = (0..idx.len())
-                .filter(|&k| folds[k] != f)
-                .map(|k| idx[k])
-                .collect();
-            let te: Vec<usize> = (0..idx.len()).filter(|&k| folds[k] == f).collect();
-            if tr.is_empty() || te.is_empty() {
+            let Some((tr, te)) = fold_split(idx, &folds, f) else {
                 continue;
-            }
+            };
             let inner = fit_multi_raw(labels, docs, targets, &tr, exclusive, cfg)?;
             let te_rows: Vec<usize> = te.iter().map(|&k| idx[k]).collect();
             for (k, d) in te.iter().zip(multi_decisions(&inner, docs, &te_rows)) {
