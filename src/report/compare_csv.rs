@@ -15,7 +15,10 @@
 //! ([`outlets_from_articles`]) byte for byte.
 
 use super::atomic::io_err;
-use super::exports::{fmt_f, ColumnDoc, CsvOut, WindowRows, WindowWriter};
+use super::exports::{
+    article_row_into, fmt_f, fmt_f_into, ArticleRow, ColumnDoc, CsvBuf, CsvOut, WindowRows,
+    WindowWriter,
+};
 use super::ReportError;
 use crate::compare::outlets::{self, OutletAccumulator};
 use crate::compare::Comparison;
@@ -197,8 +200,12 @@ pub const COMPARE_FILES: &[&str] = &[
     OUTLETS_FILE,
 ];
 
-fn b(v: bool) -> String {
-    if v { "true" } else { "false" }.to_string()
+fn b(v: bool) -> &'static str {
+    if v {
+        "true"
+    } else {
+        "false"
+    }
 }
 
 /// The comparison exports of a run: create once, write each window, finish.
@@ -210,6 +217,10 @@ pub struct CompareExports {
     quotes: CsvOut,
     labels: CsvOut,
     outlets: OutletAccumulator,
+    /// Where the outlets.csv inputs are among the articles.csv columns.
+    pick: OutletColumns,
+    /// Rows of the table being written, reused table to table.
+    buf: CsvBuf,
 }
 
 impl CompareExports {
@@ -227,6 +238,13 @@ impl CompareExports {
                 &names(&actor_label_columns()),
             )?,
             outlets: OutletAccumulator::new(),
+            pick: OutletColumns::find(&names(&super::exports::article_columns())).map_err(
+                |reason| ReportError::Other {
+                    path: "articles.csv".into(),
+                    reason,
+                },
+            )?,
+            buf: CsvBuf::default(),
         })
     }
 
@@ -241,60 +259,76 @@ impl CompareExports {
         ]
     }
 
-    /// Append the rows of one window's comparison.
+    /// Append the rows of one window's comparison. Each table's rows are
+    /// built field by field in one reused [`CsvBuf`] (the bytes
+    /// [`CsvOut::row`] writes), without a string per cell.
     pub fn write(&mut self, cmp: &Comparison) -> Result<(), ReportError> {
         let art = |i: usize| &cmp.articles[i].analysis.article;
-        let id = |i: usize| art(i).id.clone();
-        let outlet = |i: usize| {
-            art(i)
-                .outlet
-                .as_ref()
-                .map(|o| o.value.clone())
-                .unwrap_or_default()
-        };
+        let id = |i: usize| art(i).id.as_str();
+        let outlet = |i: usize| art(i).outlet.as_ref().map_or("", |o| o.value.as_str());
+        let mut buf = std::mem::take(&mut self.buf);
+        let mut list = String::new();
+        // `items` joined by `;`, in the reused `list`.
+        fn join<'a>(list: &mut String, items: impl IntoIterator<Item = &'a str>) -> &str {
+            list.clear();
+            for (k, x) in items.into_iter().enumerate() {
+                if k > 0 {
+                    list.push(';');
+                }
+                list.push_str(x);
+            }
+            list
+        }
+        let mut num = String::new();
+        // `fmt_f(v)`, in the reused `num`.
+        fn float(num: &mut String, v: f64) -> &str {
+            num.clear();
+            fmt_f_into(num, v);
+            num
+        }
+
+        buf.clear();
         for s in &cmp.stories {
-            let r = [
-                s.story_id.clone(),
-                s.method.clone(),
-                s.members.len().to_string(),
-                s.outlets.len().to_string(),
-                s.outlets.join(";"),
-                s.members
-                    .iter()
-                    .map(|&i| id(i))
-                    .collect::<Vec<_>>()
-                    .join(";"),
-                s.first_published.clone().unwrap_or_default(),
-                s.last_published.clone().unwrap_or_default(),
-                s.title.clone(),
-                s.wire_credited.to_string(),
-                s.shared_facts.to_string(),
-                s.widely_reported_facts.to_string(),
-                s.quotes.to_string(),
-                s.shared_quotes.to_string(),
-                s.speaker_conflicts.to_string(),
-                s.date_mismatches.to_string(),
-                s.main_actors.join(";"),
-            ];
-            self.stories.row(r.iter().map(|x| x.as_str()))?;
+            buf.field(&s.story_id);
+            buf.field(&s.method);
+            buf.field_uint(s.members.len() as u64);
+            buf.field_uint(s.outlets.len() as u64);
+            buf.field(join(&mut list, s.outlets.iter().map(String::as_str)));
+            buf.field(join(&mut list, s.members.iter().map(|&i| id(i))));
+            buf.field(s.first_published.as_deref().unwrap_or(""));
+            buf.field(s.last_published.as_deref().unwrap_or(""));
+            buf.field(&s.title);
+            buf.field_uint(s.wire_credited as u64);
+            buf.field_uint(s.shared_facts as u64);
+            buf.field_uint(s.widely_reported_facts as u64);
+            buf.field_uint(s.quotes as u64);
+            buf.field_uint(s.shared_quotes as u64);
+            buf.field_uint(s.speaker_conflicts as u64);
+            buf.field_uint(s.date_mismatches as u64);
+            buf.field(join(&mut list, s.main_actors.iter().map(String::as_str)));
+            buf.end_row();
         }
+        self.stories.append(&buf)?;
+
+        buf.clear();
         for p in &cmp.pairs {
-            let r = [
-                p.story_id.clone(),
-                id(p.a),
-                id(p.b),
-                outlet(p.a),
-                outlet(p.b),
-                fmt_f(p.similarity),
-                p.shared_sentences.to_string(),
-                p.paraphrased_sentences.to_string(),
-                fmt_f(p.copied_share()),
-                fmt_f(p.copied_share_a),
-                fmt_f(p.copied_share_b),
-                p.shared_quotes.to_string(),
-            ];
-            self.pairs.row(r.iter().map(|x| x.as_str()))?;
+            buf.field(&p.story_id);
+            buf.field(id(p.a));
+            buf.field(id(p.b));
+            buf.field(outlet(p.a));
+            buf.field(outlet(p.b));
+            buf.field(float(&mut num, p.similarity));
+            buf.field_uint(p.shared_sentences as u64);
+            buf.field_uint(p.paraphrased_sentences as u64);
+            buf.field(float(&mut num, p.copied_share()));
+            buf.field(float(&mut num, p.copied_share_a));
+            buf.field(float(&mut num, p.copied_share_b));
+            buf.field_uint(p.shared_quotes as u64);
+            buf.end_row();
         }
+        self.pairs.append(&buf)?;
+
+        buf.clear();
         for a in &cmp.alignment {
             let an = &cmp.articles[a.article].analysis;
             let text = an
@@ -303,61 +337,56 @@ impl CompareExports {
                 .get(a.sentence)
                 .and_then(|s| an.article.body.get(s.start..s.end))
                 .unwrap_or("");
-            let r = [
-                a.story_id.clone(),
-                id(a.article),
-                a.sentence.to_string(),
-                a.fact_id.clone(),
-                a.kind.clone(),
-                a.shared_with
-                    .iter()
-                    .map(|&i| id(i))
-                    .collect::<Vec<_>>()
-                    .join(";"),
-                a.reported_by.to_string(),
-                text.to_string(),
-            ];
-            self.alignment.row(r.iter().map(|x| x.as_str()))?;
+            buf.field(&a.story_id);
+            buf.field(id(a.article));
+            buf.field_uint(a.sentence as u64);
+            buf.field(&a.fact_id);
+            buf.field(&a.kind);
+            buf.field(join(&mut list, a.shared_with.iter().map(|&i| id(i))));
+            buf.field_uint(a.reported_by as u64);
+            buf.field(text);
+            buf.end_row();
         }
+        self.alignment.append(&buf)?;
+
+        buf.clear();
         for q in &cmp.quotes {
-            let r = [
-                q.story_id.clone(),
-                q.quote_id.clone(),
-                id(q.article),
-                outlet(q.article),
-                q.sentence.to_string(),
-                q.speaker.clone().unwrap_or_default(),
-                q.text.clone(),
-                b(q.verbatim),
-                q.articles.to_string(),
-                b(q.speaker_conflict),
-                q.other_speakers.join(";"),
-            ];
-            self.quotes.row(r.iter().map(|x| x.as_str()))?;
+            buf.field(&q.story_id);
+            buf.field(&q.quote_id);
+            buf.field(id(q.article));
+            buf.field(outlet(q.article));
+            buf.field_uint(q.sentence as u64);
+            buf.field(q.speaker.as_deref().unwrap_or(""));
+            buf.field(&q.text);
+            buf.field(b(q.verbatim));
+            buf.field_uint(q.articles as u64);
+            buf.field(b(q.speaker_conflict));
+            buf.field(join(&mut list, q.other_speakers.iter().map(String::as_str)));
+            buf.end_row();
         }
+        self.quotes.append(&buf)?;
+
+        buf.clear();
         for l in &cmp.actor_labels {
-            let r = [
-                l.story_id.clone(),
-                l.actor.clone(),
-                id(l.article),
-                outlet(l.article),
-                l.label.clone(),
-                b(l.loaded),
-                l.mentions.to_string(),
-                b(l.in_title),
-            ];
-            self.labels.row(r.iter().map(|x| x.as_str()))?;
+            buf.field(&l.story_id);
+            buf.field(&l.actor);
+            buf.field(id(l.article));
+            buf.field(outlet(l.article));
+            buf.field(&l.label);
+            buf.field(b(l.loaded));
+            buf.field_uint(l.mentions as u64);
+            buf.field(b(l.in_title));
+            buf.end_row();
         }
+        self.labels.append(&buf)?;
+        self.buf = buf;
+
         // outlets.csv is built from the values exactly as articles.csv
         // shows them, so `merge` can rebuild it from articles.csv.
-        let cols = names(&super::exports::article_columns());
-        let pick = OutletColumns::find(&cols).map_err(|reason| ReportError::Other {
-            path: "articles.csv".into(),
-            reason,
-        })?;
+        let mut row = ArticleRow::default();
         for i in 0..cmp.articles.len() {
-            let row = super::exports::article_row(cmp, i);
-            pick.add(&mut self.outlets, &row);
+            article_row_into(cmp, i, &mut row);
+            self.pick.add(&mut self.outlets, |c| row.get(c));
         }
         Ok(())
     }
@@ -401,8 +430,9 @@ impl OutletColumns {
         })
     }
 
-    fn add<S: AsRef<str>>(&self, acc: &mut OutletAccumulator, row: &[S]) {
-        let cell = |i: usize| row.get(i).map(|s| s.as_ref()).unwrap_or("");
+    /// Add one articles.csv row, given as its cell lookup.
+    fn add<'a>(&self, acc: &mut OutletAccumulator, row: impl Fn(usize) -> Option<&'a str>) {
+        let cell = |i: usize| row(i).unwrap_or("");
         let m = self
             .metrics
             .iter()
@@ -452,8 +482,7 @@ pub fn outlets_from_articles(articles: &[PathBuf], out: &Path) -> Result<CsvOut,
         let pick = OutletColumns::find(&header).map_err(err)?;
         for rec in r.records() {
             let rec = rec.map_err(|e| err(e.to_string()))?;
-            let row: Vec<&str> = rec.iter().collect();
-            pick.add(&mut acc, &row);
+            pick.add(&mut acc, |i| rec.get(i));
         }
     }
     write_outlets(&acc, out)

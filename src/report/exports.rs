@@ -254,13 +254,19 @@ fn needs_neutralising(s: &str) -> bool {
 /// Format a float deterministically: fixed 4 decimals, trailing zeros
 /// trimmed; NaN/inf become empty.
 pub fn fmt_f(v: f64) -> String {
+    let mut s = String::new();
+    fmt_f_into(&mut s, v);
+    s
+}
+
+/// [`fmt_f`], appended to `out` (no allocation on the common path).
+pub fn fmt_f_into(out: &mut String, v: f64) {
     if !v.is_finite() {
-        return String::new();
+        return;
     }
-    if let Some(s) = fmt_f_fast(v) {
-        return s;
+    if !fmt_f_fast(out, v) {
+        out.push_str(&fmt_f_slow(v));
     }
-    fmt_f_slow(v)
 }
 
 /// [`fmt_f`] through `format!`: the reference the fast path must equal.
@@ -276,11 +282,12 @@ fn fmt_f_slow(v: f64) -> String {
 
 /// [`fmt_f`] by exact integer arithmetic, for the common case: `|v|`
 /// below about 10^14 and not exactly half-way between two multiples of 0.0001
-/// (where the rounding rule of `format!` would matter). `None` means "use
+/// (where the rounding rule of `format!` would matter). Appends to `out` and
+/// returns `true`, or returns `false` (nothing appended) for "use
 /// `format!`". The digits are those of `format!("{v:.4}")`: `v` is exactly
 /// `m * 2^-e`, so `v * 10^4 = m * 10^4 / 2^e` is split into quotient and
 /// remainder and rounded to nearest.
-fn fmt_f_fast(v: f64) -> Option<String> {
+fn fmt_f_fast(out: &mut String, v: f64) -> bool {
     let bits = v.abs().to_bits();
     let exp = ((bits >> 52) & 0x7ff) as i32;
     let frac = bits & ((1u64 << 52) - 1);
@@ -295,37 +302,57 @@ fn fmt_f_fast(v: f64) -> Option<String> {
         0
     } else if e <= 0 {
         // |v| >= 2^52.
-        return None;
+        return false;
     } else {
         let n = u128::from(m) * 10_000;
         let e = e as u32;
         let (q, r) = (n >> e, n & ((1u128 << e) - 1));
         let half = 1u128 << (e - 1);
         if r == half || q >= 1u128 << 60 {
-            return None;
+            return false;
         }
         q + u128::from(r > half)
     };
     if q == 0 {
-        return Some("0".into());
+        out.push('0');
+        return true;
     }
-    let q = u64::try_from(q).ok()?;
+    let Ok(q) = u64::try_from(q) else {
+        return false;
+    };
     let (int, mut dec) = (q / 10_000, q % 10_000);
-    let mut out = String::with_capacity(24);
     if v < 0.0 {
         out.push('-');
     }
-    use std::fmt::Write;
-    let _ = write!(out, "{int}");
+    let mut tmp = [0u8; 20];
+    out.push_str(uint_digits(&mut tmp, int));
     if dec != 0 {
         let mut digits = 4;
         while dec % 10 == 0 {
             dec /= 10;
             digits -= 1;
         }
-        let _ = write!(out, ".{dec:0digits$}");
+        out.push('.');
+        // `dec` has at most `digits` digits: left-pad with zeros.
+        let d = uint_digits(&mut tmp, dec);
+        out.extend(std::iter::repeat_n('0', digits - d.len()));
+        out.push_str(d);
     }
-    Some(out)
+    true
+}
+
+/// The decimal digits of `v`, written into the end of `tmp`.
+fn uint_digits(tmp: &mut [u8; 20], mut v: u64) -> &str {
+    let mut i = tmp.len();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&tmp[i..]).expect("ASCII digits")
 }
 
 /// Append one CSV record to `out` in the dialect of every export: RFC 4180
@@ -348,10 +375,100 @@ pub fn encode_record<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = &'a
     out.extend_from_slice(b"\r\n");
 }
 
+/// Eight copies of a byte in a word, for the word-at-a-time scans below.
+const fn splat(b: u8) -> u64 {
+    0x0101_0101_0101_0101 * b as u64
+}
+
+/// Does any byte of `x` equal zero? (Exact as a yes/no answer.)
+#[inline]
+fn has_zero_byte(x: u64) -> bool {
+    x.wrapping_sub(splat(1)) & !x & splat(0x80) != 0
+}
+
+/// Does any byte of `x` lie below `n` (`n` at most 128)? (Exact as a
+/// yes/no answer.)
+#[inline]
+fn has_byte_below(x: u64, n: u8) -> bool {
+    x.wrapping_sub(splat(n)) & !x & splat(0x80) != 0
+}
+
+/// Does `f` contain `,`, `"`, CR or LF (the bytes that make a CSV field
+/// quoted)? Looks at eight bytes at a time: most fields contain none.
+fn csv_needs_quotes(f: &[u8]) -> bool {
+    let mut chunks = f.chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        if has_zero_byte(x ^ splat(b','))
+            || has_zero_byte(x ^ splat(b'"'))
+            || has_zero_byte(x ^ splat(b'\r'))
+            || has_zero_byte(x ^ splat(b'\n'))
+        {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+}
+
+/// Append `s` as a JSON string, escaped exactly as `serde_json` does
+/// (`\"`, `\\`, `\b \f \n \r \t`, other control bytes as `\u00xx`;
+/// everything else, non-ASCII included, as is). Hand-written so that long
+/// runs without such bytes are found eight bytes at a time and copied whole.
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let b = s.as_bytes();
+    out.reserve(b.len() + 2);
+    out.push(b'"');
+    let (mut start, mut i) = (0, 0);
+    while i < b.len() {
+        if let Some(c) = b.get(i..i + 8) {
+            let x = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            if !has_byte_below(x, 0x20)
+                && !has_zero_byte(x ^ splat(b'"'))
+                && !has_zero_byte(x ^ splat(b'\\'))
+            {
+                i += 8;
+                continue;
+            }
+        }
+        let c = b[i];
+        let esc: &[u8] = match c {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f => &[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(c >> 4) as usize],
+                HEX[(c & 15) as usize],
+            ],
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&b[start..i]);
+        out.extend_from_slice(esc);
+        i += 1;
+        start = i;
+    }
+    out.extend_from_slice(&b[start..]);
+    out.push(b'"');
+}
+
 /// Append `prefix` + `f` as one field, quoted when it contains `,`, `"`,
 /// CR or LF (`prefix` must contain none of them).
 fn push_field(out: &mut Vec<u8>, prefix: &[u8], f: &[u8]) {
-    if f.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+    if csv_needs_quotes(f) {
         out.push(b'"');
         out.extend_from_slice(prefix);
         let mut rest = f;
@@ -369,18 +486,8 @@ fn push_field(out: &mut Vec<u8>, prefix: &[u8], f: &[u8]) {
 }
 
 /// Append the decimal digits of `v`.
-fn push_uint(out: &mut Vec<u8>, mut v: u64) {
-    let mut tmp = [0u8; 20];
-    let mut i = tmp.len();
-    loop {
-        i -= 1;
-        tmp[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&tmp[i..]);
+fn push_uint(out: &mut Vec<u8>, v: u64) {
+    out.extend_from_slice(uint_digits(&mut [0u8; 20], v).as_bytes());
 }
 
 /// CSV rows rendered in memory (used to format a window's rows in parallel
@@ -415,6 +522,14 @@ impl CsvBuf {
     pub fn field_uint(&mut self, v: impl Into<u64>) {
         self.sep();
         push_uint(&mut self.buf, v.into());
+    }
+
+    /// Forget every row (keeping the allocation).
+    pub fn clear(&mut self) {
+        self.buf.clear();
+        self.rows = 0;
+        self.fields = 0;
+        self.row_start = 0;
     }
 
     /// End the current row.
@@ -549,6 +664,97 @@ fn fe(f: &Option<Field>) -> &str {
 
 /// One `articles.csv` row as strings, in [`article_columns`] order.
 pub fn article_row(cmp: &Comparison, i: usize) -> Vec<String> {
+    let mut row = ArticleRow::default();
+    article_row_into(cmp, i, &mut row);
+    row.iter().map(str::to_string).collect()
+}
+
+/// One `articles.csv` row kept flat: the cells back to back in one string,
+/// plus where each ends. Built by [`article_row_into`]; reusing one value
+/// row after row formats without allocating a string per cell.
+#[derive(Debug, Default, Clone)]
+pub struct ArticleRow {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl ArticleRow {
+    /// Cells in the row.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Is the row empty (no cells)?
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Cell `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.text[start..end])
+    }
+
+    /// The cells, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(s, &e)| &self.text[s..e])
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// Close the cell written so far with `self.text.push_str` etc.
+    fn end_cell(&mut self) {
+        self.ends.push(self.text.len());
+    }
+
+    fn cell(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.end_cell();
+    }
+
+    fn cell_uint(&mut self, v: usize) {
+        self.text.push_str(uint_digits(&mut [0u8; 20], v as u64));
+        self.end_cell();
+    }
+
+    fn cell_f(&mut self, v: f64) {
+        fmt_f_into(&mut self.text, v);
+        self.end_cell();
+    }
+
+    /// One cell of `items` joined by `;`.
+    fn cell_list<'a>(&mut self, items: impl IntoIterator<Item = &'a str>) {
+        for (k, x) in items.into_iter().enumerate() {
+            if k > 0 {
+                self.text.push(';');
+            }
+            self.text.push_str(x);
+        }
+        self.end_cell();
+    }
+
+    /// One cell of unsigned numbers joined by `;`.
+    fn cell_uint_list(&mut self, items: impl IntoIterator<Item = usize>) {
+        for (k, x) in items.into_iter().enumerate() {
+            if k > 0 {
+                self.text.push(';');
+            }
+            self.text.push_str(uint_digits(&mut [0u8; 20], x as u64));
+        }
+        self.end_cell();
+    }
+}
+
+/// Fill `row` (cleared first) with the `articles.csv` cells of article `i`,
+/// in [`article_columns`] order: the text of [`article_row`] without a
+/// string per cell.
+pub fn article_row_into(cmp: &Comparison, i: usize, row: &mut ArticleRow) {
+    row.clear();
     let s = &cmp.articles[i];
     let a = &s.analysis.article;
     let pa = &cmp.per_article[i];
@@ -557,261 +763,250 @@ pub fn article_row(cmp: &Comparison, i: usize) -> Vec<String> {
     } else {
         a.junk.lines_dropped as f64 / a.junk.lines_total as f64
     };
-    let mut row = vec![
-        a.id.clone(),
-        a.source.clone(),
-        fv(&a.outlet).to_string(),
-        fe(&a.outlet).to_string(),
-        a.url.clone().unwrap_or_default(),
-        fv(&a.title).to_string(),
-        fv(&a.published).to_string(),
-        fe(&a.published).to_string(),
-        fv(&a.byline).to_string(),
-        a.wire_credits
-            .iter()
-            .map(|w| w.value.as_str())
-            .collect::<Vec<_>>()
-            .join(";"),
-        fv(&a.language).to_string(),
-        s.analysis.words.to_string(),
-        s.analysis.layout.sentences.len().to_string(),
-        s.analysis.layout.paragraphs.len().to_string(),
-        a.captions.len().to_string(),
-        fmt_f(junk_share),
-    ];
+    row.cell(&a.id);
+    row.cell(&a.source);
+    row.cell(fv(&a.outlet));
+    row.cell(fe(&a.outlet));
+    row.cell(a.url.as_deref().unwrap_or(""));
+    row.cell(fv(&a.title));
+    row.cell(fv(&a.published));
+    row.cell(fe(&a.published));
+    row.cell(fv(&a.byline));
+    row.cell_list(a.wire_credits.iter().map(|w| w.value.as_str()));
+    row.cell(fv(&a.language));
+    row.cell_uint(s.analysis.words);
+    row.cell_uint(s.analysis.layout.sentences.len());
+    row.cell_uint(s.analysis.layout.paragraphs.len());
+    row.cell_uint(a.captions.len());
+    row.cell_f(junk_share);
     for (f, v) in schema::FEATURES.iter().zip(&s.analysis.values) {
         match f.kind {
             schema::FeatureKind::Count => {
-                row.push(fmt_f(*v));
-                row.push(fmt_f(crate::features::per_1k(*v, s.analysis.words)));
+                row.cell_f(*v);
+                row.cell_f(crate::features::per_1k(*v, s.analysis.words));
             }
-            schema::FeatureKind::Value => row.push(fmt_f(*v)),
+            schema::FeatureKind::Value => row.cell_f(*v),
         }
     }
-    row.push(fmt_f(s.framing_score));
-    row.push(
-        s.top_sentences
-            .iter()
-            .map(|t| t.sentence.to_string())
-            .collect::<Vec<_>>()
-            .join(";"),
-    );
-    row.push(s.top_terms.join(";"));
-    row.extend(crate::model::frame_cells(s));
-    row.push(pa.story_id.clone());
-    row.push(pa.flags.join(";"));
-    row.push(pa.reliability_score.map(fmt_f).unwrap_or_default());
-    row.push(
-        pa.reliability_components
-            .iter()
-            .map(|(k, v)| format!("{k}={}", fmt_f(*v)))
-            .collect::<Vec<_>>()
-            .join(";"),
-    );
-    row.push(pa.flag_details.join(";"));
-    row.push(
-        pa.source_rating
-            .as_ref()
-            .map(|r| r.value.clone())
-            .unwrap_or_default(),
-    );
-    row.push(
-        pa.source_rating
-            .as_ref()
-            .map(|r| r.key.clone())
-            .unwrap_or_default(),
-    );
-    row.push(match pa.source_rating_disagrees {
-        Some(true) => "true".into(),
-        Some(false) => "false".into(),
-        None => String::new(),
+    row.cell_f(s.framing_score);
+    row.cell_uint_list(s.top_sentences.iter().map(|t| t.sentence));
+    row.cell_list(s.top_terms.iter().map(String::as_str));
+    for c in crate::model::frame_cells(s) {
+        row.cell(&c);
+    }
+    row.cell(&pa.story_id);
+    row.cell_list(pa.flags.iter().map(String::as_str));
+    if let Some(r) = pa.reliability_score {
+        fmt_f_into(&mut row.text, r);
+    }
+    row.end_cell();
+    for (k, (name, v)) in pa.reliability_components.iter().enumerate() {
+        if k > 0 {
+            row.text.push(';');
+        }
+        row.text.push_str(name);
+        row.text.push('=');
+        fmt_f_into(&mut row.text, *v);
+    }
+    row.end_cell();
+    row.cell_list(pa.flag_details.iter().map(String::as_str));
+    row.cell(pa.source_rating.as_ref().map_or("", |r| r.value.as_str()));
+    row.cell(pa.source_rating.as_ref().map_or("", |r| r.key.as_str()));
+    row.cell(match pa.source_rating_disagrees {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "",
     });
-    row.push(
-        pa.unique_sentences
-            .iter()
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join(";"),
-    );
-    row.push(
-        pa.missing_facts
-            .iter()
-            .map(|f| f.fact_id.as_str())
-            .collect::<Vec<_>>()
-            .join(";"),
-    );
+    row.cell_uint_list(pa.unique_sentences.iter().copied());
+    row.cell_list(pa.missing_facts.iter().map(|f| f.fact_id.as_str()));
     // `;` separates list items, so it cannot appear inside a note.
-    row.push(
-        a.notes
-            .iter()
-            .map(|n| n.replace(';', ","))
-            .collect::<Vec<_>>()
-            .join(";"),
-    );
-    row
+    for (k, n) in a.notes.iter().enumerate() {
+        if k > 0 {
+            row.text.push(';');
+        }
+        for (j, part) in n.split(';').enumerate() {
+            if j > 0 {
+                row.text.push(',');
+            }
+            row.text.push_str(part);
+        }
+    }
+    row.end_cell();
 }
 
-/// The rows of one article, rendered in memory.
+/// The rows of one article, rendered in memory. The buffers are reused
+/// from article to article ([`Rendered::render`] clears them first).
+#[derive(Default)]
 struct Rendered {
+    row: ArticleRow,
     arts: CsvBuf,
     jsonl: Vec<u8>,
     sents: CsvBuf,
     spans: CsvBuf,
 }
 
-/// One `articles.csv` cell as typed JSON: `integer` and `float` columns
-/// become numbers (`null` when empty), `bool` booleans, `list` columns
-/// arrays of strings, everything else strings.
-struct TypedCell<'a> {
-    ty: &'static str,
-    v: &'a str,
-}
-
-impl serde::Serialize for TypedCell<'_> {
-    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let v = self.v;
-        match self.ty {
-            "integer" => match (v.parse::<i64>(), v.parse::<f64>()) {
-                (Ok(i), _) => ser.serialize_i64(i),
-                (_, Ok(f)) => ser.serialize_f64(f),
-                _ => ser.serialize_none(),
-            },
-            "float" => match v.parse::<f64>() {
-                Ok(f) => ser.serialize_f64(f),
-                Err(_) => ser.serialize_none(),
-            },
-            "bool" => match v {
-                "true" => ser.serialize_bool(true),
-                "false" => ser.serialize_bool(false),
-                _ => ser.serialize_none(),
-            },
-            "list" if v.is_empty() => ser.collect_seq(std::iter::empty::<&str>()),
-            "list" => ser.collect_seq(v.split(';')),
-            _ => ser.serialize_str(v),
-        }
-    }
-}
-
-/// A span in `articles.jsonl`.
-#[derive(serde::Serialize)]
-struct JsonSpan<'a> {
-    start: usize,
-    end: usize,
-    sentence_index: usize,
-    category: &'static str,
-    text: &'a str,
-    rule: &'a str,
-    note: Option<&'a str>,
-}
-
-/// One `articles.jsonl` line: the articles.csv columns (typed, in column
-/// order), then `body`, `caption_texts` and `spans`. Serialised straight
-/// from the article, without building a JSON tree.
-struct JsonArticle<'a> {
-    cols: &'a [ColumnDoc],
-    row: &'a [String],
-    article: &'a crate::features::Analysis,
-}
-
-impl serde::Serialize for JsonArticle<'_> {
-    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let body = self.article.article.body.as_str();
-        let mut m = ser.serialize_map(Some(self.cols.len() + 3))?;
-        for (c, v) in self.cols.iter().zip(self.row) {
-            m.serialize_entry(&c.name, &TypedCell { ty: c.ty, v })?;
-        }
-        m.serialize_entry("body", body)?;
-        m.serialize_entry("caption_texts", &self.article.article.captions)?;
-        m.serialize_entry(
-            "spans",
-            &self
-                .article
-                .spans
-                .iter()
-                .map(|sp| JsonSpan {
-                    start: sp.start,
-                    end: sp.end,
-                    sentence_index: sp.sentence,
-                    category: sp.category.id(),
-                    text: &body[sp.start..sp.end],
-                    rule: &sp.rule,
-                    note: sp.note.as_deref(),
-                })
-                .collect::<Vec<_>>(),
-        )?;
-        m.end()
-    }
-}
-
-fn render_article(cols: &[ColumnDoc], cmp: &Comparison, i: usize) -> Result<Rendered, ReportError> {
-    let row = article_row(cmp, i);
-    let mut arts = CsvBuf::default();
-    arts.row(row.iter().map(|s| s.as_str()));
-
-    let s = &cmp.articles[i];
-    let an = &s.analysis;
-    let body = an.article.body.as_str();
-    let id = an.article.id.as_str();
-
-    let mut jsonl = Vec::with_capacity(2 * body.len() + 2048);
-    serde_json::to_writer(
-        &mut jsonl,
-        &JsonArticle {
-            cols,
-            row: &row,
-            article: an,
+/// Append one `articles.csv` cell as typed JSON: `integer` and `float`
+/// columns become numbers (`null` when empty), `bool` booleans, `list`
+/// columns arrays of strings, everything else strings. Numbers are written
+/// by `serde_json`, so they read exactly as before.
+fn push_typed_cell(out: &mut Vec<u8>, ty: &str, v: &str) {
+    let num = |out: &mut Vec<u8>, f: f64| {
+        serde_json::to_writer(&mut *out, &f).expect("writing to a Vec cannot fail")
+    };
+    match ty {
+        "integer" => match (v.parse::<i64>(), v.parse::<f64>()) {
+            (Ok(i), _) => {
+                if i < 0 {
+                    out.push(b'-');
+                }
+                push_uint(out, i.unsigned_abs());
+            }
+            (_, Ok(f)) => num(out, f),
+            _ => out.extend_from_slice(b"null"),
         },
-    )
-    .map_err(|e| ReportError::Other {
-        path: "articles.jsonl".into(),
-        reason: e.to_string(),
-    })?;
-    jsonl.push(b'\n');
-
-    // sentences.csv, in sentence_columns() order.
-    let mut sents = CsvBuf::default();
-    let n_counts = schema::count_features().count();
-    for (si, sent) in an.layout.sentences.iter().enumerate() {
-        sents.field(id);
-        sents.field_uint(si as u64);
-        sents.field_uint(sent.paragraph as u64);
-        sents.field_uint(sent.start as u64);
-        sents.field_uint(sent.end as u64);
-        sents.field(&body[sent.start..sent.end]);
-        let f = an.sentences.get(si);
-        sents.field_uint(f.map(|f| f.words).unwrap_or(0));
-        match f {
-            Some(f) => f.counts.iter().for_each(|c| sents.field_uint(*c)),
-            None => (0..n_counts).for_each(|_| sents.field_uint(0u32)),
+        "float" => match v.parse::<f64>() {
+            Ok(f) => num(out, f),
+            Err(_) => out.extend_from_slice(b"null"),
+        },
+        "bool" => out.extend_from_slice(match v {
+            "true" => b"true",
+            "false" => b"false",
+            _ => b"null",
+        }),
+        "list" => {
+            out.push(b'[');
+            if !v.is_empty() {
+                for (k, x) in v.split(';').enumerate() {
+                    if k > 0 {
+                        out.push(b',');
+                    }
+                    push_json_str(out, x);
+                }
+            }
+            out.push(b']');
         }
-        match s.sentence_probs.get(si) {
-            Some(p) => sents.field(&fmt_f(*p)),
-            None => sents.field(""),
-        }
-        sents.end_row();
+        _ => push_json_str(out, v),
     }
+}
 
-    // spans.csv, in span_columns() order.
-    let mut spans = CsvBuf::default();
-    for sp in &an.spans {
-        spans.field(id);
-        spans.field_uint(sp.sentence as u64);
-        spans.field_uint(sp.start as u64);
-        spans.field_uint(sp.end as u64);
-        spans.field(sp.category.id());
-        spans.field(&body[sp.start..sp.end]);
-        spans.field(&sp.rule);
-        spans.field(sp.note.as_deref().unwrap_or(""));
-        spans.field(if sp.in_quote { "true" } else { "false" });
-        spans.end_row();
+/// The JSON object keys of the `articles.csv` columns, each as `"name":`.
+fn json_keys(cols: &[ColumnDoc]) -> Vec<Vec<u8>> {
+    cols.iter()
+        .map(|c| {
+            let mut k = Vec::new();
+            push_json_str(&mut k, &c.name);
+            k.push(b':');
+            k
+        })
+        .collect()
+}
+
+impl Rendered {
+    /// Render article `i` of `cmp` into the (cleared) buffers.
+    fn render(&mut self, cols: &[ColumnDoc], keys: &[Vec<u8>], cmp: &Comparison, i: usize) {
+        let s = &cmp.articles[i];
+        let an = &s.analysis;
+        let body = an.article.body.as_str();
+        let id = an.article.id.as_str();
+
+        article_row_into(cmp, i, &mut self.row);
+        self.arts.clear();
+        self.arts.row(self.row.iter());
+
+        // articles.jsonl: the articles.csv columns (typed, in column order),
+        // then `body`, `caption_texts` and `spans`; the bytes
+        // `serde_json::to_writer` gave for the same values (compact, keys in
+        // this order; checked by a test).
+        let j = &mut self.jsonl;
+        j.clear();
+        j.reserve(2 * body.len() + 160 * an.spans.len() + 2048);
+        j.push(b'{');
+        for ((c, key), v) in cols.iter().zip(keys).zip(self.row.iter()) {
+            j.extend_from_slice(key);
+            push_typed_cell(j, c.ty, v);
+            j.push(b',');
+        }
+        j.extend_from_slice(b"\"body\":");
+        push_json_str(j, body);
+        j.extend_from_slice(b",\"caption_texts\":[");
+        for (k, c) in an.article.captions.iter().enumerate() {
+            if k > 0 {
+                j.push(b',');
+            }
+            push_json_str(j, c);
+        }
+        j.extend_from_slice(b"],\"spans\":[");
+        for (k, sp) in an.spans.iter().enumerate() {
+            if k > 0 {
+                j.push(b',');
+            }
+            j.extend_from_slice(b"{\"start\":");
+            push_uint(j, sp.start as u64);
+            j.extend_from_slice(b",\"end\":");
+            push_uint(j, sp.end as u64);
+            j.extend_from_slice(b",\"sentence_index\":");
+            push_uint(j, sp.sentence as u64);
+            j.extend_from_slice(b",\"category\":");
+            push_json_str(j, sp.category.id());
+            j.extend_from_slice(b",\"text\":");
+            push_json_str(j, &body[sp.start..sp.end]);
+            j.extend_from_slice(b",\"rule\":");
+            push_json_str(j, &sp.rule);
+            j.extend_from_slice(b",\"note\":");
+            match sp.note.as_deref() {
+                Some(n) => push_json_str(j, n),
+                None => j.extend_from_slice(b"null"),
+            }
+            j.push(b'}');
+        }
+        j.extend_from_slice(b"]}\n");
+
+        // sentences.csv, in sentence_columns() order.
+        let sents = &mut self.sents;
+        sents.clear();
+        sents
+            .buf
+            .reserve(2 * body.len() + 64 * an.layout.sentences.len());
+        let n_counts = schema::count_features().count();
+        let mut num = String::new();
+        for (si, sent) in an.layout.sentences.iter().enumerate() {
+            sents.field(id);
+            sents.field_uint(si as u64);
+            sents.field_uint(sent.paragraph as u64);
+            sents.field_uint(sent.start as u64);
+            sents.field_uint(sent.end as u64);
+            sents.field(&body[sent.start..sent.end]);
+            let f = an.sentences.get(si);
+            sents.field_uint(f.map(|f| f.words).unwrap_or(0));
+            match f {
+                Some(f) => f.counts.iter().for_each(|c| sents.field_uint(*c)),
+                None => (0..n_counts).for_each(|_| sents.field_uint(0u32)),
+            }
+            num.clear();
+            if let Some(p) = s.sentence_probs.get(si) {
+                fmt_f_into(&mut num, *p);
+            }
+            sents.field(&num);
+            sents.end_row();
+        }
+
+        // spans.csv, in span_columns() order.
+        let spans = &mut self.spans;
+        spans.clear();
+        spans.buf.reserve(128 * an.spans.len());
+        for sp in &an.spans {
+            spans.field(id);
+            spans.field_uint(sp.sentence as u64);
+            spans.field_uint(sp.start as u64);
+            spans.field_uint(sp.end as u64);
+            spans.field(sp.category.id());
+            spans.field(&body[sp.start..sp.end]);
+            spans.field(&sp.rule);
+            spans.field(sp.note.as_deref().unwrap_or(""));
+            spans.field(if sp.in_quote { "true" } else { "false" });
+            spans.end_row();
+        }
     }
-    Ok(Rendered {
-        arts,
-        jsonl,
-        sents,
-        spans,
-    })
 }
 
 /// Rows written to each file for one window of a run: `(file name, rows)`.
@@ -850,7 +1045,14 @@ pub struct Exports {
     errs: CsvOut,
     jsonl_rows: u64,
     cols: Vec<ColumnDoc>,
+    /// `"name":` of every column, for `articles.jsonl`.
+    keys: Vec<Vec<u8>>,
+    /// Render buffers, one per article of a batch, reused batch to batch.
+    pool: Vec<Rendered>,
 }
+
+/// Articles rendered (in parallel) before their rows are written, in order.
+const RENDER_BATCH: usize = 64;
 
 /// The files [`Exports`] writes, in the order the data dictionary lists them.
 pub const EXPORT_FILES: &[&str] = &[
@@ -874,30 +1076,43 @@ impl Exports {
             spans: CsvOut::create(&dir.join("spans.csv"), &names(&span_columns()))?,
             errs: CsvOut::create(&dir.join("errors.csv"), &names(&error_columns()))?,
             jsonl_rows: 0,
+            keys: json_keys(&cols),
             cols,
+            pool: Vec::new(),
         })
     }
 
     /// Append the rows of every article of `cmp`, in order. Rows are
-    /// formatted in parallel on the current rayon pool, then written in
-    /// order.
+    /// formatted in parallel on the current rayon pool, a batch of articles
+    /// at a time into reused buffers, then written in order.
     pub fn write(&mut self, cmp: &Comparison) -> Result<(), ReportError> {
         use rayon::prelude::*;
         use std::io::Write;
-        let cols = &self.cols;
-        let rendered: Vec<Result<Rendered, ReportError>> = (0..cmp.articles.len())
-            .into_par_iter()
-            .map(|i| render_article(cols, cmp, i))
-            .collect();
-        for r in rendered {
-            let r = r?;
-            self.arts.append(&r.arts)?;
-            let p = self.jsonl.path().to_path_buf();
-            self.jsonl.write_all(&r.jsonl).map_err(|e| io_err(&p, e))?;
-            self.jsonl_rows += 1;
-            self.sents.append(&r.sents)?;
-            self.spans.append(&r.spans)?;
+        let n = cmp.articles.len();
+        let (cols, keys) = (&self.cols, &self.keys);
+        let mut pool = std::mem::take(&mut self.pool);
+        let mut start = 0;
+        while start < n {
+            let len = RENDER_BATCH.min(n - start);
+            if pool.len() < len {
+                pool.resize_with(len, Rendered::default);
+            }
+            pool[..len]
+                .par_iter_mut()
+                .enumerate()
+                .for_each(|(k, r)| r.render(cols, keys, cmp, start + k));
+            for r in &pool[..len] {
+                self.arts.append(&r.arts)?;
+                self.jsonl
+                    .write_all(&r.jsonl)
+                    .map_err(|e| io_err(self.jsonl.path(), e))?;
+                self.jsonl_rows += 1;
+                self.sents.append(&r.sents)?;
+                self.spans.append(&r.spans)?;
+            }
+            start += len;
         }
+        self.pool = pool;
         Ok(())
     }
 
@@ -1020,6 +1235,99 @@ mod tests {
         assert_eq!(fmt_f(0.123456), "0.1235");
         assert_eq!(fmt_f(-0.00001), "0");
         assert_eq!(fmt_f(f64::NAN), "");
+    }
+
+    /// Strings that exercise every escape and the word-at-a-time scans:
+    /// special bytes at each position of an 8-byte word, non-ASCII text.
+    fn tricky_strings() -> Vec<String> {
+        let mut v: Vec<String> = ["", "a", "plain text of some length", "caf\u{e9} \u{1f600}"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for c in (0u8..=0x7f)
+            .map(char::from)
+            .chain(['\u{e9}', '\u{2028}', '\u{1f600}'])
+        {
+            for pos in 0..18 {
+                let mut s: String = "abcdefghijklmnopq".chars().take(pos).collect();
+                s.push(c);
+                s.push_str("rstuvwxyz,0123");
+                v.push(s);
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn json_strings_are_escaped_as_serde_json_does() {
+        for s in tricky_strings() {
+            let mut out = Vec::new();
+            push_json_str(&mut out, &s);
+            assert_eq!(out, serde_json::to_vec(&s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn csv_quote_scan_equals_the_plain_scan() {
+        for s in tricky_strings() {
+            let plain = s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
+            assert_eq!(csv_needs_quotes(s.as_bytes()), plain, "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_and_csv_scans_match_the_references(s in "(?s).{0,40}", t in "[a-z,\"\\\\\r\n\t\u{1}\u{1f}\u{7f}\u{e9} ]{0,40}") {
+            for s in [&s, &t] {
+                let mut out = Vec::new();
+                push_json_str(&mut out, s);
+                proptest::prop_assert_eq!(&out, &serde_json::to_vec(s).unwrap());
+                let plain = s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
+                proptest::prop_assert_eq!(csv_needs_quotes(s.as_bytes()), plain);
+            }
+        }
+    }
+
+    #[test]
+    fn typed_cells_read_as_serde_json_writes_them() {
+        let cases = [
+            ("integer", "3", serde_json::json!(3)),
+            ("integer", "-7", serde_json::json!(-7)),
+            ("integer", "2.5", serde_json::json!(2.5)),
+            ("integer", "", serde_json::Value::Null),
+            ("float", "1", serde_json::json!(1.0)),
+            ("float", "0.1235", serde_json::json!(0.1235)),
+            ("float", "x", serde_json::Value::Null),
+            ("bool", "true", serde_json::json!(true)),
+            ("bool", "", serde_json::Value::Null),
+            ("list", "", serde_json::json!([])),
+            ("list", "a;b\"", serde_json::json!(["a", "b\""])),
+            ("string", "x\ny", serde_json::json!("x\ny")),
+        ];
+        for (ty, v, want) in cases {
+            let mut out = Vec::new();
+            push_typed_cell(&mut out, ty, v);
+            assert_eq!(out, serde_json::to_vec(&want).unwrap(), "{ty} {v:?}");
+        }
+    }
+
+    #[test]
+    fn flat_row_and_float_appends() {
+        let mut r = ArticleRow::default();
+        r.cell("a");
+        r.cell("");
+        r.cell_f(0.5);
+        r.cell_uint_list([3, 10]);
+        r.cell_list(["x", "y"]);
+        assert_eq!(
+            r.iter().collect::<Vec<_>>(),
+            ["a", "", "0.5", "3;10", "x;y"]
+        );
+        assert_eq!((r.len(), r.get(2), r.get(5)), (5, Some("0.5"), None));
+        let mut s = String::from("k=");
+        fmt_f_into(&mut s, -0.01);
+        fmt_f_into(&mut s, f64::NAN);
+        assert_eq!(s, "k=-0.01");
     }
 
     /// The fast path of `fmt_f` gives exactly the text of `format!`.
