@@ -481,7 +481,11 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     // Each sentence's term contributions, taken while its TF-IDF vector is
     // at hand.
     let slots = model.sentence.prior_slots();
-    let mut contribs: Vec<Vec<(heads::TermKey, f64)>> = Vec::with_capacity(n_sent);
+    // All sentences' contributions in one vector, sentence `i`'s at
+    // `contribs[spans[i].clone()]`.
+    let mut contribs: Vec<(heads::TermKey, f64)> = Vec::new();
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::with_capacity(n_sent);
+    let mut one = Vec::new();
     let mut words = std::mem::take(&mut s.words);
     let mut prior_slots = std::mem::take(&mut s.prior_slots);
     for (i, r) in ranges.iter().enumerate() {
@@ -500,15 +504,16 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
             .decision_from(&words, &prior_slots, counts, s);
         probs.push(model.sentence.platt.prob(z));
         eligible.push(r.len() >= MIN_SENTENCE_TOKENS);
-        let mut c = Vec::new();
         model.sentence.keyed_contributions(
             &s.toks[r.clone()],
             &prior_slots,
             &s.sparse,
             &slots,
-            &mut c,
+            &mut one,
         );
-        contribs.push(c);
+        let a = contribs.len();
+        contribs.append(&mut one);
+        spans.push(a..contribs.len());
     }
     s.words = words;
     s.prior_slots = prior_slots;
@@ -524,10 +529,10 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     let mut term_totals: terms::FxMap<&heads::TermKey, f64> = Default::default();
     let mut top_sentences = Vec::new();
     for &i in order.iter().take(TOP_SENTENCES) {
-        model.sentence.sort_keyed(&mut contribs[i]);
+        model.sentence.sort_keyed(&mut contribs[spans[i].clone()]);
     }
     for (rank, &i) in order.iter().enumerate() {
-        let contrib = &contribs[i];
+        let contrib = &contribs[spans[i].clone()];
         for (k, v) in contrib.iter() {
             *term_totals.entry(k).or_insert(0.0) += v;
         }
