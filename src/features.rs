@@ -253,6 +253,46 @@ fn is_vowel(c: char) -> bool {
 /// Syllables of a word by vowel groups (a, e, i, o, u, y and accented
 /// vowels), minus a silent final "e" ("make", but not "table"); at least 1.
 pub fn syllable_count(word: &str) -> usize {
+    if word.is_ascii() {
+        syllable_count_ascii(word.as_bytes())
+    } else {
+        syllable_count_chars(word)
+    }
+}
+
+/// [`syllable_count`] of an ASCII word, byte by byte (most words are).
+fn syllable_count_ascii(word: &[u8]) -> usize {
+    let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    let mut groups = 0usize;
+    let mut in_vowel = false;
+    let (mut last, mut before_last) = (b' ', b' ');
+    let mut letters = 0usize;
+    for &b in word {
+        if !b.is_ascii_alphabetic() {
+            in_vowel = false;
+            continue;
+        }
+        let c = b.to_ascii_lowercase();
+        letters += 1;
+        let v = vowel(c);
+        if v && !in_vowel {
+            groups += 1;
+        }
+        in_vowel = v;
+        before_last = last;
+        last = c;
+    }
+    if letters == 0 {
+        return 1;
+    }
+    if groups > 1 && last == b'e' && before_last != b'l' && !vowel(before_last) {
+        groups -= 1;
+    }
+    groups.max(1)
+}
+
+/// [`syllable_count`] of any word.
+fn syllable_count_chars(word: &str) -> usize {
     let mut groups = 0usize;
     let mut in_vowel = false;
     let mut last = ' ';
@@ -343,6 +383,13 @@ mod tests {
             ("1990s", 1),
         ] {
             assert_eq!(syllable_count(w), n, "{w}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_syllables_equal_the_char_path(w in "[a-zA-Z0-9'._-]{0,12}") {
+            proptest::prop_assert_eq!(syllable_count_ascii(w.as_bytes()), syllable_count_chars(&w));
         }
     }
 

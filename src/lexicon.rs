@@ -351,6 +351,42 @@ pub struct Lexicons {
     id: u64,
     /// Longest `except=` phrase in bytes (times 3 for `’` variants).
     max_except_len: usize,
+    /// Per entry, the `rule` and `note` of its spans, formatted once
+    /// ([`SpanTexts`]).
+    span_texts: Vec<SpanTexts>,
+}
+
+/// The texts of an entry's spans (see [`materialize`]).
+#[derive(Debug, Clone)]
+struct SpanTexts {
+    /// `lexicon:<file stem>:<entry>`.
+    rule: String,
+    /// Note of a plain match.
+    note: Option<String>,
+    /// Note of a match counted as `attribution_loaded`.
+    loaded_note: String,
+}
+
+impl SpanTexts {
+    fn of(e: &Entry) -> SpanTexts {
+        let note = match e.stance {
+            Some(st) => Some(match &e.note {
+                Some(n) => format!("{}: {}", st.id(), n),
+                None => format!("{}: reports without judging", st.id()),
+            }),
+            None => e.note.clone(),
+        };
+        let st = e.stance.map(|s| s.id()).unwrap_or("loaded");
+        SpanTexts {
+            rule: format!("lexicon:{}:{}", e.file.stem(), e.text),
+            note,
+            loaded_note: format!(
+                "{}: {}",
+                st,
+                e.note.as_deref().unwrap_or("judges while it reports")
+            ),
+        }
+    }
 }
 
 impl fmt::Debug for Lexicons {
@@ -519,6 +555,7 @@ impl Lexicons {
         Ok(Lexicons {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             max_except_len,
+            span_texts: entries.iter().map(SpanTexts::of).collect(),
             entries,
             origins,
             ac,
@@ -1044,28 +1081,14 @@ pub(crate) fn materialize_all(raw: &[RawSpan], layout: &Layout, lex: &Lexicons) 
 
 fn materialize(r: RawSpan, layout: &Layout, lex: &Lexicons) -> Span {
     let (rule, note) = match r.src {
+        // Formatted once per entry when the lexicons are built.
         RawSrc::Entry(i) => {
-            let e = lex.entry(i);
-            let note = match e.stance {
-                Some(st) => Some(match &e.note {
-                    Some(n) => format!("{}: {}", st.id(), n),
-                    None => format!("{}: reports without judging", st.id()),
-                }),
-                None => e.note.clone(),
-            };
-            (format!("lexicon:{}:{}", e.file.stem(), e.text), note)
+            let t = &lex.span_texts[i as usize];
+            (t.rule.clone(), t.note.clone())
         }
         RawSrc::Loaded(i) => {
-            let e = lex.entry(i);
-            let st = e.stance.map(|s| s.id()).unwrap_or("loaded");
-            (
-                format!("lexicon:{}:{}", e.file.stem(), e.text),
-                Some(format!(
-                    "{}: {}",
-                    st,
-                    e.note.as_deref().unwrap_or("judges while it reports")
-                )),
-            )
+            let t = &lex.span_texts[i as usize];
+            (t.rule.clone(), Some(t.loaded_note.clone()))
         }
         RawSrc::Named(ai) => {
             let a = &layout.attributions[ai as usize];

@@ -506,6 +506,17 @@ pub(crate) fn sentence_breaks(text: &str, out: &mut Vec<usize>) {
             i += cl;
             continue;
         }
+        // Fast paths, the same as the segmenter: a terminator ending the
+        // text gives no inner boundary, and one followed by spaces and a
+        // capital breaks after the spaces (see `break_before_capital`).
+        if i + 1 == text.len() && matches!(c, '.' | '!' | '?') {
+            break;
+        }
+        if let Some(p) = break_before_capital(text.as_bytes(), i) {
+            push(p, out);
+            i = p;
+            continue;
+        }
         let ws = text[..i]
             .grapheme_indices(true)
             .next_back()
@@ -523,6 +534,32 @@ pub(crate) fn sentence_breaks(text: &str, out: &mut Vec<usize>) {
             None => break,
         }
     }
+}
+
+/// For a `.`, `!` or `?` at byte `i`, then closing marks (`"`, `'`, `)`,
+/// `]`), one or more ASCII spaces, and an ASCII capital letter, perhaps
+/// after an opening `"`: the offset after the spaces, where UAX #29 puts
+/// the sentence boundary (SB9-SB11; SB8 would need a lower-case letter).
+fn break_before_capital(b: &[u8], i: usize) -> Option<usize> {
+    if !matches!(b[i], b'.' | b'!' | b'?') {
+        return None;
+    }
+    let mut j = i + 1;
+    while j < b.len() && matches!(b[j], b'"' | b'\'' | b')' | b']') {
+        j += 1;
+    }
+    let spaces = j;
+    while j < b.len() && b[j] == b' ' {
+        j += 1;
+    }
+    if j == spaces {
+        return None;
+    }
+    let p = j;
+    if j < b.len() && b[j] == b'"' {
+        j += 1;
+    }
+    (j < b.len() && b[j].is_ascii_uppercase()).then_some(p)
 }
 
 /// In `copy` (a byte-for-byte copy of `text`), turn line breaks that look
@@ -570,22 +607,70 @@ fn tokenize(body: &str, layout: &mut Layout) {
         if s.end > u32::MAX as usize {
             break;
         }
-        for (off, w) in body[s.start..s.end].unicode_word_indices() {
+        let text = &body[s.start..s.end];
+        let mut push = |off: usize, w: &str, alphabetic: bool| {
             let start = s.start + off;
-            let kind = if w.chars().any(char::is_alphabetic) {
-                TokenKind::Word
-            } else {
-                TokenKind::Number
-            };
             tokens.push(Token {
                 start: start as u32,
                 end: (start + w.len()) as u32,
-                kind,
+                kind: if alphabetic {
+                    TokenKind::Word
+                } else {
+                    TokenKind::Number
+                },
                 sentence: si as u32,
             });
+        };
+        if text.is_ascii() {
+            ascii_word_indices(text, |off, w| {
+                push(off, w, w.bytes().any(|b| b.is_ascii_alphabetic()))
+            });
+        } else {
+            for (off, w) in text.unicode_word_indices() {
+                push(off, w, w.chars().any(char::is_alphabetic));
+            }
         }
     }
     layout.tokens = tokens;
+}
+
+/// `text.unicode_word_indices()` for an ASCII `text`, without the general
+/// Unicode tables: UAX #29 words of ASCII are runs of letters, digits and
+/// `_` (WB5, WB8-WB10, WB13a/b), joined across one `:`, `.` or `'` between
+/// two letters (WB6/7) or one `,`, `;`, `.` or `'` between two digits
+/// (WB11/12); words without a letter or digit are left out.
+fn ascii_word_indices<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str)) {
+    let t = text.as_bytes();
+    let core = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut i = 0;
+    while i < t.len() {
+        if !core(t[i]) {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        i += 1;
+        loop {
+            if i < t.len() && core(t[i]) {
+                i += 1;
+            } else if i + 1 < t.len() && {
+                let (p, m, q) = (t[i - 1], t[i], t[i + 1]);
+                (p.is_ascii_alphabetic()
+                    && q.is_ascii_alphabetic()
+                    && matches!(m, b':' | b'.' | b'\''))
+                    || (p.is_ascii_digit()
+                        && q.is_ascii_digit()
+                        && matches!(m, b',' | b';' | b'.' | b'\''))
+            } {
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        if t[s..i].iter().any(|b| b.is_ascii_alphanumeric()) {
+            f(s, &text[s..i]);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1981,8 +2066,54 @@ mod tests {
         }
     }
 
+    fn unicode_words(t: &str) -> Vec<(usize, &str)> {
+        t.unicode_word_indices().collect()
+    }
+
+    fn ascii_words(t: &str) -> Vec<(usize, &str)> {
+        let mut v = Vec::new();
+        ascii_word_indices(t, |o, w| v.push((o, w)));
+        v
+    }
+
+    #[test]
+    fn ascii_words_equal_the_unicode_segmenter() {
+        for t in [
+            "Putin's army lost 1,020 soldiers - 3.5% more.",
+            "U.S. a.m. e.g. 10:30 a:b 1;2 1.a a.1 x_y __ _1 a__ 'quoted' it's. end'",
+            "",
+            "...",
+        ] {
+            assert_eq!(ascii_words(t), unicode_words(t), "{t:?}");
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+        #[test]
+        fn ascii_words_equal_unicode_words_on_random_text(
+            t in "[a-zA-Z0-9_ .,;:'\"!?()%$&@#*+=/<>{}|~^`\t\n\r-]{0,60}"
+        ) {
+            proptest::prop_assert_eq!(ascii_words(&t), unicode_words(&t), "{:?}", t);
+        }
+
+        #[test]
+        fn ascii_words_equal_unicode_words_on_any_ascii(
+            t in proptest::collection::vec(0u8..128, 0..60)
+        ) {
+            let t = String::from_utf8(t).unwrap();
+            proptest::prop_assert_eq!(ascii_words(&t), unicode_words(&t), "{:?}", t);
+        }
+
+        #[test]
+        fn windowed_breaks_equal_full_segmenter_on_prose(
+            t in "(\"?[A-Za-z]{1,6}[.!?]?[\"')\\]]{0,2}( {1,2}|\n)?){0,24}"
+        ) {
+            let mut v = Vec::new();
+            sentence_breaks(&t, &mut v);
+            proptest::prop_assert_eq!(v, full_uax29(&t), "{:?}", t);
+        }
+
         #[test]
         fn windowed_breaks_equal_full_segmenter_on_random_text(
             t in "[a-zA-Z0-9 .!?,;:\"'()\\[\\]\n\r“”‘’…。！？\u{2029}\u{85}\u{300}\u{200b}-]{0,80}"

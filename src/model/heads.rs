@@ -88,19 +88,45 @@ impl SentenceHead {
     /// Decision value (logit before calibration) of a tokenised sentence.
     /// `s.toks` must hold the sentence's tokens.
     pub fn decision(&self, counts: &[u32], s: &mut Scratch) -> f64 {
-        let mut sparse = std::mem::take(&mut s.sparse);
-        self.vocab.tfidf_into(&s.toks, &mut s.terms, &mut sparse);
+        let mut words = std::mem::take(&mut s.words);
+        words.clear();
+        words.extend(
+            s.toks
+                .iter()
+                .map(|t| self.vocab.word_id(t).unwrap_or(vectorize::NO_ID)),
+        );
+        // Each token's prior slot stays in `s.prior_slots` for
+        // `keyed_contributions`.
+        let mut slots = std::mem::take(&mut s.prior_slots);
+        if let Some(p) = &self.prior {
+            p.slots_into(&s.toks, &mut slots);
+        }
+        let z = self.decision_from(&words, &slots, counts, s);
+        s.words = words;
+        s.prior_slots = slots;
+        z
+    }
+
+    /// [`SentenceHead::decision`] of a sentence given per token its word id
+    /// in `self.vocab` and its prior slot (unused without a prior); leaves
+    /// the TF-IDF vector in `s.sparse`.
+    pub(crate) fn decision_from(
+        &self,
+        words: &[u32],
+        slots: &[u32],
+        counts: &[u32],
+        s: &mut Scratch,
+    ) -> f64 {
+        self.vocab
+            .tfidf_from_words(words, &mut s.terms.ids, &mut s.sparse);
         let mut z = self.intercept;
-        for &(j, v) in &sparse {
+        for &(j, v) in &s.sparse {
             z += f64::from(self.weights[j as usize] * v);
         }
-        s.sparse = sparse;
-        // As `vectorize::extras`, keeping each token's prior slot in
-        // `s.prior_slots` for `keyed_contributions`.
-        vectorize::extras_base(counts, s.toks.len(), &mut s.extras);
+        // As `vectorize::extras`.
+        vectorize::extras_base(counts, words.len(), &mut s.extras);
         if let Some(p) = &self.prior {
-            p.slots_into(&s.toks, &mut s.prior_slots);
-            p.features_from_slots(&s.prior_slots, &mut s.slot_tmp, &mut s.extras);
+            p.features_from_slots(slots, &mut s.slot_tmp, &mut s.extras);
         }
         for (w, e) in self.extra_weights.iter().zip(&s.extras) {
             z += f64::from(w * e);
@@ -129,7 +155,12 @@ impl SentenceHead {
             p.slots_into(&s.toks, &mut s.prior_slots);
         }
         let mut keyed = Vec::new();
-        self.keyed_contributions(s, &self.prior_slots(), &mut keyed);
+        let slots = if self.prior.is_some() {
+            s.prior_slots.as_slice()
+        } else {
+            &[]
+        };
+        self.keyed_contributions(&s.toks, slots, &s.sparse, &self.prior_slots(), &mut keyed);
         self.sort_keyed(&mut keyed);
         keyed
             .into_iter()
@@ -163,22 +194,24 @@ impl SentenceHead {
         });
     }
 
-    /// [`SentenceHead::contributions`] of the sentence whose tokens are in
-    /// `s.toks`, their prior slots in `s.prior_slots` and whose TF-IDF
-    /// vector is in `s.sparse` (as [`SentenceHead::prob`] leaves them),
-    /// unsorted, into `out`. Each
+    /// [`SentenceHead::contributions`] of the sentence with tokens `toks`,
+    /// their prior slots `prior_slots` (or none) and TF-IDF vector
+    /// `sparse` (as [`SentenceHead::decision`] leaves them), unsorted,
+    /// into `out`. Each
     /// term appears once; a prior word that is also a vocabulary term is
     /// keyed (and summed) as that term, exactly as a map keyed by the term
     /// text would. `slots` is [`SentenceHead::prior_slots`].
     pub(crate) fn keyed_contributions(
         &self,
-        s: &Scratch,
+        toks: &[String],
+        prior_slots: &[u32],
+        sparse: &[(u32, f32)],
         slots: &[Option<usize>; 3],
         out: &mut Vec<(TermKey, f64)>,
     ) {
         out.clear();
-        // `s.sparse` is sorted by term id, each id once.
-        for &(j, v) in &s.sparse {
+        // `sparse` is sorted by term id, each id once.
+        for &(j, v) in sparse {
             let c = f64::from(self.weights[j as usize] * v);
             if c > 0.0 {
                 out.push((TermKey::Term(j), 0.0 + c));
@@ -187,16 +220,14 @@ impl SentenceHead {
         let n_terms = out.len();
         if let Some(p) = &self.prior {
             // Distinct stems by descending prior; ties by token for determinism.
-            let mut words: Vec<(f32, &str)> = if s.prior_slots.len() == s.toks.len() {
-                s.toks
-                    .iter()
-                    .zip(&s.prior_slots)
+            let mut words: Vec<(f32, &str)> = if prior_slots.len() == toks.len() {
+                toks.iter()
+                    .zip(prior_slots)
                     .map(|(t, &slot)| (p.value_of_slot(slot), t.as_str()))
                     .filter(|(v, _)| *v > 0.0)
                     .collect()
             } else {
-                s.toks
-                    .iter()
+                toks.iter()
                     .map(|t| (p.of(t), t.as_str()))
                     .filter(|(v, _)| *v > 0.0)
                     .collect()
@@ -272,8 +303,24 @@ impl MultiHead {
 
     /// Decision values of a tokenised text (`s.toks`), one per label.
     pub fn decisions(&self, s: &mut Scratch) -> Vec<f64> {
+        let mut words = std::mem::take(&mut s.words);
+        words.clear();
+        words.extend(
+            s.toks
+                .iter()
+                .map(|t| self.vocab.word_id(t).unwrap_or(vectorize::NO_ID)),
+        );
+        let out = self.decisions_from(&words, s);
+        s.words = words;
+        out
+    }
+
+    /// [`MultiHead::decisions`] of a text given as one word id of
+    /// `self.vocab` per token.
+    pub(crate) fn decisions_from(&self, words: &[u32], s: &mut Scratch) -> Vec<f64> {
         let mut sparse = std::mem::take(&mut s.sparse);
-        self.vocab.tfidf_into(&s.toks, &mut s.terms, &mut sparse);
+        self.vocab
+            .tfidf_from_words(words, &mut s.terms.ids, &mut sparse);
         let out = self
             .weights
             .iter()
@@ -292,8 +339,13 @@ impl MultiHead {
     /// Calibrated probabilities of a text, one per label, in label order.
     pub fn probs(&self, text: &str, s: &mut Scratch) -> Vec<f64> {
         terms::tokens_reusing(text, &mut s.toks, &mut s.spare);
-        let mut p: Vec<f64> = self
-            .decisions(s)
+        let z = self.decisions(s);
+        self.calibrate(z)
+    }
+
+    /// Calibrated probabilities from decision values.
+    pub(crate) fn calibrate(&self, z: Vec<f64>) -> Vec<f64> {
+        let mut p: Vec<f64> = z
             .into_iter()
             .zip(&self.platt)
             .map(|(z, c)| c.prob(z))

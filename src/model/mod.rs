@@ -126,6 +126,71 @@ pub struct Model {
     pub sentence: SentenceHead,
     pub frames: Option<MultiHead>,
     pub genre: Option<MultiHead>,
+    /// The word lookups of all heads in one table, built on first use.
+    #[serde(skip)]
+    pub(crate) words: std::sync::OnceLock<WordTable>,
+}
+
+/// Every word any head looks up, with its word id in the sentence, frame
+/// and genre vocabularies and its bias-prior slot ([`WordTable::get`]), so
+/// that scoring an article looks each token up once for all heads.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WordTable {
+    map: terms::FxMap<Box<str>, [u32; 4]>,
+}
+
+/// [`WordTable`] columns.
+const W_SENTENCE: usize = 0;
+const W_FRAMES: usize = 1;
+const W_GENRE: usize = 2;
+const W_SLOT: usize = 3;
+
+impl WordTable {
+    fn build(m: &Model) -> WordTable {
+        let none = [vectorize::NO_ID; 4];
+        let mut map: terms::FxMap<Box<str>, [u32; 4]> = Default::default();
+        let heads = [
+            Some(&m.sentence.vocab),
+            m.frames.as_ref().map(|h| &h.vocab),
+            m.genre.as_ref().map(|h| &h.vocab),
+        ];
+        for (k, v) in heads.iter().enumerate() {
+            for (w, id) in v.iter().flat_map(|v| v.word_ids()) {
+                map.entry(w.into()).or_insert(none)[k] = id;
+            }
+        }
+        if let Some(p) = &m.sentence.prior {
+            for st in &p.stems {
+                map.entry(st.as_str().into()).or_insert(none);
+            }
+        }
+        for (w, e) in map.iter_mut() {
+            e[W_SLOT] = Self::slot(m, w);
+        }
+        WordTable { map }
+    }
+
+    fn slot(m: &Model, tok: &str) -> u32 {
+        m.sentence
+            .prior
+            .as_ref()
+            .and_then(|p| p.slot(tok))
+            .unwrap_or(vectorize::NO_SLOT)
+    }
+
+    /// The entry of a token: its word id per head ([`vectorize::NO_ID`] when
+    /// a vocabulary does not have it) and its prior slot
+    /// ([`vectorize::NO_SLOT`] when none).
+    fn get(&self, m: &Model, tok: &str) -> [u32; 4] {
+        match self.map.get(tok) {
+            Some(e) => *e,
+            None => {
+                let mut e = [vectorize::NO_ID; 4];
+                e[W_SLOT] = Self::slot(m, tok);
+                e
+            }
+        }
+    }
 }
 
 /// The embedded default model (see `datasets/models/MODEL_CARD.md`).
@@ -219,6 +284,7 @@ impl Model {
         if let Some(h) = &mut m.genre {
             h.reindex();
         }
+        m.words = Default::default();
         Ok(m)
     }
 
@@ -226,6 +292,11 @@ impl Model {
     /// vocabulary sorted), so the same training run gives the same bytes.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default() + "\n"
+    }
+
+    /// The word lookups of all heads (see [`WordTable`]).
+    pub(crate) fn word_table(&self) -> &WordTable {
+        self.words.get_or_init(|| WordTable::build(self))
     }
 
     /// Calibrated framing probability of one standalone sentence; the
@@ -331,6 +402,73 @@ fn trim_scratch(s: &mut Scratch) {
     }
 }
 
+/// Tokenise the article for the model: `s.toks` gets the tokens of every
+/// sentence in turn, `ranges` each sentence's slice of them, and
+/// `s.lookups` each token's [`WordTable`] entry. Returns whether
+/// `s.toks` are also exactly the tokens of the whole body (then the
+/// article heads reuse them).
+fn tokenize_article(
+    body: &str,
+    sentences: &[crate::text::Sentence],
+    model: &Model,
+    s: &mut Scratch,
+    ranges: &mut Vec<std::ops::Range<usize>>,
+) -> bool {
+    ranges.clear();
+    let shared = terms::ranges_split_tokens(body, sentences.iter().map(|t| (t.start, t.end)));
+    if shared {
+        // One pass over the body; sentence `i` owns the tokens starting
+        // inside it (nothing between sentences can start a token).
+        terms::tokens_with_starts(body, &mut s.toks, &mut s.spare, &mut s.starts);
+        let mut k = 0;
+        for sent in sentences {
+            let a = k;
+            while k < s.starts.len() && s.starts[k] < sent.end {
+                k += 1;
+            }
+            ranges.push(a..k);
+        }
+    } else {
+        let mut toks = std::mem::take(&mut s.toks);
+        s.spare.append(&mut toks);
+        let mut one = Vec::new();
+        for sent in sentences {
+            let text = body.get(sent.start..sent.end).unwrap_or("");
+            terms::tokens_reusing(text, &mut one, &mut s.spare);
+            let a = toks.len();
+            toks.append(&mut one);
+            ranges.push(a..toks.len());
+        }
+        s.toks = toks;
+    }
+    let table = model.word_table();
+    s.lookups.clear();
+    s.lookups.extend(s.toks.iter().map(|t| table.get(model, t)));
+    shared
+}
+
+/// Probabilities of a multi-label head for the article body, from the
+/// shared tokens when `shared`, else by tokenising the body again.
+fn article_head_probs(
+    h: &MultiHead,
+    column: usize,
+    body: &str,
+    shared: bool,
+    s: &mut Scratch,
+) -> Vec<(String, f64)> {
+    let p = if shared {
+        let mut words = std::mem::take(&mut s.words);
+        words.clear();
+        words.extend(s.lookups.iter().map(|e| e[column]));
+        let z = h.decisions_from(&words, s);
+        s.words = words;
+        h.calibrate(z)
+    } else {
+        h.probs(body, s)
+    };
+    h.labels.iter().cloned().zip(p).collect()
+}
+
 fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     let body = &analysis.article.body;
     let n_counts = schema::count_features().count();
@@ -338,23 +476,47 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     let n_sent = analysis.layout.sentences.len();
     let mut probs = Vec::with_capacity(n_sent);
     let mut eligible = Vec::with_capacity(n_sent);
-    // Each sentence's term contributions, taken while its tokens and
-    // TF-IDF vector are at hand (one tokenisation per sentence).
+    let mut ranges = Vec::with_capacity(n_sent);
+    let shared = tokenize_article(body, &analysis.layout.sentences, model, s, &mut ranges);
+    // Each sentence's term contributions, taken while its TF-IDF vector is
+    // at hand.
     let slots = model.sentence.prior_slots();
-    let mut contribs: Vec<Vec<(heads::TermKey, f64)>> = Vec::with_capacity(n_sent);
-    for (i, sent) in analysis.layout.sentences.iter().enumerate() {
-        let text = body.get(sent.start..sent.end).unwrap_or("");
+    // All sentences' contributions in one vector, sentence `i`'s at
+    // `contribs[spans[i].clone()]`.
+    let mut contribs: Vec<(heads::TermKey, f64)> = Vec::new();
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::with_capacity(n_sent);
+    let mut one = Vec::new();
+    let mut words = std::mem::take(&mut s.words);
+    let mut prior_slots = std::mem::take(&mut s.prior_slots);
+    for (i, r) in ranges.iter().enumerate() {
         let counts = analysis
             .sentences
             .get(i)
             .map(|f| f.counts.as_slice())
             .unwrap_or(&zeros);
-        probs.push(model.sentence.prob(text, counts, s));
-        eligible.push(s.toks.len() >= MIN_SENTENCE_TOKENS);
-        let mut c = Vec::new();
-        model.sentence.keyed_contributions(s, &slots, &mut c);
-        contribs.push(c);
+        let looked = &s.lookups[r.clone()];
+        words.clear();
+        words.extend(looked.iter().map(|e| e[W_SENTENCE]));
+        prior_slots.clear();
+        prior_slots.extend(looked.iter().map(|e| e[W_SLOT]));
+        let z = model
+            .sentence
+            .decision_from(&words, &prior_slots, counts, s);
+        probs.push(model.sentence.platt.prob(z));
+        eligible.push(r.len() >= MIN_SENTENCE_TOKENS);
+        model.sentence.keyed_contributions(
+            &s.toks[r.clone()],
+            &prior_slots,
+            &s.sparse,
+            &slots,
+            &mut one,
+        );
+        let a = contribs.len();
+        contribs.append(&mut one);
+        spans.push(a..contribs.len());
     }
+    s.words = words;
+    s.prior_slots = prior_slots;
     let framing_score = article_score(&probs, &eligible);
 
     // Top sentences: highest probability first, ties by position.
@@ -367,10 +529,10 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     let mut term_totals: terms::FxMap<&heads::TermKey, f64> = Default::default();
     let mut top_sentences = Vec::new();
     for &i in order.iter().take(TOP_SENTENCES) {
-        model.sentence.sort_keyed(&mut contribs[i]);
+        model.sentence.sort_keyed(&mut contribs[spans[i].clone()]);
     }
     for (rank, &i) in order.iter().enumerate() {
-        let contrib = &contribs[i];
+        let contrib = &contribs[spans[i].clone()];
         for (k, v) in contrib.iter() {
             *term_totals.entry(k).or_insert(0.0) += v;
         }
@@ -398,11 +560,11 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
         .collect();
 
     let frames = match &model.frames {
-        Some(h) => h.labels.iter().cloned().zip(h.probs(body, s)).collect(),
+        Some(h) => article_head_probs(h, W_FRAMES, body, shared, s),
         None => Vec::new(),
     };
     let genre = match &model.genre {
-        Some(h) => h.labels.iter().cloned().zip(h.probs(body, s)).collect(),
+        Some(h) => article_head_probs(h, W_GENRE, body, shared, s),
         None => Vec::new(),
     };
     Scored {

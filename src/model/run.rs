@@ -88,6 +88,7 @@ pub fn train(opts: &TrainOptions, lex: &Lexicons) -> Result<Model, ModelError> {
         sentence,
         frames,
         genre,
+        words: Default::default(),
     };
     std::fs::write(&opts.out, model.to_json()).map_err(|e| ModelError::Load {
         path: opts.out.display().to_string(),

@@ -87,15 +87,43 @@ pub fn tokens_into(text: &str, out: &mut Vec<String>) {
 /// `spare` (and takes new ones from there), so a caller alternating long
 /// and short texts does not free and re-allocate them.
 pub fn tokens_reusing(text: &str, out: &mut Vec<String>, spare: &mut Vec<String>) {
+    let n = push_tokens(text, out, 0, spare, |_| {});
+    spare.extend(out.drain(n..));
+}
+
+/// [`tokens_reusing`] that also gives the byte offset in `text` where each
+/// token starts (`starts[i]` for `out[i]`).
+pub fn tokens_with_starts(
+    text: &str,
+    out: &mut Vec<String>,
+    spare: &mut Vec<String>,
+    starts: &mut Vec<usize>,
+) {
+    starts.clear();
+    let n = push_tokens(text, out, 0, spare, |i| starts.push(i));
+    spare.extend(out.drain(n..));
+}
+
+/// Write the tokens of `text` into `out[n..]` (reusing the buffers there,
+/// then taking new ones from `spare`), calling `at` with each token's start
+/// offset; returns the new token count. `out` is not shortened.
+fn push_tokens(
+    text: &str,
+    out: &mut Vec<String>,
+    mut n: usize,
+    spare: &mut Vec<String>,
+    mut at: impl FnMut(usize),
+) -> usize {
     let len = text.len();
-    let mut n = 0usize;
     let mut i = 0usize;
     while i < len {
         let (c, cl) = char_at(text, i);
-        i += cl;
         if !c.is_alphanumeric() {
+            i += cl;
             continue;
         }
+        at(i);
+        i += cl;
         if n == out.len() {
             out.push(spare.pop().unwrap_or_default());
         }
@@ -103,6 +131,19 @@ pub fn tokens_reusing(text: &str, out: &mut Vec<String>, spare: &mut Vec<String>
         tok.clear();
         push_lower(tok, c);
         while i < len {
+            if text.as_bytes()[i].is_ascii_alphanumeric() {
+                // A run of ASCII letters and digits, copied and lower-cased
+                // at once (what `push_lower` does char by char).
+                let run = text.as_bytes()[i..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+                let k = tok.len();
+                tok.push_str(&text[i..i + run]);
+                tok[k..].make_ascii_lowercase();
+                i += run;
+                continue;
+            }
             let (d, dl) = char_at(text, i);
             if d.is_alphanumeric() {
                 push_lower(tok, d);
@@ -121,7 +162,33 @@ pub fn tokens_reusing(text: &str, out: &mut Vec<String>, spare: &mut Vec<String>
         }
         n += 1;
     }
-    spare.extend(out.drain(n..));
+    n
+}
+
+/// Whether the tokens of `text` are exactly the tokens of each of the
+/// sorted, disjoint byte `ranges` in turn: true when no character outside
+/// the ranges can belong to a token, and no token can run on from one
+/// range into the text after it. Then an article's text is tokenised once
+/// and each sentence's tokens are a slice of it.
+pub fn ranges_split_tokens(text: &str, ranges: impl IntoIterator<Item = (usize, usize)>) -> bool {
+    // A character that ends any token before it and never starts one
+    // (an apostrophe may continue a token).
+    let breaker = |c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}';
+    let mut pos = 0;
+    for (s, e) in ranges {
+        let (Some(gap), Some(_)) = (text.get(pos..s), text.get(s..e)) else {
+            return false;
+        };
+        if !gap.chars().all(breaker) {
+            return false;
+        }
+        // Ranges that touch: the previous one must end with a breaker.
+        if gap.is_empty() && s > 0 && !text[..s].chars().next_back().is_some_and(breaker) {
+            return false;
+        }
+        pos = e;
+    }
+    text.get(pos..).is_some_and(|t| t.chars().all(breaker))
 }
 
 /// The character starting at byte `i` (a char boundary) and its length.
@@ -242,6 +309,52 @@ mod tests {
         let mut buf = String::new();
         for_each_term(&toks, true, &mut buf, |t| got.push(t.to_string()));
         assert_eq!(got, vec!["a", "b", "c", "a b", "b c"]);
+    }
+
+    /// Tokens of each range in turn, when `ranges_split_tokens` says so,
+    /// are the tokens of the whole text.
+    fn check_split(text: &str) -> bool {
+        let layout = crate::text::segment(text);
+        let ranges: Vec<(usize, usize)> =
+            layout.sentences.iter().map(|s| (s.start, s.end)).collect();
+        let ok = ranges_split_tokens(text, ranges.iter().copied());
+        if ok {
+            let joined: Vec<String> = ranges
+                .iter()
+                .flat_map(|&(s, e)| tokens(&text[s..e]))
+                .collect();
+            assert_eq!(joined, tokens(text), "{text:?}");
+            let (mut v, mut starts) = (Vec::new(), Vec::new());
+            tokens_with_starts(text, &mut v, &mut Vec::new(), &mut starts);
+            assert_eq!(v, tokens(text));
+            for (t, &s) in v.iter().zip(&starts) {
+                assert_eq!(tokens(&text[s..])[0], *t);
+            }
+        }
+        ok
+    }
+
+    #[test]
+    fn sentence_tokens_are_slices_of_body_tokens() {
+        assert!(check_split(
+            "He said: \"We won't.\" Then he left.\n\nU.S. officials' plans, 3.5% up. end."
+        ));
+        assert!(check_split("One.Two"));
+        // Touching ranges that a token runs across are refused.
+        assert!(!ranges_split_tokens("ab", [(0, 1), (1, 2)]));
+        assert!(!ranges_split_tokens("a'b", [(0, 2), (2, 3)]));
+        assert!(!ranges_split_tokens("a b", [(0, 1)]));
+        assert!(ranges_split_tokens("a. b", [(0, 2), (3, 4)]));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 1000, ..Default::default() })]
+        #[test]
+        fn sentence_tokens_concatenate_to_body_tokens(
+            t in "[a-zA-Z0-9 .!?,;:\"'()\n“”‘’…。Éé\u{2029}\u{300}-]{0,80}"
+        ) {
+            check_split(&t);
+        }
     }
 
     #[test]

@@ -35,13 +35,20 @@ pub struct Vocab {
     /// `(first word id, second word id)` -> bigram term id.
     #[serde(skip)]
     pairs: FxMap<u64, u32>,
+    /// Word id -> [`PAIR_FIRST`] | [`PAIR_SECOND`]: whether the word is the
+    /// first / second word of some bigram term (most word pairs are not
+    /// looked up in `pairs` at all).
+    #[serde(skip)]
+    pair_roles: Vec<u8>,
     /// Term id -> [`terms::is_uninformative`] of the term.
     #[serde(skip)]
     uninformative: Vec<bool>,
 }
 
 /// "No such word or term" in [`Vocab`]'s lookup tables.
-const NO_ID: u32 = u32::MAX;
+pub(crate) const NO_ID: u32 = u32::MAX;
+const PAIR_FIRST: u8 = 1;
+const PAIR_SECOND: u8 = 2;
 
 fn pair_key(a: u32, b: u32) -> u64 {
     (u64::from(a) << 32) | u64::from(b)
@@ -120,6 +127,11 @@ impl Vocab {
                 }
             }
         }
+        self.pair_roles = vec![0; self.word_term.len()];
+        for &k in self.pairs.keys() {
+            self.pair_roles[(k >> 32) as usize] |= PAIR_FIRST;
+            self.pair_roles[(k & 0xffff_ffff) as usize] |= PAIR_SECOND;
+        }
         self.uninformative = self
             .terms
             .iter()
@@ -154,22 +166,47 @@ impl Vocab {
     /// TF-IDF vector of a token sequence as sorted `(term index, value)`
     /// pairs: `(1 + ln tf) * idf`, then scaled to unit l2 norm.
     pub fn tfidf_into(&self, toks: &[String], scratch: &mut TermBufs, out: &mut Vec<(u32, f32)>) {
-        out.clear();
-        scratch.ids.clear();
         scratch.words.clear();
-        let ids = &mut scratch.ids;
+        scratch
+            .words
+            .extend(toks.iter().map(|t| self.word_id(t).unwrap_or(NO_ID)));
+        self.tfidf_from_words(&scratch.words, &mut scratch.ids, out);
+    }
+
+    /// The word id of a token (a unigram term or half of a bigram term).
+    pub(crate) fn word_id(&self, tok: &str) -> Option<u32> {
+        self.words.get(tok).copied()
+    }
+
+    /// Every word of the lookup index with its word id (see [`Vocab::word_id`]).
+    pub(crate) fn word_ids(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.words.iter().map(|(w, &i)| (&**w, i))
+    }
+
+    /// [`Vocab::tfidf_into`] of a token sequence given as word ids (one per
+    /// token, [`NO_ID`] for a token outside the vocabulary); `ids` is scratch.
+    pub(crate) fn tfidf_from_words(
+        &self,
+        words: &[u32],
+        ids: &mut Vec<u32>,
+        out: &mut Vec<(u32, f32)>,
+    ) {
+        out.clear();
+        ids.clear();
         // The same multiset of term ids as looking up every term of
         // `terms::for_each_term`, without building the bigram strings.
-        for t in toks {
-            let w = self.words.get(t.as_str()).copied().unwrap_or(NO_ID);
-            scratch.words.push(w);
+        for &w in words {
             if w != NO_ID && self.word_term[w as usize] != NO_ID {
                 ids.push(self.word_term[w as usize]);
             }
         }
         if self.bigrams {
-            for p in scratch.words.windows(2) {
-                if p[0] != NO_ID && p[1] != NO_ID {
+            for p in words.windows(2) {
+                if p[0] != NO_ID
+                    && p[1] != NO_ID
+                    && self.pair_roles[p[0] as usize] & PAIR_FIRST != 0
+                    && self.pair_roles[p[1] as usize] & PAIR_SECOND != 0
+                {
                     if let Some(&i) = self.pairs.get(&pair_key(p[0], p[1])) {
                         ids.push(i);
                     }
@@ -224,6 +261,12 @@ pub struct Scratch {
     pub prior_slots: Vec<u32>,
     /// Scratch of the prior features.
     pub slot_tmp: Vec<u32>,
+    /// Byte offset of each token of `toks` (when scoring a whole article).
+    pub starts: Vec<usize>,
+    /// Per token of `toks`, its [`super::WordTable`] entry.
+    pub lookups: Vec<[u32; 4]>,
+    /// One column of `lookups` (the word ids of one head).
+    pub words: Vec<u32>,
 }
 
 /// Smoothing of the bias prior: `marked / (occurrences + PRIOR_SMOOTHING)`.
@@ -288,7 +331,7 @@ impl BiasPrior {
     }
 
     /// Position in `stems` of the token's stem, if the prior knows it.
-    fn slot(&self, tok: &str) -> Option<u32> {
+    pub(crate) fn slot(&self, tok: &str) -> Option<u32> {
         self.index.get(terms::stem(tok)).copied()
     }
 
