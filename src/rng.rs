@@ -8,6 +8,9 @@
 //! keeps folds, `outlets.csv` and the benchmark corpus byte-for-byte
 //! reproducible.
 
+/// The state increment of [`SplitMix64`].
+const GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
+
 /// SplitMix64 generator.
 #[derive(Debug, Clone)]
 pub struct SplitMix64(u64);
@@ -17,8 +20,14 @@ impl SplitMix64 {
         SplitMix64(seed)
     }
 
+    /// The generator `draws` outputs after `SplitMix64::new(seed)`: its
+    /// state is a counter, so skipping ahead costs one multiplication.
+    pub fn skipped(seed: u64, draws: u64) -> Self {
+        SplitMix64(seed.wrapping_add(draws.wrapping_mul(GAMMA)))
+    }
+
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        self.0 = self.0.wrapping_add(GAMMA);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -49,5 +58,14 @@ mod tests {
         let mut r = SplitMix64::new(1234567);
         assert_eq!(r.next_u64(), 6457827717110365317);
         assert_eq!(r.next_u64(), 3203168211198807973);
+    }
+
+    #[test]
+    fn skipped_continues_the_sequence() {
+        let mut r = SplitMix64::new(99);
+        for k in 0..50u64 {
+            let mut s = SplitMix64::skipped(99, k);
+            assert_eq!(s.next_u64(), r.next_u64(), "draw {k}");
+        }
     }
 }

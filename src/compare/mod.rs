@@ -610,10 +610,35 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     let mut story_of = vec![0usize; n];
     let mut stories: Vec<Story> = Vec::new();
     let mut by_corpus: BTreeMap<String, usize> = BTreeMap::new();
+    let corpus_story = |i: usize| {
+        let a = &articles[i].analysis.article;
+        a.story.as_ref().map(|s| s.trim()).filter(|s| !s.is_empty())
+    };
+    // The earlier articles each article reaches the threshold with do not
+    // depend on the stories chosen so far: found for all articles at once,
+    // in parallel, from one index of the whole window (exact prefix
+    // filtering, see `stories`), with their cosines.
     let mut index = stories::StoryIndex::new(&vecs);
+    for (i, v) in vecs.iter().enumerate() {
+        index.add(i, v);
+    }
+    let similar: Vec<Vec<(usize, f64)>> = (0..n)
+        .into_par_iter()
+        .map_init(stories::CandidateScratch::default, |sc, i| {
+            if corpus_story(i).is_some() {
+                return Vec::new();
+            }
+            index
+                .candidates_before(i, &vecs[i], opts.story_threshold, sc)
+                .into_iter()
+                .map(|j| (j, stories::cosine(&vecs[i], &vecs[j])))
+                .filter(|&(_, sim)| sim >= opts.story_threshold)
+                .collect()
+        })
+        .collect();
     for i in 0..n {
         let a = &articles[i].analysis.article;
-        let corpus = a.story.as_ref().map(|s| s.trim()).filter(|s| !s.is_empty());
+        let corpus = corpus_story(i);
         let chosen = if let Some(name) = corpus {
             Some(*by_corpus.entry(name.to_string()).or_insert_with(|| {
                 stories.push(Story {
@@ -626,16 +651,9 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                 stories.len() - 1
             }))
         } else {
-            // Every earlier article that can reach the threshold (exact
-            // prefix filtering, see `stories`).
-            let cands = index.candidates(&vecs[i], opts.story_threshold);
             let mut best: Option<(f64, usize)> = None;
             let mut near_cache: BTreeMap<usize, bool> = BTreeMap::new();
-            for j in cands {
-                let sim = stories::cosine(&vecs[i], &vecs[j]);
-                if sim < opts.story_threshold {
-                    continue;
-                }
+            for &(j, sim) in &similar[i] {
                 let s = story_of[j];
                 // The window is the story's: an undated member must not
                 // bridge a dated article to a story of another time.
@@ -683,8 +701,8 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         }
         stories[s].members.push(i);
         story_of[i] = s;
-        index.add(i, &vecs[i]);
     }
+    drop(similar);
 
     // 2. Pair alignments (each article with its earlier story partners).
     let pair_list: Vec<(usize, usize)> = stories

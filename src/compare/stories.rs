@@ -168,6 +168,12 @@ pub struct StoryIndex {
     postings: FnvMap<u64, Vec<(u32, f32)>>,
     /// Term -> (articles of the window with it, its largest weight there).
     stats: FnvMap<u64, (u32, f32)>,
+    scratch: CandidateScratch,
+}
+
+/// Reused buffers of [`StoryIndex::candidates_before`] (one per thread).
+#[derive(Debug, Default)]
+pub struct CandidateScratch {
     acc: Vec<f32>,
     touched: Vec<u32>,
 }
@@ -186,17 +192,14 @@ impl StoryIndex {
         }
         StoryIndex {
             stats,
-            acc: vec![0.0; window.len()],
             ..StoryIndex::default()
         }
     }
 
-    /// Index an article (its position in the window) under all its terms.
+    /// Index an article (its position in the window) under all its terms;
+    /// positions must be added in increasing order.
     pub fn add(&mut self, pos: usize, v: &SparseVec) {
         self.len = self.len.max(pos + 1);
-        if self.acc.len() < self.len {
-            self.acc.resize(self.len, 0.0);
-        }
         for &(t, w) in v {
             self.postings.entry(t).or_default().push((pos as u32, w));
         }
@@ -204,6 +207,17 @@ impl StoryIndex {
 
     /// Indexed articles whose cosine with `v` can reach `threshold`, in
     /// position order; the caller computes their exact cosine.
+    pub fn candidates(&mut self, v: &SparseVec, threshold: f64) -> Vec<usize> {
+        let mut sc = std::mem::take(&mut self.scratch);
+        let out = self.candidates_before(self.len, v, threshold, &mut sc);
+        self.scratch = sc;
+        out
+    }
+
+    /// [`StoryIndex::candidates`] among the indexed articles at positions
+    /// below `pos` only: the answer the index gave when it held just those
+    /// articles. With every article of the window indexed once, the
+    /// candidates of all articles can be found independently (in parallel).
     ///
     /// Exact pruning (the "all-pairs" method of Bayardo et al., 2007): the
     /// query's most common terms are set aside as long as the most they can
@@ -213,11 +227,21 @@ impl StoryIndex {
     /// weight in the window. The posting lists of the other terms give
     /// partial dot products; an article is a candidate when its partial
     /// product plus the bound can reach the threshold. Each posting list is
-    /// read for its [`POSTING_CAP`] most recent entries.
-    pub fn candidates(&mut self, v: &SparseVec, threshold: f64) -> Vec<usize> {
+    /// read for its [`POSTING_CAP`] most recent entries before `pos`.
+    pub fn candidates_before(
+        &self,
+        pos: usize,
+        v: &SparseVec,
+        threshold: f64,
+        sc: &mut CandidateScratch,
+    ) -> Vec<usize> {
+        let pos = pos.min(self.len);
         if threshold <= 0.0 {
             // Every article reaches a threshold of 0, even one sharing no term.
-            return (0..self.len).collect();
+            return (0..pos).collect();
+        }
+        if sc.acc.len() < pos {
+            sc.acc.resize(pos, 0.0);
         }
         let mut by_df: Vec<(u32, u64, f32, f32)> = v
             .iter()
@@ -247,24 +271,26 @@ impl StoryIndex {
             k += 1;
         }
         let rest = l2.sqrt().min(dot);
+        let CandidateScratch { acc, touched } = sc;
         for &(_, t, w, _) in &by_df[k..] {
             let Some(p) = self.postings.get(&t) else {
                 continue;
             };
-            for &(pos, wj) in p.iter().rev().take(POSTING_CAP) {
-                let a = &mut self.acc[pos as usize];
+            let before = p.partition_point(|e| (e.0 as usize) < pos);
+            for &(at, wj) in p[..before].iter().rev().take(POSTING_CAP) {
+                let a = &mut acc[at as usize];
                 if *a == 0.0 {
-                    self.touched.push(pos);
+                    touched.push(at);
                 }
                 // Never exactly 0 again once touched (weights are > 0).
                 *a += (w * wj).max(f32::MIN_POSITIVE);
             }
         }
         let mut out: Vec<usize> = Vec::new();
-        for pos in self.touched.drain(..) {
-            let a = std::mem::take(&mut self.acc[pos as usize]);
+        for at in touched.drain(..) {
+            let a = std::mem::take(&mut acc[at as usize]);
             if f64::from(a) + rest >= target {
-                out.push(pos as usize);
+                out.push(at as usize);
             }
         }
         out.sort_unstable();
@@ -312,6 +338,40 @@ mod tests {
                     "threshold {threshold}, article {i}: {reach:?} not in {cands:?}"
                 );
                 idx.add(i, v);
+            }
+        }
+    }
+
+    #[test]
+    fn candidates_before_a_position_equal_those_of_a_growing_index() {
+        let vocab: Vec<String> = (0..80).map(|i| format!("w{i}x")).collect();
+        let mut g = crate::rng::SplitMix64::new(3);
+        let texts: Vec<String> = (0..120)
+            .map(|_| {
+                let len = 3 + g.below(30);
+                (0..len)
+                    .map(|_| {
+                        let top = 8 + g.below(72);
+                        vocab[g.below(top)].as_str()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let counts: Vec<SparseVec> = texts.iter().map(|t| term_counts(&[t])).collect();
+        let (df, n) = doc_freq(counts.iter());
+        let vecs: Vec<SparseVec> = counts.iter().map(|c| tfidf(c, &df, n)).collect();
+        let mut full = StoryIndex::new(&vecs);
+        for (i, v) in vecs.iter().enumerate() {
+            full.add(i, v);
+        }
+        for threshold in [0.0, 0.1, 0.3, 0.6] {
+            let mut growing = StoryIndex::new(&vecs);
+            let mut sc = CandidateScratch::default();
+            for (i, v) in vecs.iter().enumerate() {
+                let want = growing.candidates(v, threshold);
+                assert_eq!(full.candidates_before(i, v, threshold, &mut sc), want);
+                growing.add(i, v);
             }
         }
     }
