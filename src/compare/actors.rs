@@ -188,13 +188,39 @@ const NOT_LABEL: &[&str] = &[
 
 /// True for a role or title word (normalised, lower case).
 pub fn is_role_word(norm: &str) -> bool {
-    ROLE_WORDS.binary_search(&norm).is_ok()
+    // A hash set: asked for every word of every label.
+    type Set = std::collections::HashSet<&'static str, crate::hash::FnvBuild>;
+    static SET: std::sync::OnceLock<Set> = std::sync::OnceLock::new();
+    SET.get_or_init(|| ROLE_WORDS.iter().copied().collect())
+        .contains(norm)
 }
 
 /// True for a nationality adjective as written ("Chinese", "Russian").
 pub fn is_nationality(raw: &str) -> bool {
-    let n = normalise(raw);
-    NATIONALITIES.binary_search(&n.as_str()).is_ok() || (n.len() >= 6 && n.ends_with("ese"))
+    is_nationality_norm(&normalise(raw))
+}
+
+/// [`is_nationality`] of a word already normalised.
+fn is_nationality_norm(n: &str) -> bool {
+    NATIONALITIES.binary_search(&n).is_ok() || (n.len() >= 6 && n.ends_with("ese"))
+}
+
+/// Role words, nationality adjectives and calendar words in one hash set:
+/// the name test asks about every capitalised word of every article, and
+/// one hash lookup replaces three binary searches and an allocation.
+fn is_role_nationality_or_calendar(norm: &str) -> bool {
+    type Set = std::collections::HashSet<&'static str, crate::hash::FnvBuild>;
+    static SET: std::sync::OnceLock<Set> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        ROLE_WORDS
+            .iter()
+            .chain(NATIONALITIES)
+            .chain(CALENDAR)
+            .copied()
+            .collect()
+    })
+    .contains(norm)
+        || (norm.len() >= 6 && norm.ends_with("ese"))
 }
 
 /// True for a month or weekday name as written ("Monday", "april").
@@ -222,10 +248,9 @@ fn is_all_caps(raw: &str) -> bool {
 
 /// A word that can be part of a name.
 fn is_name_word(w: &Word<'_>) -> bool {
+    // `w.norm` is `normalise(w.raw)`, which `is_nationality` would compute.
     w.is_capitalised()
-        && !is_role_word(&w.norm)
-        && !is_nationality(w.raw)
-        && !is_calendar(&w.norm)
+        && !is_role_nationality_or_calendar(&w.norm)
         && !is_stop(&w.norm)
         && w.raw.chars().any(|c| c.is_alphabetic())
 }
@@ -262,26 +287,36 @@ pub fn mentions(
     loaded: &[(usize, usize)],
     known: &BTreeSet<String>,
 ) -> Vec<Mention> {
-    mentions_with(text, sentences, loaded, known, |_, sent| words(sent))
+    mentions_with(
+        text,
+        sentences,
+        loaded,
+        |w| known.contains(w),
+        |_, sent, out| out.extend(words(sent)),
+    )
 }
 
 /// [`mentions`] with the words of each sentence supplied by `words_of`
-/// (sentence index, sentence text → its [`words`], offsets relative to the
-/// sentence), so a body the segmenter already cut is not cut again.
+/// (sentence index, sentence text, a cleared buffer to fill with its
+/// [`words`], offsets relative to the sentence), so a body the segmenter
+/// already cut is not cut again, and `known` asked as a predicate.
 pub fn mentions_with<'a>(
     text: &'a str,
     sentences: &[(usize, usize)],
     loaded: &[(usize, usize)],
-    known: &BTreeSet<String>,
-    words_of: impl Fn(usize, &'a str) -> Vec<Word<'a>>,
+    known: impl Fn(&str) -> bool,
+    mut words_of: impl FnMut(usize, &'a str, &mut Vec<Word<'a>>),
 ) -> Vec<Mention> {
     let mut out = Vec::new();
     let overlaps = super::Ranges::new(loaded.iter().copied());
+    let mut ws: Vec<Word<'a>> = Vec::new();
     for (si, &(s0, s1)) in sentences.iter().enumerate() {
         let Some(sent) = text.get(s0..s1) else {
             continue;
         };
-        let ws = words_of(si, sent);
+        ws.clear();
+        words_of(si, sent, &mut ws);
+        let ws = &ws;
         let gap_ok = |i: usize| -> bool {
             // Whether word i-1 and word i are adjacent inside a label.
             let prev = &ws[i - 1];
@@ -312,7 +347,7 @@ pub fn mentions_with<'a>(
             let name_words = &ws[n0..j];
             let acronym = name_words.len() == 1 && is_all_caps(name_words[0].raw);
             let single_initial = i == 0 && j - n0 == 1 && n0 == 0 && !acronym;
-            if single_initial && !known.contains(ws[0].norm.as_ref()) {
+            if single_initial && !known(ws[0].norm.as_ref()) {
                 i = j;
                 continue;
             }
@@ -385,8 +420,28 @@ fn strip_possessive(raw: &str) -> &str {
     raw
 }
 
+/// The words of `s` joined by single spaces.
 fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Labels are nearly always already collapsed: ASCII with single spaces
+    // and no space at either end.
+    let b = s.as_bytes();
+    let plain = b
+        .iter()
+        .all(|&c| c.is_ascii() && (c == b' ' || !c.is_ascii_whitespace()))
+        && !b.windows(2).any(|w| w == b"  ")
+        && b.first() != Some(&b' ')
+        && b.last() != Some(&b' ');
+    if plain {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// Normalised words the text capitalises somewhere other than at the start

@@ -47,11 +47,63 @@ pub struct SentPrint {
     pub content: Vec<u64>,
 }
 
-/// Reused buffers for [`SentPrint::scan`].
+/// Reused buffers for [`SentPrint::scan`]: the sentence's hashes are
+/// collected here and copied out once, at their final size.
 #[derive(Debug, Default)]
 pub struct Scratch {
     norm: String,
     prev: [String; 2],
+    words: usize,
+    shingles: Vec<u64>,
+    content: Vec<u64>,
+}
+
+impl Scratch {
+    /// Add the next normalised word of the sentence being fingerprinted.
+    fn push(&mut self, n: &str) {
+        use super::tokens::{fnv1a, fnv1a_extend, is_stop, stem_hash};
+        if !is_stop(n) {
+            self.content.push(stem_hash(n));
+        }
+        let prev = &mut self.prev;
+        if self.words >= 2 {
+            let mut h = fnv1a(prev[0].as_bytes());
+            h = fnv1a_extend(h, b" ");
+            h = fnv1a_extend(h, prev[1].as_bytes());
+            h = fnv1a_extend(h, b" ");
+            self.shingles.push(fnv1a_extend(h, n.as_bytes()));
+        }
+        prev.swap(0, 1);
+        prev[1].clear();
+        prev[1].push_str(n);
+        self.words += 1;
+    }
+
+    /// The print of the words pushed since the last call; resets.
+    fn finish(&mut self) -> SentPrint {
+        use super::tokens::{fnv1a, fnv1a_extend};
+        let prev = &self.prev;
+        match self.words {
+            1 => self.shingles.push(fnv1a(prev[1].as_bytes())),
+            2 => {
+                let h = fnv1a_extend(fnv1a(prev[0].as_bytes()), b" ");
+                self.shingles.push(fnv1a_extend(h, prev[1].as_bytes()));
+            }
+            _ => {}
+        }
+        self.content.sort_unstable();
+        self.content.dedup();
+        self.shingles.sort_unstable();
+        self.shingles.dedup();
+        let print = SentPrint {
+            words: std::mem::take(&mut self.words),
+            shingles: self.shingles.as_slice().to_vec(),
+            content: self.content.as_slice().to_vec(),
+        };
+        self.shingles.clear();
+        self.content.clear();
+        print
+    }
 }
 
 impl SentPrint {
@@ -69,45 +121,28 @@ impl SentPrint {
         sc: &mut Scratch,
         mut at: impl FnMut(usize),
     ) -> SentPrint {
-        use super::tokens::{fnv1a, fnv1a_extend, for_each_word_in, is_stop, stem_hash};
-        let mut words = 0usize;
-        let mut shingles = Vec::new();
-        let mut content = Vec::new();
-        let Scratch { norm, prev } = sc;
-        for_each_word_in(segments, norm, |start, _, n| {
+        let mut norm = std::mem::take(&mut sc.norm);
+        super::tokens::for_each_word_in(segments, &mut norm, |start, _, n| {
             at(start);
-            if !is_stop(n) {
-                content.push(stem_hash(n));
-            }
-            if words >= 2 {
-                let mut h = fnv1a(prev[0].as_bytes());
-                h = fnv1a_extend(h, b" ");
-                h = fnv1a_extend(h, prev[1].as_bytes());
-                h = fnv1a_extend(h, b" ");
-                shingles.push(fnv1a_extend(h, n.as_bytes()));
-            }
-            prev.swap(0, 1);
-            prev[1].clear();
-            prev[1].push_str(n);
-            words += 1;
+            sc.push(n);
         });
-        match words {
-            1 => shingles.push(fnv1a(prev[1].as_bytes())),
-            2 => {
-                let h = fnv1a_extend(fnv1a(prev[0].as_bytes()), b" ");
-                shingles.push(fnv1a_extend(h, prev[1].as_bytes()));
-            }
-            _ => {}
+        sc.norm = norm;
+        sc.finish()
+    }
+
+    /// [`SentPrint::scan`] over words already kept and normalised
+    /// (offset, normalised word), as [`super::tokens::for_each_word_in`]
+    /// gives them.
+    pub fn scan_norms<'a>(
+        norms: impl Iterator<Item = (usize, &'a str)>,
+        sc: &mut Scratch,
+        mut at: impl FnMut(usize),
+    ) -> SentPrint {
+        for (start, n) in norms {
+            at(start);
+            sc.push(n);
         }
-        content.sort_unstable();
-        content.dedup();
-        shingles.sort_unstable();
-        shingles.dedup();
-        SentPrint {
-            words,
-            shingles,
-            content,
-        }
+        sc.finish()
     }
 
     /// Fingerprint a sentence from its words ([`super::tokens::words`]).
@@ -211,10 +246,62 @@ fn classify_counts(
 /// without merging the sorted lists of every pair).
 #[derive(Debug, Default)]
 pub struct SentIndex {
-    content: super::tokens::FnvMap<u64, Vec<u32>>,
-    shingles: super::tokens::FnvMap<u64, Vec<u32>>,
+    content: Postings,
+    shingles: Postings,
     /// Some content word is in more than [`POSTING_CAP`] sentences.
     long: bool,
+}
+
+/// Hash → the sentences (ascending) containing it, all lists in one flat
+/// vector: two allocations per index, not one per distinct hash.
+#[derive(Debug, Default)]
+pub struct Postings {
+    /// Hash → (offset, length) of its list in `sents`.
+    at: super::tokens::FnvMap<u64, (usize, usize)>,
+    sents: Vec<u32>,
+}
+
+impl Postings {
+    /// From the hash lists of the indexed sentences (sentence, its sorted
+    /// unique hashes), in sentence order: count, lay out, fill (no sort;
+    /// each list comes out ascending).
+    fn new<'a>(lists: impl Iterator<Item = (u32, &'a [u64])> + Clone) -> Postings {
+        let total: usize = lists.clone().map(|(_, hs)| hs.len()).sum();
+        let mut at: super::tokens::FnvMap<u64, (usize, usize)> =
+            super::tokens::FnvMap::with_capacity_and_hasher(total, Default::default());
+        for (_, hs) in lists.clone() {
+            for &h in hs {
+                at.entry(h).or_insert((0, 0)).1 += 1;
+            }
+        }
+        // Lay the lists out back to back: (start, 0), then fill each in
+        // sentence order, counting its length back up.
+        let mut off = 0;
+        for v in at.values_mut() {
+            let n = v.1;
+            *v = (off, 0);
+            off += n;
+        }
+        let mut sents = vec![0u32; total];
+        for (i, hs) in lists {
+            for h in hs {
+                let v = at.get_mut(h).expect("counted above");
+                sents[v.0 + v.1] = i;
+                v.1 += 1;
+            }
+        }
+        Postings { at, sents }
+    }
+
+    /// The sentences containing `h`, ascending.
+    pub fn get(&self, h: &u64) -> Option<&[u32]> {
+        self.at.get(h).map(|&(o, n)| &self.sents[o..o + n])
+    }
+
+    /// Length of the longest list.
+    fn longest(&self) -> usize {
+        self.at.values().map(|x| x.1).max().unwrap_or(0)
+    }
 }
 
 /// Sentences of one article a content word may be in and still propose
@@ -227,20 +314,17 @@ pub const POSTING_CAP: usize = 256;
 
 /// Build the [`SentIndex`] of an article's sentences.
 pub fn sent_index(sents: &[SentPrint]) -> SentIndex {
-    let mut idx = SentIndex::default();
-    for (i, s) in sents.iter().enumerate() {
-        if s.words < MIN_WORDS {
-            continue;
-        }
-        for h in &s.content {
-            idx.content.entry(*h).or_default().push(i as u32);
-        }
-        for h in &s.shingles {
-            idx.shingles.entry(*h).or_default().push(i as u32);
-        }
+    let indexed = sents
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.words >= MIN_WORDS)
+        .map(|(i, s)| (i as u32, s));
+    let content = Postings::new(indexed.clone().map(|(i, s)| (i, s.content.as_slice())));
+    SentIndex {
+        long: content.longest() > POSTING_CAP,
+        content,
+        shingles: Postings::new(indexed.map(|(i, s)| (i, s.shingles.as_slice()))),
     }
-    idx.long = idx.content.values().any(|v| v.len() > POSTING_CAP);
-    idx
 }
 
 /// One matched sentence pair.

@@ -176,6 +176,11 @@ pub fn body_later_months(
         let Some(sent) = body.get(s0..s1) else {
             continue;
         };
+        // Every match of the month-year pattern holds a year starting
+        // "19" or "20": most sentences skip both regexes.
+        if !(sent.contains("19") || sent.contains("20")) {
+            continue;
+        }
         if re_future().is_match(sent) {
             continue;
         }

@@ -54,7 +54,7 @@ use chrono::NaiveDate;
 use quotes::QuotePrint;
 use ratings::{Rating, SourceRatings};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use stories::SparseVec;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -294,12 +294,82 @@ struct Digest {
     sent_index: align::SentIndex,
 }
 
+/// The body's words as [`tokens::words`] keeps them, sentence by sentence,
+/// normalised once into one buffer: the fingerprints, the capitalised-word
+/// set and the mentions all read them (three passes over the words, one
+/// normalisation, no allocation per word or sentence).
+struct BodyWords {
+    words: Vec<BodyWord>,
+    /// The normalised words, back to back.
+    norms: String,
+    /// Sentence `i` holds `words[at[i]..at[i + 1]]`.
+    at: Vec<usize>,
+}
+
+/// One word of [`BodyWords`]: byte range in the body, and the end of its
+/// normalised form in `norms` (it starts where the previous one ends).
+#[derive(Clone, Copy)]
+struct BodyWord {
+    start: usize,
+    end: usize,
+    norm_start: usize,
+    norm_end: usize,
+}
+
+impl BodyWords {
+    /// From each sentence's word segments (body offset, segment), with
+    /// room for `words` words and `bytes` bytes of normalised text.
+    fn new<'a, S: Iterator<Item = (usize, &'a str)>>(
+        words: usize,
+        bytes: usize,
+        sentences: impl Iterator<Item = S>,
+    ) -> BodyWords {
+        let mut bw = BodyWords {
+            words: Vec::with_capacity(words),
+            norms: String::with_capacity(bytes),
+            at: vec![0],
+        };
+        let mut buf = String::new();
+        for segments in sentences {
+            tokens::for_each_word_in(segments, &mut buf, |start, raw, norm| {
+                let norm_start = bw.norms.len();
+                bw.norms.push_str(norm);
+                bw.words.push(BodyWord {
+                    start,
+                    end: start + raw.len(),
+                    norm_start,
+                    norm_end: bw.norms.len(),
+                });
+            });
+            bw.at.push(bw.words.len());
+        }
+        bw
+    }
+
+    /// The words of sentence `si`.
+    fn of(&self, si: usize) -> impl Iterator<Item = &BodyWord> {
+        self.words[self.at[si]..self.at[si + 1]].iter()
+    }
+
+    /// The normalised form of a word.
+    fn norm(&self, w: &BodyWord) -> &str {
+        &self.norms[w.norm_start..w.norm_end]
+    }
+}
+
 fn category_ranges(spans: &[lexicon::Span], c: Category) -> Vec<(usize, usize)> {
     spans
         .iter()
         .filter(|s| s.category == c)
         .map(|s| (s.start, s.end))
         .collect()
+}
+
+/// Build (and drop) the per-article digests of `articles`, for timing the
+/// digest alone (`examples/digest_times.rs`); returns their sentence count.
+#[doc(hidden)]
+pub fn digest_only(articles: &[Scored], lex: &Lexicons) -> usize {
+    articles.iter().map(|s| digest(s, lex).sents.len()).sum()
 }
 
 fn digest(s: &Scored, lex: &Lexicons) -> Digest {
@@ -337,25 +407,33 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             )
         })
     };
+    let words = if reuse {
+        BodyWords::new(toks.len(), body.len(), (0..sent_ranges.len()).map(segs))
+    } else {
+        BodyWords::new(
+            0,
+            body.len(),
+            sent_ranges.iter().map(|&(x, y)| {
+                body.get(x..y)
+                    .unwrap_or("")
+                    .unicode_word_indices()
+                    .map(move |(o, w)| (x + o, w))
+            }),
+        )
+    };
     let mut scratch = align::Scratch::default();
-    let (sents, quoted_share): (Vec<SentPrint>, Vec<f64>) = sent_ranges
-        .iter()
-        .enumerate()
-        .map(|(si, &(x, y))| {
+    let (sents, quoted_share): (Vec<SentPrint>, Vec<f64>) = (0..sent_ranges.len())
+        .map(|si| {
             let mut inside = 0usize;
-            let print = if reuse {
-                SentPrint::scan_words(segs(si), &mut scratch, |w| {
+            let print = SentPrint::scan_norms(
+                words.of(si).map(|w| (w.start, words.norm(w))),
+                &mut scratch,
+                |w| {
                     if inner.covers_point(w) {
                         inside += 1;
                     }
-                })
-            } else {
-                SentPrint::scan(body.get(x..y).unwrap_or(""), &mut scratch, |w| {
-                    if inner.covers_point(x + w) {
-                        inside += 1;
-                    }
-                })
-            };
+                },
+            );
             let share = if print.words == 0 {
                 0.0
             } else {
@@ -396,40 +474,46 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             tokens::words(title).len(),
         )
     };
-    let mut known = if reuse {
-        let mut k = BTreeSet::new();
-        for si in 0..sent_ranges.len() {
-            actors::capitals_after_first(segs(si), &mut k);
+    // Normalised words capitalised after the first word of a sentence.
+    let mut known: HashSet<String, crate::hash::FnvBuild> = HashSet::default();
+    for si in 0..sent_ranges.len() {
+        for w in words.of(si).skip(1) {
+            let n = words.norm(w);
+            let cap = body[w.start..w.end]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase());
+            if cap && !known.contains(n) {
+                known.insert(n.to_string());
+            }
         }
-        k
-    } else {
-        actors::mid_sentence_capitals(body, &sent_ranges)
-    };
+    }
     known.extend(actors::mid_sentence_capitals(title, &[(0, title.len())]));
+    let is_known = |w: &str| known.contains(w);
     let mut mentions: Vec<(actors::Mention, bool)> = Vec::new();
     if !title.is_empty() {
         let loaded = category_ranges(&title_spans, Category::LoadedLanguage);
         mentions.extend(
-            actors::mentions(title, &[(0, title.len())], &loaded, &known)
-                .into_iter()
-                .map(|m| (m, true)),
+            actors::mentions_with(
+                title,
+                &[(0, title.len())],
+                &loaded,
+                is_known,
+                |_, sent, out| out.extend(tokens::words(sent)),
+            )
+            .into_iter()
+            .map(|m| (m, true)),
         );
     }
     let loaded = category_ranges(&an.spans, Category::LoadedLanguage);
     mentions.extend(
-        actors::mentions_with(body, &sent_ranges, &loaded, &known, |si, sent| {
-            if !reuse {
-                return tokens::words(sent);
-            }
+        actors::mentions_with(body, &sent_ranges, &loaded, is_known, |si, _, out| {
             let s0 = sent_ranges[si].0;
-            segs(si)
-                .map(|(start, raw)| tokens::Word {
-                    raw,
-                    start: start - s0,
-                    norm: tokens::normalise_cow(raw),
-                })
-                .filter(|w| w.raw.chars().any(char::is_alphanumeric))
-                .collect()
+            out.extend(words.of(si).map(|w| tokens::Word {
+                raw: &body[w.start..w.end],
+                start: w.start - s0,
+                norm: std::borrow::Cow::Borrowed(words.norm(w)),
+            }))
         })
         .into_iter()
         .map(|m| (m, false)),

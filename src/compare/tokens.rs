@@ -109,15 +109,19 @@ pub fn for_each_word_in<'a>(
     mut f: impl FnMut(usize, &'a str, &str),
 ) {
     for (start, raw) in segments {
-        let keep = if raw.is_ascii() {
-            raw.bytes().any(|b| b.is_ascii_alphanumeric())
-        } else {
-            raw.chars().any(|c| c.is_alphanumeric())
-        };
-        if keep {
+        if is_word(raw) {
             normalise_into(raw, buf);
             f(start, raw, buf);
         }
+    }
+}
+
+/// True for a segment [`words`] keeps: it has a letter or digit.
+pub fn is_word(raw: &str) -> bool {
+    if raw.is_ascii() {
+        raw.bytes().any(|b| b.is_ascii_alphanumeric())
+    } else {
+        raw.chars().any(|c| c.is_alphanumeric())
     }
 }
 
