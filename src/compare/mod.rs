@@ -1104,181 +1104,183 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             .collect();
     }
 
-    // Flags and reliability.
-    for i in 0..n {
-        let s = &articles[i];
-        let an = &s.analysis;
-        let a = &an.article;
-        let d = &digests[i];
-        let st = &stories[story_of[i]];
-        let f = &mut flags[i];
+    // Flags and reliability: each article on its own (in parallel).
+    per_article
+        .par_iter_mut()
+        .zip(flags.par_iter_mut())
+        .enumerate()
+        .for_each(|(i, (pa, f))| {
+            let s = &articles[i];
+            let an = &s.analysis;
+            let a = &an.article;
+            let d = &digests[i];
+            let st = &stories[story_of[i]];
 
-        // date_mismatch
-        let mut date_reasons = Vec::new();
-        if let (Some(p), Some(date)) = (&a.published, d.date) {
-            date_reasons.extend(dates::evidence_weekday(&p.evidence, date));
-            date_reasons.extend(dates::body_weekday_dates(&a.body, date));
-            let ranges: Vec<(usize, usize)> = an
-                .layout
-                .sentences
-                .iter()
-                .map(|x| (x.start, x.end))
-                .collect();
-            date_reasons.extend(dates::body_later_months(&a.body, &ranges, date));
-            let others: Vec<NaiveDate> = st
-                .members
-                .iter()
-                .filter(|&&j| j != i)
-                .filter_map(|&j| digests[j].date)
-                .collect();
-            date_reasons.extend(dates::story_mismatch(date, &others, opts.window_days));
-        }
-        if !date_reasons.is_empty() {
-            f.insert("date_mismatch", date_reasons.join(" / "));
-        }
+            // date_mismatch
+            let mut date_reasons = Vec::new();
+            if let (Some(p), Some(date)) = (&a.published, d.date) {
+                date_reasons.extend(dates::evidence_weekday(&p.evidence, date));
+                date_reasons.extend(dates::body_weekday_dates(&a.body, date));
+                let ranges: Vec<(usize, usize)> = an
+                    .layout
+                    .sentences
+                    .iter()
+                    .map(|x| (x.start, x.end))
+                    .collect();
+                date_reasons.extend(dates::body_later_months(&a.body, &ranges, date));
+                let others: Vec<NaiveDate> = st
+                    .members
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .filter_map(|&j| digests[j].date)
+                    .collect();
+                date_reasons.extend(dates::story_mismatch(date, &others, opts.window_days));
+            }
+            if !date_reasons.is_empty() {
+                f.insert("date_mismatch", date_reasons.join(" / "));
+            }
 
-        // headline_more_loaded_than_body
-        let body_loaded = an
-            .spans
-            .iter()
-            .filter(|x| x.category == Category::LoadedLanguage)
-            .count();
-        if d.title_loaded > 0 && d.title_words > 0 {
-            let tr = d.title_loaded as f64 / d.title_words as f64;
-            let br = if an.words == 0 {
-                0.0
-            } else {
-                body_loaded as f64 / an.words as f64
-            };
-            if tr > br {
+            // headline_more_loaded_than_body
+            let body_loaded = an
+                .spans
+                .iter()
+                .filter(|x| x.category == Category::LoadedLanguage)
+                .count();
+            if d.title_loaded > 0 && d.title_words > 0 {
+                let tr = d.title_loaded as f64 / d.title_words as f64;
+                let br = if an.words == 0 {
+                    0.0
+                } else {
+                    body_loaded as f64 / an.words as f64
+                };
+                if tr > br {
+                    f.insert(
+                        "headline_more_loaded_than_body",
+                        format!(
+                            "{} loaded span(s) in {} headline words vs {} in {} body words",
+                            d.title_loaded, d.title_words, body_loaded, an.words
+                        ),
+                    );
+                }
+            }
+
+            // no_attribution
+            let attributed = attributed_sentences(s);
+            if attributed.is_empty() && !an.layout.sentences.is_empty() {
                 f.insert(
-                    "headline_more_loaded_than_body",
+                    "no_attribution",
+                    "no sentence attributes anything to anyone".into(),
+                );
+            }
+
+            // A copy: two or more narrative sentences near-identical to an
+            // article that was published earlier or credits a wire service.
+            // unattributed_copy: a copy that credits no wire and does not name
+            // that outlet.
+            let mut is_copy = false;
+            let body_lc = a.body.to_lowercase();
+            for &pi in &pairs_of[i] {
+                let p = &pair_rows[pi];
+                let other = if p.a == i { p.b } else { p.a };
+                // Copied narrative, not the same quotation quoted twice.
+                let copied = pair_aligned[pi]
+                    .matches
+                    .iter()
+                    .filter(|m| m.kind == MatchKind::Shared)
+                    .filter(|m| d.quoted_share[if p.a == i { m.a } else { m.b }] < 0.5)
+                    .count();
+                if copied < COPY_MIN_SENTENCES {
+                    continue;
+                }
+                let od = &digests[other];
+                let earlier = matches!((od.date, d.date), (Some(x), Some(y)) if x < y);
+                if !(od.wire || earlier) {
+                    continue;
+                }
+                is_copy = true;
+                let named =
+                    od.outlet.chars().count() >= 3 && body_lc.contains(&od.outlet.to_lowercase());
+                if !d.wire && !named {
+                    let a_other = &articles[other].analysis.article;
+                    f.entry("unattributed_copy").or_insert_with(|| {
+                        format!(
+                            "{} sentences near-identical to {} ({}) with no credit",
+                            copied,
+                            a_other.id,
+                            if od.outlet.is_empty() {
+                                "unknown outlet"
+                            } else {
+                                &od.outlet
+                            }
+                        )
+                    });
+                }
+            }
+
+            // spam_links, no_byline
+            if !a.junk.spam_links.is_empty() {
+                f.insert(
+                    "spam_links",
                     format!(
-                        "{} loaded span(s) in {} headline words vs {} in {} body words",
-                        d.title_loaded, d.title_words, body_loaded, an.words
+                        "{} spam link(s) around the article",
+                        a.junk.spam_links.len()
                     ),
                 );
             }
-        }
+            if !d.byline {
+                f.insert("no_byline", "no author is credited".into());
+            }
 
-        // no_attribution
-        let attributed = attributed_sentences(s);
-        if attributed.is_empty() && !an.layout.sentences.is_empty() {
-            f.insert(
-                "no_attribution",
-                "no sentence attributes anything to anyone".into(),
-            );
-        }
+            for (name, _) in FLAG_NAMES {
+                if let Some(r) = f.get(name) {
+                    pa.flags.push(name.to_string());
+                    // `;` separates list items in the exports.
+                    pa.flag_details
+                        .push(format!("{name}: {}", r.replace(';', ",")));
+                }
+            }
 
-        // A copy: two or more narrative sentences near-identical to an
-        // article that was published earlier or credits a wire service.
-        // unattributed_copy: a copy that credits no wire and does not name
-        // that outlet.
-        let mut is_copy = false;
-        let body_lc = a.body.to_lowercase();
-        for &pi in &pairs_of[i] {
-            let p = &pair_rows[pi];
-            let other = if p.a == i { p.b } else { p.a };
-            // Copied narrative, not the same quotation quoted twice.
-            let copied = pair_aligned[pi]
-                .matches
+            let cover = Ranges::new(an.layout.quotes.iter().map(|q| (q.start, q.end)));
+            let loaded_outside = an
+                .spans
                 .iter()
-                .filter(|m| m.kind == MatchKind::Shared)
-                .filter(|m| d.quoted_share[if p.a == i { m.a } else { m.b }] < 0.5)
+                .filter(|x| x.category == Category::LoadedLanguage)
+                .filter(|x| !cover.covers_range(x.start, x.end))
                 .count();
-            if copied < COPY_MIN_SENTENCES {
-                continue;
+            let count = |c: Category| an.spans.iter().filter(|x| x.category == c).count();
+            let inputs = reliability::Inputs {
+                sentences: an.layout.sentences.len(),
+                attributed_sentences: attributed.len(),
+                named_sources: count(Category::NamedSource),
+                anonymous_sources: count(Category::AnonymousSource),
+                wire_credit: d.wire,
+                byline: d.byline,
+                is_copy,
+                date: match (d.date, f.contains_key("date_mismatch")) {
+                    (None, _) => reliability::DateState::Missing,
+                    (Some(_), true) => reliability::DateState::Mismatch,
+                    (Some(_), false) => reliability::DateState::Consistent,
+                },
+                quote_share: an.value("quote_share").unwrap_or(0.0),
+                spam_links: a.junk.spam_links.len(),
+                loaded_outside_quotes: loaded_outside,
+                words: an.words,
+                flags: pa.flags.clone(),
+            };
+            let (score, comps) = reliability::index(&inputs);
+            pa.reliability_score = Some(score);
+            pa.reliability_components = comps;
+            pa.reliability_inputs = Some(inputs);
+            if let Some(r) = &opts.source_ratings {
+                if let Some(rt) = r.lookup(
+                    a.url.as_deref(),
+                    a.outlet.as_ref().map(|o| o.value.as_str()),
+                ) {
+                    pa.source_rating_disagrees = ratings::disagrees(rt, score);
+                    pa.source_rating = Some(rt.clone());
+                }
             }
-            let od = &digests[other];
-            let earlier = matches!((od.date, d.date), (Some(x), Some(y)) if x < y);
-            if !(od.wire || earlier) {
-                continue;
-            }
-            is_copy = true;
-            let named =
-                od.outlet.chars().count() >= 3 && body_lc.contains(&od.outlet.to_lowercase());
-            if !d.wire && !named {
-                let a_other = &articles[other].analysis.article;
-                f.entry("unattributed_copy").or_insert_with(|| {
-                    format!(
-                        "{} sentences near-identical to {} ({}) with no credit",
-                        copied,
-                        a_other.id,
-                        if od.outlet.is_empty() {
-                            "unknown outlet"
-                        } else {
-                            &od.outlet
-                        }
-                    )
-                });
-            }
-        }
-
-        // spam_links, no_byline
-        if !a.junk.spam_links.is_empty() {
-            f.insert(
-                "spam_links",
-                format!(
-                    "{} spam link(s) around the article",
-                    a.junk.spam_links.len()
-                ),
-            );
-        }
-        if !d.byline {
-            f.insert("no_byline", "no author is credited".into());
-        }
-
-        let pa = &mut per_article[i];
-        for (name, _) in FLAG_NAMES {
-            if let Some(r) = f.get(name) {
-                pa.flags.push(name.to_string());
-                // `;` separates list items in the exports.
-                pa.flag_details
-                    .push(format!("{name}: {}", r.replace(';', ",")));
-            }
-        }
-
-        let cover = Ranges::new(an.layout.quotes.iter().map(|q| (q.start, q.end)));
-        let loaded_outside = an
-            .spans
-            .iter()
-            .filter(|x| x.category == Category::LoadedLanguage)
-            .filter(|x| !cover.covers_range(x.start, x.end))
-            .count();
-        let count = |c: Category| an.spans.iter().filter(|x| x.category == c).count();
-        let inputs = reliability::Inputs {
-            sentences: an.layout.sentences.len(),
-            attributed_sentences: attributed.len(),
-            named_sources: count(Category::NamedSource),
-            anonymous_sources: count(Category::AnonymousSource),
-            wire_credit: d.wire,
-            byline: d.byline,
-            is_copy,
-            date: match (d.date, f.contains_key("date_mismatch")) {
-                (None, _) => reliability::DateState::Missing,
-                (Some(_), true) => reliability::DateState::Mismatch,
-                (Some(_), false) => reliability::DateState::Consistent,
-            },
-            quote_share: an.value("quote_share").unwrap_or(0.0),
-            spam_links: a.junk.spam_links.len(),
-            loaded_outside_quotes: loaded_outside,
-            words: an.words,
-            flags: pa.flags.clone(),
-        };
-        let (score, comps) = reliability::index(&inputs);
-        pa.reliability_score = Some(score);
-        pa.reliability_components = comps;
-        pa.reliability_inputs = Some(inputs);
-        if let Some(r) = &opts.source_ratings {
-            if let Some(rt) = r.lookup(
-                a.url.as_deref(),
-                a.outlet.as_ref().map(|o| o.value.as_str()),
-            ) {
-                pa.source_rating_disagrees = ratings::disagrees(rt, score);
-                pa.source_rating = Some(rt.clone());
-            }
-        }
-    }
+        });
 
     // Story summaries.
     let summaries: Vec<StorySummary> = stories
