@@ -1371,6 +1371,8 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         })
         .collect();
 
+    // The digests hold many small allocations: freed in parallel.
+    digests.into_par_iter().for_each(drop);
     Comparison {
         articles,
         per_article,
