@@ -854,8 +854,9 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     // 3. Quote clusters, in input order. Candidate quotations come from an
     // index of their content words and wording (bounded: QUOTE_POSTING_CAP
     // clusters per key, the QUOTE_CANDIDATES clusters sharing most keys,
-    // QUOTE_MEMBERS_COMPARED members per cluster).
-    for st in stories.iter_mut() {
+    // QUOTE_MEMBERS_COMPARED members per cluster). Stories are independent
+    // (in parallel).
+    stories.par_iter_mut().for_each(|st| {
         let mut index: tokens::FnvMap<u64, Vec<usize>> = tokens::FnvMap::default();
         let mut hits: tokens::FnvMap<usize, u32> = tokens::FnvMap::default();
         for &i in &st.members {
@@ -907,7 +908,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                 }
             }
         }
-    }
+    });
 
     let mut per_article: Vec<ArticleComparison> = (0..n)
         .map(|i| ArticleComparison {
@@ -916,163 +917,200 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         })
         .collect();
     let mut flags: Vec<BTreeMap<&'static str, String>> = vec![BTreeMap::new(); n];
-    let mut quote_rows: Vec<QuoteRow> = Vec::new();
-    let mut label_rows: Vec<ActorLabelRow> = Vec::new();
-    let mut main_actors: Vec<Vec<String>> = vec![Vec::new(); stories.len()];
-    let mut conflicts_in: Vec<usize> = vec![0; stories.len()];
 
-    for (si, st) in stories.iter().enumerate() {
-        // Actors of the story.
-        let all_mentions: Vec<&actors::Mention> = st
-            .members
-            .iter()
-            .flat_map(|&i| digests[i].mentions.iter().map(|m| &m.0))
-            .collect();
-        // Names are learnt from bodies only: a Title Case headline makes
-        // every word look like a name. Headline mentions count when they
-        // resolve to a name a body uses.
-        let aidx = actors::ActorIndex::new(
-            st.members
+    // Actors and quotes of each story (in parallel; merged in story order).
+    struct StoryRows {
+        labels: Vec<ActorLabelRow>,
+        quotes: Vec<QuoteRow>,
+        main_actors: Vec<String>,
+        conflicts: usize,
+        /// The first speaker conflict of each member article.
+        conflict_flags: BTreeMap<usize, String>,
+    }
+    let story_rows: Vec<StoryRows> = stories
+        .par_iter()
+        .map(|st| {
+            let mut label_rows: Vec<ActorLabelRow> = Vec::new();
+            let mut quote_rows: Vec<QuoteRow> = Vec::new();
+            let mut conflicts = 0usize;
+            let mut conflict_flags: BTreeMap<usize, String> = BTreeMap::new();
+            // Actors of the story.
+            let all_mentions: Vec<&actors::Mention> = st
+                .members
                 .iter()
-                .flat_map(|&i| digests[i].mentions.iter().filter(|m| !m.1).map(|m| &m.0)),
-        );
-        let per: Vec<(usize, Vec<actors::Mention>)> = st
-            .members
-            .iter()
-            .map(|&i| (i, digests[i].mentions.iter().map(|m| m.0.clone()).collect()))
-            .collect();
-        let per_ref: Vec<(usize, &[actors::Mention])> =
-            per.iter().map(|(i, m)| (*i, m.as_slice())).collect();
-        let mains = aidx.main_actors(&per_ref);
-        main_actors[si] = mains.iter().map(|a| a.name.clone()).collect();
-        for &i in &st.members {
-            // (actor rank, label) -> (mentions, loaded, in_title, first position)
-            let mut acc: BTreeMap<(usize, String), (usize, bool, bool, usize)> = BTreeMap::new();
-            for (pos, (m, in_title)) in digests[i].mentions.iter().enumerate() {
-                let Some(k) = aidx.key_of(m) else { continue };
-                let Some(rank) = mains.iter().position(|a| a.key == k) else {
-                    continue;
-                };
-                let e = acc
-                    .entry((rank, m.label.clone()))
-                    .or_insert((0, false, false, pos));
-                e.0 += 1;
-                e.1 |= m.loaded;
-                e.2 |= *in_title;
-            }
-            let mut rows: Vec<_> = acc.into_iter().collect();
-            rows.sort_by_key(|((rank, _), v)| (*rank, v.3));
-            for ((rank, label), (mentions, loaded, in_title, _)) in rows {
-                label_rows.push(ActorLabelRow {
-                    story_id: st.id.clone(),
-                    actor: mains[rank].name.clone(),
-                    article: i,
-                    label,
-                    loaded,
-                    mentions,
-                    in_title,
-                });
-            }
-        }
-
-        // Quotes: canonical wording, verbatim, speaker conflicts.
-        let role_words = aidx.role_words(all_mentions.iter().copied());
-        let roles_of = |w: &str| role_words.get(w).cloned().unwrap_or_default();
-        for (ci, cl) in st.clusters.iter().enumerate() {
-            let wordings: Vec<&[String]> = cl
-                .iter()
-                .map(|&(i, q)| digests[i].quotes[q].print.norm.as_slice())
+                .flat_map(|&i| digests[i].mentions.iter().map(|m| &m.0))
                 .collect();
-            let canon = wordings[quotes::canonical(&wordings)];
-            let speakers: Vec<Option<quotes::Speaker>> = cl
+            // Names are learnt from bodies only: a Title Case headline makes
+            // every word look like a name. Headline mentions count when they
+            // resolve to a name a body uses.
+            let aidx = actors::ActorIndex::new(
+                st.members
+                    .iter()
+                    .flat_map(|&i| digests[i].mentions.iter().filter(|m| !m.1).map(|m| &m.0)),
+            );
+            let per: Vec<(usize, Vec<actors::Mention>)> = st
+                .members
                 .iter()
-                .map(|&(i, q)| {
-                    digests[i].quotes[q]
-                        .speaker
-                        .as_deref()
-                        .and_then(quotes::parse_speaker)
-                })
+                .map(|&i| (i, digests[i].mentions.iter().map(|m| m.0.clone()).collect()))
                 .collect();
-            let groups = quotes::group_speakers(&speakers, &roles_of);
-            // One article does not contradict itself: speakers it gives the
-            // same words to ("Port chief", then "Ilse Varant") are one.
-            let groups = merge_groups_by_article(&groups, cl);
-            let ngroups = groups.iter().flatten().max().map(|g| g + 1).unwrap_or(0);
-            // Group weight: distinct articles; ties broken by provenance.
-            let mut weight = vec![(0usize, false); ngroups];
-            let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
-            for (k, g) in groups.iter().enumerate() {
-                if let Some(g) = g {
-                    let art = cl[k].0;
-                    if seen.insert((*g, art)) {
-                        weight[*g].0 += 1;
-                    }
-                    weight[*g].1 |= digests[art].wire || digests[art].byline;
-                }
-            }
-            let top = weight.iter().copied().max();
-            let winners: Vec<usize> = (0..ngroups).filter(|g| Some(weight[*g]) == top).collect();
-            let winner = (winners.len() == 1).then(|| winners[0]);
-            if ngroups > 1 {
-                conflicts_in[si] += 1;
-            }
-            let articles_in: BTreeSet<usize> = cl.iter().map(|x| x.0).collect();
-            // Speakers as written, per group; the "other speakers" of a
-            // member depend only on its group (computed once per group).
-            let mut written: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); ngroups];
-            for (k, &(j, q2)) in cl.iter().enumerate() {
-                if let (Some(g), Some(sp)) = (groups[k], digests[j].quotes[q2].speaker.as_deref()) {
-                    written[g].insert(sp);
-                }
-            }
-            let mut others_of: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
-            for (k, &(i, q)) in cl.iter().enumerate() {
-                let qi = &digests[i].quotes[q];
-                let conflict = ngroups > 1
-                    && match (groups[k], winner) {
-                        (Some(g), Some(w)) => g != w,
-                        (Some(_), None) => true,
-                        (None, _) => false,
+            let per_ref: Vec<(usize, &[actors::Mention])> =
+                per.iter().map(|(i, m)| (*i, m.as_slice())).collect();
+            let mains = aidx.main_actors(&per_ref);
+            let main_actors: Vec<String> = mains.iter().map(|a| a.name.clone()).collect();
+            for &i in &st.members {
+                // (actor rank, label) -> (mentions, loaded, in_title, first position)
+                let mut acc: BTreeMap<(usize, String), (usize, bool, bool, usize)> =
+                    BTreeMap::new();
+                for (pos, (m, in_title)) in digests[i].mentions.iter().enumerate() {
+                    let Some(k) = aidx.key_of(m) else { continue };
+                    let Some(rank) = mains.iter().position(|a| a.key == k) else {
+                        continue;
                     };
-                let others: BTreeSet<String> = match groups[k] {
-                    Some(g) if conflict => others_of
-                        .entry(g)
-                        .or_insert_with(|| {
-                            written
-                                .iter()
-                                .enumerate()
-                                .filter(|(g2, _)| *g2 != g)
-                                .flat_map(|(_, w)| w.iter().map(|x| x.to_string()))
-                                .collect()
-                        })
-                        .clone(),
-                    _ => BTreeSet::new(),
-                };
-                if conflict {
-                    flags[i].entry("speaker_conflict").or_insert_with(|| {
-                        format!(
-                            "quote {}-q{:02} is given to {} here but to {} elsewhere",
-                            st.id,
-                            ci + 1,
-                            qi.speaker.as_deref().unwrap_or("?"),
-                            others.iter().cloned().collect::<Vec<_>>().join(" / ")
-                        )
+                    let e = acc
+                        .entry((rank, m.label.clone()))
+                        .or_insert((0, false, false, pos));
+                    e.0 += 1;
+                    e.1 |= m.loaded;
+                    e.2 |= *in_title;
+                }
+                let mut rows: Vec<_> = acc.into_iter().collect();
+                rows.sort_by_key(|((rank, _), v)| (*rank, v.3));
+                for ((rank, label), (mentions, loaded, in_title, _)) in rows {
+                    label_rows.push(ActorLabelRow {
+                        story_id: st.id.clone(),
+                        actor: mains[rank].name.clone(),
+                        article: i,
+                        label,
+                        loaded,
+                        mentions,
+                        in_title,
                     });
                 }
-                quote_rows.push(QuoteRow {
-                    story_id: st.id.clone(),
-                    quote_id: format!("{}-q{:02}", st.id, ci + 1),
-                    article: i,
-                    quote: qi.index,
-                    sentence: qi.sentence,
-                    speaker: qi.speaker.clone(),
-                    text: qi.text.clone(),
-                    verbatim: quotes::is_verbatim(&qi.print.norm, canon),
-                    articles: articles_in.len(),
-                    speaker_conflict: conflict,
-                    other_speakers: others.into_iter().collect(),
-                });
             }
+
+            // Quotes: canonical wording, verbatim, speaker conflicts.
+            let role_words = aidx.role_words(all_mentions.iter().copied());
+            let roles_of = |w: &str| role_words.get(w).cloned().unwrap_or_default();
+            for (ci, cl) in st.clusters.iter().enumerate() {
+                let wordings: Vec<&[String]> = cl
+                    .iter()
+                    .map(|&(i, q)| digests[i].quotes[q].print.norm.as_slice())
+                    .collect();
+                let canon = wordings[quotes::canonical(&wordings)];
+                let speakers: Vec<Option<quotes::Speaker>> = cl
+                    .iter()
+                    .map(|&(i, q)| {
+                        digests[i].quotes[q]
+                            .speaker
+                            .as_deref()
+                            .and_then(quotes::parse_speaker)
+                    })
+                    .collect();
+                let groups = quotes::group_speakers(&speakers, &roles_of);
+                // One article does not contradict itself: speakers it gives the
+                // same words to ("Port chief", then "Ilse Varant") are one.
+                let groups = merge_groups_by_article(&groups, cl);
+                let ngroups = groups.iter().flatten().max().map(|g| g + 1).unwrap_or(0);
+                // Group weight: distinct articles; ties broken by provenance.
+                let mut weight = vec![(0usize, false); ngroups];
+                let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
+                for (k, g) in groups.iter().enumerate() {
+                    if let Some(g) = g {
+                        let art = cl[k].0;
+                        if seen.insert((*g, art)) {
+                            weight[*g].0 += 1;
+                        }
+                        weight[*g].1 |= digests[art].wire || digests[art].byline;
+                    }
+                }
+                let top = weight.iter().copied().max();
+                let winners: Vec<usize> =
+                    (0..ngroups).filter(|g| Some(weight[*g]) == top).collect();
+                let winner = (winners.len() == 1).then(|| winners[0]);
+                if ngroups > 1 {
+                    conflicts += 1;
+                }
+                let articles_in: BTreeSet<usize> = cl.iter().map(|x| x.0).collect();
+                // Speakers as written, per group; the "other speakers" of a
+                // member depend only on its group (computed once per group).
+                let mut written: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); ngroups];
+                for (k, &(j, q2)) in cl.iter().enumerate() {
+                    if let (Some(g), Some(sp)) =
+                        (groups[k], digests[j].quotes[q2].speaker.as_deref())
+                    {
+                        written[g].insert(sp);
+                    }
+                }
+                let mut others_of: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+                for (k, &(i, q)) in cl.iter().enumerate() {
+                    let qi = &digests[i].quotes[q];
+                    let conflict = ngroups > 1
+                        && match (groups[k], winner) {
+                            (Some(g), Some(w)) => g != w,
+                            (Some(_), None) => true,
+                            (None, _) => false,
+                        };
+                    let others: BTreeSet<String> = match groups[k] {
+                        Some(g) if conflict => others_of
+                            .entry(g)
+                            .or_insert_with(|| {
+                                written
+                                    .iter()
+                                    .enumerate()
+                                    .filter(|(g2, _)| *g2 != g)
+                                    .flat_map(|(_, w)| w.iter().map(|x| x.to_string()))
+                                    .collect()
+                            })
+                            .clone(),
+                        _ => BTreeSet::new(),
+                    };
+                    if conflict {
+                        conflict_flags.entry(i).or_insert_with(|| {
+                            format!(
+                                "quote {}-q{:02} is given to {} here but to {} elsewhere",
+                                st.id,
+                                ci + 1,
+                                qi.speaker.as_deref().unwrap_or("?"),
+                                others.iter().cloned().collect::<Vec<_>>().join(" / ")
+                            )
+                        });
+                    }
+                    quote_rows.push(QuoteRow {
+                        story_id: st.id.clone(),
+                        quote_id: format!("{}-q{:02}", st.id, ci + 1),
+                        article: i,
+                        quote: qi.index,
+                        sentence: qi.sentence,
+                        speaker: qi.speaker.clone(),
+                        text: qi.text.clone(),
+                        verbatim: quotes::is_verbatim(&qi.print.norm, canon),
+                        articles: articles_in.len(),
+                        speaker_conflict: conflict,
+                        other_speakers: others.into_iter().collect(),
+                    });
+                }
+            }
+            StoryRows {
+                labels: label_rows,
+                quotes: quote_rows,
+                main_actors,
+                conflicts,
+                conflict_flags,
+            }
+        })
+        .collect();
+    let mut quote_rows: Vec<QuoteRow> = Vec::new();
+    let mut label_rows: Vec<ActorLabelRow> = Vec::new();
+    let mut main_actors: Vec<Vec<String>> = Vec::with_capacity(stories.len());
+    let mut conflicts_in: Vec<usize> = Vec::with_capacity(stories.len());
+    for r in story_rows {
+        label_rows.extend(r.labels);
+        quote_rows.extend(r.quotes);
+        main_actors.push(r.main_actors);
+        conflicts_in.push(r.conflicts);
+        // An article is in one story: its speaker_conflict comes from there.
+        for (i, reason) in r.conflict_flags {
+            flags[i].entry("speaker_conflict").or_insert(reason);
         }
     }
     quote_rows.sort_by_key(|r| (r.article, r.quote));
@@ -1188,181 +1226,183 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             .collect();
     }
 
-    // Flags and reliability.
-    for i in 0..n {
-        let s = &articles[i];
-        let an = &s.analysis;
-        let a = &an.article;
-        let d = &digests[i];
-        let st = &stories[story_of[i]];
-        let f = &mut flags[i];
+    // Flags and reliability: each article on its own (in parallel).
+    per_article
+        .par_iter_mut()
+        .zip(flags.par_iter_mut())
+        .enumerate()
+        .for_each(|(i, (pa, f))| {
+            let s = &articles[i];
+            let an = &s.analysis;
+            let a = &an.article;
+            let d = &digests[i];
+            let st = &stories[story_of[i]];
 
-        // date_mismatch
-        let mut date_reasons = Vec::new();
-        if let (Some(p), Some(date)) = (&a.published, d.date) {
-            date_reasons.extend(dates::evidence_weekday(&p.evidence, date));
-            date_reasons.extend(dates::body_weekday_dates(&a.body, date));
-            let ranges: Vec<(usize, usize)> = an
-                .layout
-                .sentences
-                .iter()
-                .map(|x| (x.start, x.end))
-                .collect();
-            date_reasons.extend(dates::body_later_months(&a.body, &ranges, date));
-            let others: Vec<NaiveDate> = st
-                .members
-                .iter()
-                .filter(|&&j| j != i)
-                .filter_map(|&j| digests[j].date)
-                .collect();
-            date_reasons.extend(dates::story_mismatch(date, &others, opts.window_days));
-        }
-        if !date_reasons.is_empty() {
-            f.insert("date_mismatch", date_reasons.join(" / "));
-        }
+            // date_mismatch
+            let mut date_reasons = Vec::new();
+            if let (Some(p), Some(date)) = (&a.published, d.date) {
+                date_reasons.extend(dates::evidence_weekday(&p.evidence, date));
+                date_reasons.extend(dates::body_weekday_dates(&a.body, date));
+                let ranges: Vec<(usize, usize)> = an
+                    .layout
+                    .sentences
+                    .iter()
+                    .map(|x| (x.start, x.end))
+                    .collect();
+                date_reasons.extend(dates::body_later_months(&a.body, &ranges, date));
+                let others: Vec<NaiveDate> = st
+                    .members
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .filter_map(|&j| digests[j].date)
+                    .collect();
+                date_reasons.extend(dates::story_mismatch(date, &others, opts.window_days));
+            }
+            if !date_reasons.is_empty() {
+                f.insert("date_mismatch", date_reasons.join(" / "));
+            }
 
-        // headline_more_loaded_than_body
-        let body_loaded = an
-            .spans
-            .iter()
-            .filter(|x| x.category == Category::LoadedLanguage)
-            .count();
-        if d.title_loaded > 0 && d.title_words > 0 {
-            let tr = d.title_loaded as f64 / d.title_words as f64;
-            let br = if an.words == 0 {
-                0.0
-            } else {
-                body_loaded as f64 / an.words as f64
-            };
-            if tr > br {
+            // headline_more_loaded_than_body
+            let body_loaded = an
+                .spans
+                .iter()
+                .filter(|x| x.category == Category::LoadedLanguage)
+                .count();
+            if d.title_loaded > 0 && d.title_words > 0 {
+                let tr = d.title_loaded as f64 / d.title_words as f64;
+                let br = if an.words == 0 {
+                    0.0
+                } else {
+                    body_loaded as f64 / an.words as f64
+                };
+                if tr > br {
+                    f.insert(
+                        "headline_more_loaded_than_body",
+                        format!(
+                            "{} loaded span(s) in {} headline words vs {} in {} body words",
+                            d.title_loaded, d.title_words, body_loaded, an.words
+                        ),
+                    );
+                }
+            }
+
+            // no_attribution
+            let attributed = attributed_sentences(s);
+            if attributed.is_empty() && !an.layout.sentences.is_empty() {
                 f.insert(
-                    "headline_more_loaded_than_body",
+                    "no_attribution",
+                    "no sentence attributes anything to anyone".into(),
+                );
+            }
+
+            // A copy: two or more narrative sentences near-identical to an
+            // article that was published earlier or credits a wire service.
+            // unattributed_copy: a copy that credits no wire and does not name
+            // that outlet.
+            let mut is_copy = false;
+            let body_lc = a.body.to_lowercase();
+            for &pi in &pairs_of[i] {
+                let p = &pair_rows[pi];
+                let other = if p.a == i { p.b } else { p.a };
+                // Copied narrative, not the same quotation quoted twice.
+                let copied = pair_aligned[pi]
+                    .matches
+                    .iter()
+                    .filter(|m| m.kind == MatchKind::Shared)
+                    .filter(|m| d.quoted_share[if p.a == i { m.a } else { m.b }] < 0.5)
+                    .count();
+                if copied < COPY_MIN_SENTENCES {
+                    continue;
+                }
+                let od = &digests[other];
+                let earlier = matches!((od.date, d.date), (Some(x), Some(y)) if x < y);
+                if !(od.wire || earlier) {
+                    continue;
+                }
+                is_copy = true;
+                let named =
+                    od.outlet.chars().count() >= 3 && body_lc.contains(&od.outlet.to_lowercase());
+                if !d.wire && !named {
+                    let a_other = &articles[other].analysis.article;
+                    f.entry("unattributed_copy").or_insert_with(|| {
+                        format!(
+                            "{} sentences near-identical to {} ({}) with no credit",
+                            copied,
+                            a_other.id,
+                            if od.outlet.is_empty() {
+                                "unknown outlet"
+                            } else {
+                                &od.outlet
+                            }
+                        )
+                    });
+                }
+            }
+
+            // spam_links, no_byline
+            if !a.junk.spam_links.is_empty() {
+                f.insert(
+                    "spam_links",
                     format!(
-                        "{} loaded span(s) in {} headline words vs {} in {} body words",
-                        d.title_loaded, d.title_words, body_loaded, an.words
+                        "{} spam link(s) around the article",
+                        a.junk.spam_links.len()
                     ),
                 );
             }
-        }
+            if !d.byline {
+                f.insert("no_byline", "no author is credited".into());
+            }
 
-        // no_attribution
-        let attributed = attributed_sentences(s);
-        if attributed.is_empty() && !an.layout.sentences.is_empty() {
-            f.insert(
-                "no_attribution",
-                "no sentence attributes anything to anyone".into(),
-            );
-        }
+            for (name, _) in FLAG_NAMES {
+                if let Some(r) = f.get(name) {
+                    pa.flags.push(name.to_string());
+                    // `;` separates list items in the exports.
+                    pa.flag_details
+                        .push(format!("{name}: {}", r.replace(';', ",")));
+                }
+            }
 
-        // A copy: two or more narrative sentences near-identical to an
-        // article that was published earlier or credits a wire service.
-        // unattributed_copy: a copy that credits no wire and does not name
-        // that outlet.
-        let mut is_copy = false;
-        let body_lc = a.body.to_lowercase();
-        for &pi in &pairs_of[i] {
-            let p = &pair_rows[pi];
-            let other = if p.a == i { p.b } else { p.a };
-            // Copied narrative, not the same quotation quoted twice.
-            let copied = pair_aligned[pi]
-                .matches
+            let cover = Ranges::new(an.layout.quotes.iter().map(|q| (q.start, q.end)));
+            let loaded_outside = an
+                .spans
                 .iter()
-                .filter(|m| m.kind == MatchKind::Shared)
-                .filter(|m| d.quoted_share[if p.a == i { m.a } else { m.b }] < 0.5)
+                .filter(|x| x.category == Category::LoadedLanguage)
+                .filter(|x| !cover.covers_range(x.start, x.end))
                 .count();
-            if copied < COPY_MIN_SENTENCES {
-                continue;
+            let count = |c: Category| an.spans.iter().filter(|x| x.category == c).count();
+            let inputs = reliability::Inputs {
+                sentences: an.layout.sentences.len(),
+                attributed_sentences: attributed.len(),
+                named_sources: count(Category::NamedSource),
+                anonymous_sources: count(Category::AnonymousSource),
+                wire_credit: d.wire,
+                byline: d.byline,
+                is_copy,
+                date: match (d.date, f.contains_key("date_mismatch")) {
+                    (None, _) => reliability::DateState::Missing,
+                    (Some(_), true) => reliability::DateState::Mismatch,
+                    (Some(_), false) => reliability::DateState::Consistent,
+                },
+                quote_share: an.value("quote_share").unwrap_or(0.0),
+                spam_links: a.junk.spam_links.len(),
+                loaded_outside_quotes: loaded_outside,
+                words: an.words,
+                flags: pa.flags.clone(),
+            };
+            let (score, comps) = reliability::index(&inputs);
+            pa.reliability_score = Some(score);
+            pa.reliability_components = comps;
+            pa.reliability_inputs = Some(inputs);
+            if let Some(r) = &opts.source_ratings {
+                if let Some(rt) = r.lookup(
+                    a.url.as_deref(),
+                    a.outlet.as_ref().map(|o| o.value.as_str()),
+                ) {
+                    pa.source_rating_disagrees = ratings::disagrees(rt, score);
+                    pa.source_rating = Some(rt.clone());
+                }
             }
-            let od = &digests[other];
-            let earlier = matches!((od.date, d.date), (Some(x), Some(y)) if x < y);
-            if !(od.wire || earlier) {
-                continue;
-            }
-            is_copy = true;
-            let named =
-                od.outlet.chars().count() >= 3 && body_lc.contains(&od.outlet.to_lowercase());
-            if !d.wire && !named {
-                let a_other = &articles[other].analysis.article;
-                f.entry("unattributed_copy").or_insert_with(|| {
-                    format!(
-                        "{} sentences near-identical to {} ({}) with no credit",
-                        copied,
-                        a_other.id,
-                        if od.outlet.is_empty() {
-                            "unknown outlet"
-                        } else {
-                            &od.outlet
-                        }
-                    )
-                });
-            }
-        }
-
-        // spam_links, no_byline
-        if !a.junk.spam_links.is_empty() {
-            f.insert(
-                "spam_links",
-                format!(
-                    "{} spam link(s) around the article",
-                    a.junk.spam_links.len()
-                ),
-            );
-        }
-        if !d.byline {
-            f.insert("no_byline", "no author is credited".into());
-        }
-
-        let pa = &mut per_article[i];
-        for (name, _) in FLAG_NAMES {
-            if let Some(r) = f.get(name) {
-                pa.flags.push(name.to_string());
-                // `;` separates list items in the exports.
-                pa.flag_details
-                    .push(format!("{name}: {}", r.replace(';', ",")));
-            }
-        }
-
-        let cover = Ranges::new(an.layout.quotes.iter().map(|q| (q.start, q.end)));
-        let loaded_outside = an
-            .spans
-            .iter()
-            .filter(|x| x.category == Category::LoadedLanguage)
-            .filter(|x| !cover.covers_range(x.start, x.end))
-            .count();
-        let count = |c: Category| an.spans.iter().filter(|x| x.category == c).count();
-        let inputs = reliability::Inputs {
-            sentences: an.layout.sentences.len(),
-            attributed_sentences: attributed.len(),
-            named_sources: count(Category::NamedSource),
-            anonymous_sources: count(Category::AnonymousSource),
-            wire_credit: d.wire,
-            byline: d.byline,
-            is_copy,
-            date: match (d.date, f.contains_key("date_mismatch")) {
-                (None, _) => reliability::DateState::Missing,
-                (Some(_), true) => reliability::DateState::Mismatch,
-                (Some(_), false) => reliability::DateState::Consistent,
-            },
-            quote_share: an.value("quote_share").unwrap_or(0.0),
-            spam_links: a.junk.spam_links.len(),
-            loaded_outside_quotes: loaded_outside,
-            words: an.words,
-            flags: pa.flags.clone(),
-        };
-        let (score, comps) = reliability::index(&inputs);
-        pa.reliability_score = Some(score);
-        pa.reliability_components = comps;
-        pa.reliability_inputs = Some(inputs);
-        if let Some(r) = &opts.source_ratings {
-            if let Some(rt) = r.lookup(
-                a.url.as_deref(),
-                a.outlet.as_ref().map(|o| o.value.as_str()),
-            ) {
-                pa.source_rating_disagrees = ratings::disagrees(rt, score);
-                pa.source_rating = Some(rt.clone());
-            }
-        }
-    }
+        });
 
     // Story summaries.
     let summaries: Vec<StorySummary> = stories
@@ -1415,6 +1455,8 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         })
         .collect();
 
+    // The digests hold many small allocations: freed in parallel.
+    digests.into_par_iter().for_each(drop);
     Comparison {
         articles,
         per_article,
