@@ -648,6 +648,43 @@ mod tests {
     }
 
     #[test]
+    fn fast_word_tests_agree_with_the_lists() {
+        let mut ws: Vec<&str> = [ROLE_WORDS, NATIONALITIES, CALENDAR, VERBS, NOT_LABEL].concat();
+        ws.extend([
+            "chinese",
+            "japanese",
+            "ese",
+            "cheese",
+            "anna",
+            "",
+            "presidents",
+        ]);
+        for w in ws {
+            assert_eq!(is_role_word(w), ROLE_WORDS.binary_search(&w).is_ok(), "{w}");
+            let slow = ROLE_WORDS.binary_search(&w).is_ok() || is_nationality(w) || is_calendar(w);
+            assert_eq!(is_role_nationality_or_calendar(w), slow, "{w}");
+        }
+    }
+
+    #[test]
+    fn collapse_fast_path_agrees_with_split_and_join() {
+        for s in [
+            "",
+            "Anna Kovar",
+            "Gen.  Piet Marsh",
+            " lead",
+            "trail ",
+            "tab\there",
+            "nbsp\u{a0}here",
+            "Ünal  Kovar",
+            "a\nb",
+        ] {
+            let plain = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse(s), plain, "{s:?}");
+        }
+    }
+
+    #[test]
     fn labels_take_the_modifiers_before_a_name() {
         assert_eq!(
             labels("The talks came after Ruritanian leader Anna Kovar arrived."),

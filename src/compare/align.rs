@@ -535,6 +535,63 @@ mod tests {
     }
 
     #[test]
+    fn flat_postings_agree_with_a_map_of_lists() {
+        use crate::rng::SplitMix64;
+        let mut rng = SplitMix64::new(7);
+        for round in 0..50 {
+            // Sentences with hashes from a small range, so lists overlap.
+            let sents: Vec<SentPrint> = (0..(round % 17))
+                .map(|_| {
+                    let mut hs: Vec<u64> = (0..rng.next_u64() % 12)
+                        .map(|_| rng.next_u64() % 40)
+                        .collect();
+                    hs.sort_unstable();
+                    hs.dedup();
+                    SentPrint {
+                        words: (rng.next_u64() % 9) as usize,
+                        shingles: hs.iter().map(|h| h * 3).collect(),
+                        content: hs,
+                    }
+                })
+                .collect();
+            let idx = sent_index(&sents);
+            for h in 0..130u64 {
+                let naive = |f: fn(&SentPrint) -> &Vec<u64>| -> Vec<u32> {
+                    (0..sents.len())
+                        .filter(|&i| sents[i].words >= MIN_WORDS && f(&sents[i]).contains(&h))
+                        .map(|i| i as u32)
+                        .collect()
+                };
+                let got = |p: &Postings| p.get(&h).map(<[u32]>::to_vec).unwrap_or_default();
+                assert_eq!(got(&idx.content), naive(|s| &s.content), "content {h}");
+                assert_eq!(got(&idx.shingles), naive(|s| &s.shingles), "shingle {h}");
+            }
+        }
+    }
+
+    #[test]
+    fn scan_norms_gives_the_same_print_as_scan() {
+        let mut sc = Scratch::default();
+        for t in [
+            "",
+            "One",
+            "Two words",
+            "The Ministry’s officials said the harbour board’s ferries were delayed again.",
+            "Café owners in Zürich, Ünal said, “won’t” reopen.",
+        ] {
+            let ws = super::super::tokens::words(t);
+            let mut at = Vec::new();
+            let p = SentPrint::scan_norms(
+                ws.iter().map(|w| (w.start, w.norm.as_ref())),
+                &mut sc,
+                |s| at.push(s),
+            );
+            assert_eq!(p, SentPrint::scan(t, &mut sc, |_| {}), "{t}");
+            assert_eq!(at, ws.iter().map(|w| w.start).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
     fn scan_gives_the_same_print_as_new() {
         let mut sc = Scratch::default();
         for t in [

@@ -1545,6 +1545,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn body_words_are_the_words_of_each_sentence() {
+        let body = "Leader Anna Kovar’s aides met. “It’s late,” Marsh said — 3.5%! Ünal's café";
+        let (a, b) = (body.find("“").unwrap(), body.find("Ünal").unwrap());
+        let sents = [(0, a - 1), (a, b - 1), (b, body.len())];
+        let bw = BodyWords::new(
+            0,
+            0,
+            sents.iter().map(|&(x, y)| {
+                body[x..y]
+                    .unicode_word_indices()
+                    .map(move |(o, w)| (x + o, w))
+            }),
+        );
+        for (si, &(x, y)) in sents.iter().enumerate() {
+            let got: Vec<(usize, &str, &str)> = bw
+                .of(si)
+                .map(|w| (w.start - x, &body[w.start..w.end], bw.norm(w)))
+                .collect();
+            let want: Vec<(usize, &str, String)> = tokens::words(&body[x..y])
+                .into_iter()
+                .map(|w| (w.start, w.raw, w.norm.into_owned()))
+                .collect();
+            assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!((g.0, g.1, g.2), (w.0, w.1, w.2.as_str()));
+            }
+        }
+    }
+
+    #[test]
     fn range_questions_agree_with_a_scan() {
         let rs = [
             (3, 9),
