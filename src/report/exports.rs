@@ -487,6 +487,11 @@ fn push_field(out: &mut Vec<u8>, prefix: &[u8], f: &[u8]) {
 
 /// Append the decimal digits of `v`.
 fn push_uint(out: &mut Vec<u8>, v: u64) {
+    // One digit (most per-sentence counts) without the digit loop.
+    if v < 10 {
+        out.push(b'0' + v as u8);
+        return;
+    }
     out.extend_from_slice(uint_digits(&mut [0u8; 20], v).as_bytes());
 }
 
