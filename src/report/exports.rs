@@ -335,7 +335,9 @@ fn fmt_f_fast(out: &mut String, v: f64) -> bool {
         out.push('.');
         // `dec` has at most `digits` digits: left-pad with zeros.
         let d = uint_digits(&mut tmp, dec);
-        out.extend(std::iter::repeat_n('0', digits - d.len()));
+        for _ in d.len()..digits {
+            out.push('0');
+        }
         out.push_str(d);
     }
     true
