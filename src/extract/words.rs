@@ -38,17 +38,42 @@ fn pack7(w: &[u8]) -> u64 {
     u64::from_le_bytes(a)
 }
 
-/// [`FUNCTION_WORDS`] packed by [`pack7`], sorted: one binary search of
-/// integers per word.
-static PACKED: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
-    let mut v: Vec<u64> = FUNCTION_WORDS
-        .iter()
-        .filter(|w| w.len() <= 7)
-        .map(|w| pack7(w.as_bytes()))
-        .collect();
-    v.sort_unstable();
-    v
+/// Slots of [`PACKED`]: a power of two, about twice the words stored.
+const SLOTS: usize = 256;
+
+/// Home slot of a packed word (multiply-shift hash).
+fn slot(k: u64) -> usize {
+    (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize % SLOTS
+}
+
+/// [`FUNCTION_WORDS`] packed by [`pack7`] in an open-addressing hash set
+/// (0 = empty slot; a packed word is never 0): a hash and a short probe per
+/// word instead of a binary search with its unpredictable branches.
+static PACKED: std::sync::LazyLock<[u64; SLOTS]> = std::sync::LazyLock::new(|| {
+    let mut t = [0u64; SLOTS];
+    for w in FUNCTION_WORDS.iter().filter(|w| w.len() <= 7) {
+        let k = pack7(w.as_bytes());
+        let mut i = slot(k);
+        while t[i] != 0 && t[i] != k {
+            i = (i + 1) % SLOTS;
+        }
+        t[i] = k;
+    }
+    t
 });
+
+/// Is the packed word `k` in [`PACKED`]?
+fn packed_contains(k: u64) -> bool {
+    let t = &*PACKED;
+    let mut i = slot(k);
+    loop {
+        match t[i] {
+            0 => return false,
+            v if v == k => return true,
+            _ => i = (i + 1) % SLOTS,
+        }
+    }
+}
 
 /// Whether a lower-case word is a function word.
 pub(crate) fn is_function_word(lower: &str) -> bool {
@@ -69,7 +94,7 @@ fn is_function_word_ascii(word: &[u8]) -> bool {
     for (d, s) in a.iter_mut().zip(word) {
         *d = s.to_ascii_lowercase();
     }
-    PACKED.binary_search(&pack7(&a[..word.len()])).is_ok()
+    packed_contains(pack7(&a[..word.len()]))
 }
 
 /// Word statistics of one line.
@@ -187,6 +212,27 @@ fn word_stats(line: &str) -> LineStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hash set answers as the word list does, for every function word
+    /// and for near misses (prefixes, extensions, other case).
+    #[test]
+    fn packed_function_words_match_the_list() {
+        let mut words: Vec<String> = FUNCTION_WORDS.iter().map(|w| w.to_string()).collect();
+        for w in FUNCTION_WORDS {
+            words.push(format!("{w}s"));
+            words.push(format!("x{w}"));
+            words.push(w[..w.len() - 1].to_string());
+            words.push(w.to_uppercase());
+        }
+        words.extend(["", "zzz", "1st", "2024", "the1", "aaaaaaa"].map(String::from));
+        for w in &words {
+            let lower = w.to_ascii_lowercase();
+            let want = w.len() <= 7
+                && w.starts_with(|c: char| c.is_ascii_alphabetic())
+                && FUNCTION_WORDS.contains(&lower.as_str());
+            assert_eq!(is_function_word_ascii(w.as_bytes()), want, "{w:?}");
+        }
+    }
 
     #[test]
     fn list_is_sorted() {

@@ -335,7 +335,9 @@ fn fmt_f_fast(out: &mut String, v: f64) -> bool {
         out.push('.');
         // `dec` has at most `digits` digits: left-pad with zeros.
         let d = uint_digits(&mut tmp, dec);
-        out.extend(std::iter::repeat_n('0', digits - d.len()));
+        for _ in d.len()..digits {
+            out.push('0');
+        }
         out.push_str(d);
     }
     true
@@ -487,6 +489,11 @@ fn push_field(out: &mut Vec<u8>, prefix: &[u8], f: &[u8]) {
 
 /// Append the decimal digits of `v`.
 fn push_uint(out: &mut Vec<u8>, v: u64) {
+    // One digit (most per-sentence counts) without the digit loop.
+    if v < 10 {
+        out.push(b'0' + v as u8);
+        return;
+    }
     out.extend_from_slice(uint_digits(&mut [0u8; 20], v).as_bytes());
 }
 
