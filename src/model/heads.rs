@@ -126,7 +126,7 @@ impl SentenceHead {
         // As `vectorize::extras`.
         vectorize::extras_base(counts, words.len(), &mut s.extras);
         if let Some(p) = &self.prior {
-            p.features_from_slots(slots, &mut s.slot_tmp, &mut s.extras);
+            p.features_from_slots(slots, &mut s.slot_tmp, &mut s.prior_vals, &mut s.extras);
         }
         for (w, e) in self.extra_weights.iter().zip(&s.extras) {
             z += f64::from(w * e);
@@ -160,7 +160,14 @@ impl SentenceHead {
         } else {
             &[]
         };
-        self.keyed_contributions(&s.toks, slots, &s.sparse, &self.prior_slots(), &mut keyed);
+        self.keyed_contributions(
+            &s.toks,
+            slots,
+            &s.sparse,
+            &self.prior_slots(),
+            &mut s.prior_words,
+            &mut keyed,
+        );
         self.sort_keyed(&mut keyed);
         keyed
             .into_iter()
@@ -197,7 +204,7 @@ impl SentenceHead {
     /// [`SentenceHead::contributions`] of the sentence with tokens `toks`,
     /// their prior slots `prior_slots` (or none) and TF-IDF vector
     /// `sparse` (as [`SentenceHead::decision`] leaves them), unsorted,
-    /// into `out`. Each
+    /// into `out`; `words` is scratch. Each
     /// term appears once; a prior word that is also a vocabulary term is
     /// keyed (and summed) as that term, exactly as a map keyed by the term
     /// text would. `slots` is [`SentenceHead::prior_slots`].
@@ -207,6 +214,7 @@ impl SentenceHead {
         prior_slots: &[u32],
         sparse: &[(u32, f32)],
         slots: &[Option<usize>; 3],
+        words: &mut Vec<(f32, u32)>,
         out: &mut Vec<(TermKey, f64)>,
     ) {
         out.clear();
@@ -220,24 +228,33 @@ impl SentenceHead {
         let n_terms = out.len();
         if let Some(p) = &self.prior {
             // Distinct stems by descending prior; ties by token for determinism.
-            let mut words: Vec<(f32, &str)> = if prior_slots.len() == toks.len() {
-                toks.iter()
-                    .zip(prior_slots)
-                    .map(|(t, &slot)| (p.value_of_slot(slot), t.as_str()))
-                    .filter(|(v, _)| *v > 0.0)
-                    .collect()
+            // `words` holds (prior, token index); elements that compare equal
+            // have the same token, so an unstable sort gives the same list.
+            words.clear();
+            if prior_slots.len() == toks.len() {
+                words.extend(
+                    prior_slots
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &slot)| (p.value_of_slot(slot), i as u32))
+                        .filter(|(v, _)| *v > 0.0),
+                );
             } else {
-                toks.iter()
-                    .map(|t| (p.of(t), t.as_str()))
-                    .filter(|(v, _)| *v > 0.0)
-                    .collect()
-            };
-            words.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-            words.dedup_by(|a, b| terms::stem(a.1) == terms::stem(b.1));
+                words.extend(
+                    toks.iter()
+                        .enumerate()
+                        .map(|(i, t)| (p.of(t), i as u32))
+                        .filter(|(v, _)| *v > 0.0),
+                );
+            }
+            let tok = |i: u32| toks[i as usize].as_str();
+            words.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| tok(a.1).cmp(tok(b.1))));
+            words.dedup_by(|a, b| terms::stem(tok(a.1)) == terms::stem(tok(b.1)));
             for (k, slot) in slots.iter().enumerate() {
-                let (Some(&(v, w)), Some(fi)) = (words.get(k), *slot) else {
+                let (Some(&(v, wi)), Some(fi)) = (words.get(k), *slot) else {
                     continue;
                 };
+                let w = tok(wi);
                 let c = f64::from(self.extra_weights[fi] * v);
                 if c > 0.0 {
                     match self.vocab.get(w) {

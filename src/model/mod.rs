@@ -509,6 +509,7 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
             &prior_slots,
             &s.sparse,
             &slots,
+            &mut s.prior_words,
             &mut one,
         );
         let a = contribs.len();

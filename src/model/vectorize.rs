@@ -222,8 +222,14 @@ impl Vocab {
             while j < ids.len() && ids[j] == id {
                 j += 1;
             }
-            let tf = (j - k) as f32;
-            let v = (1.0 + tf.ln()) * self.idf[id as usize];
+            // Most terms occur once in a sentence: `1 + ln 1` is exactly 1,
+            // so skip the logarithm then.
+            let idf = self.idf[id as usize];
+            let v = if j - k == 1 {
+                idf
+            } else {
+                (1.0 + ((j - k) as f32).ln()) * idf
+            };
             norm += v * v;
             out.push((id, v));
             k = j;
@@ -261,6 +267,11 @@ pub struct Scratch {
     pub prior_slots: Vec<u32>,
     /// Scratch of the prior features.
     pub slot_tmp: Vec<u32>,
+    /// Scratch of the prior features (the known stems' priors).
+    pub prior_vals: Vec<f32>,
+    /// Scratch of the contributions: (prior, token index) of a sentence's
+    /// tokens with a prior.
+    pub prior_words: Vec<(f32, u32)>,
     /// Byte offset of each token of `toks` (when scoring a whole article).
     pub starts: Vec<usize>,
     /// Per token of `toks`, its [`super::WordTable`] entry.
@@ -341,7 +352,7 @@ impl BiasPrior {
     pub fn features(&self, toks: &[String], out: &mut Vec<f32>) {
         let mut slots = Vec::new();
         self.slots_into(toks, &mut slots);
-        self.features_from_slots(&slots, &mut Vec::new(), out);
+        self.features_from_slots(&slots, &mut Vec::new(), &mut Vec::new(), out);
     }
 
     /// Per token, the position of its stem in `stems`, or [`NO_SLOT`].
@@ -355,11 +366,13 @@ impl BiasPrior {
         self.values.get(slot as usize).copied().unwrap_or(0.0)
     }
 
-    /// [`BiasPrior::features`] from the tokens' slots; `tmp` is scratch.
+    /// [`BiasPrior::features`] from the tokens' slots; `tmp` and `vals` are
+    /// scratch.
     pub(crate) fn features_from_slots(
         &self,
         slots: &[u32],
         tmp: &mut Vec<u32>,
+        vals: &mut Vec<f32>,
         out: &mut Vec<f32>,
     ) {
         // One value per distinct known stem (a stem's slot identifies it).
@@ -367,7 +380,8 @@ impl BiasPrior {
         tmp.extend(slots.iter().copied().filter(|&i| i != NO_SLOT));
         tmp.sort_unstable();
         tmp.dedup();
-        let mut vals: Vec<f32> = tmp.iter().map(|&i| self.values[i as usize]).collect();
+        vals.clear();
+        vals.extend(tmp.iter().map(|&i| self.values[i as usize]));
         vals.sort_unstable_by(|a, b| b.total_cmp(a));
         let g = |i: usize| vals.get(i).copied().unwrap_or(0.0);
         out.push(g(0));
