@@ -695,6 +695,10 @@ pub(crate) fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> Option<R> 
     if b.len() > 48 || !word.is_ascii() {
         return None;
     }
+    // Most words are lower case already: no copy then.
+    if !b.iter().any(u8::is_ascii_uppercase) {
+        return Some(f(word));
+    }
     let mut buf = [0u8; 48];
     for (d, s) in buf.iter_mut().zip(b) {
         *d = s.to_ascii_lowercase();
@@ -1157,6 +1161,14 @@ mod tests {
         hits.iter()
             .map(|h| text[h.start..h.end].to_string())
             .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn with_lower_is_the_ascii_lowercase(w in "[a-zA-Z'.é-]{0,52}") {
+            let want = (w.len() <= 48 && w.is_ascii()).then(|| w.to_ascii_lowercase());
+            proptest::prop_assert_eq!(with_lower(&w, |l| l.to_string()), want);
+        }
     }
 
     #[test]
