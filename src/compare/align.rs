@@ -580,7 +580,7 @@ mod tests {
             "crane",
             "officials",
         ];
-        let mut article = |rng: &mut SplitMix64| -> Vec<SentPrint> {
+        let article = |rng: &mut SplitMix64| -> Vec<SentPrint> {
             (0..rng.next_u64() % 9)
                 .map(|_| {
                     let n = 2 + rng.next_u64() % 12;
