@@ -356,12 +356,42 @@ impl Alignment {
 /// (one, when a sentence has at most two) are compared, which every shared
 /// or paraphrased pair does in practice.
 pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment {
-    let mut cands: Vec<SentMatch> = Vec::new();
-    // Per sentence of b: (common content words, common shingles) with the
-    // current sentence of a. Both lists are sets, so each posting hit is
-    // one element of the intersection.
-    let mut hits = vec![(0u32, 0u32); b.len()];
-    let mut touched: Vec<usize> = Vec::new();
+    align_with(a, b, b_index, &mut AlignScratch::default())
+}
+
+/// Reused buffers of [`align_with`] (one per thread): aligning the pairs
+/// of a window allocates only each pair's result.
+#[derive(Debug, Default)]
+pub struct AlignScratch {
+    /// Per sentence of b: (common content words, common shingles) with the
+    /// current sentence of a; all `(0, 0)` between calls.
+    hits: Vec<(u32, u32)>,
+    touched: Vec<usize>,
+    cands: Vec<SentMatch>,
+    used_a: Vec<bool>,
+    used_b: Vec<bool>,
+}
+
+/// [`align`] with reused buffers.
+pub fn align_with(
+    a: &[SentPrint],
+    b: &[SentPrint],
+    b_index: &SentIndex,
+    sc: &mut AlignScratch,
+) -> Alignment {
+    let AlignScratch {
+        hits,
+        touched,
+        cands,
+        used_a,
+        used_b,
+    } = sc;
+    cands.clear();
+    // Both lists are sets, so each posting hit is one element of the
+    // intersection. `hits` is left all zero by every call.
+    if hits.len() < b.len() {
+        hits.resize(b.len(), (0, 0));
+    }
     for (i, sa) in a.iter().enumerate() {
         if sa.words < MIN_WORDS {
             continue;
@@ -380,7 +410,17 @@ pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment
                 }
             }
         }
-        if !touched.is_empty() && !b_index.long {
+        // Shared content words needed by a pair to be classified.
+        let need = |sb: &SentPrint| {
+            if sa.content.len().min(sb.content.len()) <= 2 {
+                1
+            } else {
+                2
+            }
+        };
+        // Shingles are only counted for pairs that can be classified (the
+        // common case: a sentence shares one word with some others only).
+        if !b_index.long && touched.iter().any(|&j| hits[j].0 as usize >= need(&b[j])) {
             for h in &sa.shingles {
                 if let Some(v) = b_index.shingles.get(h) {
                     for &j in v {
@@ -395,13 +435,9 @@ pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment
             }
         }
         touched.sort_unstable();
-        for &j in &touched {
+        for &j in touched.iter() {
             let sb = &b[j];
-            let need = if sa.content.len().min(sb.content.len()) <= 2 {
-                1
-            } else {
-                2
-            };
+            let need = need(sb);
             let (common, si) = if b_index.long {
                 // Counts from capped postings are partial: count exactly.
                 (
@@ -426,14 +462,26 @@ pub fn align(a: &[SentPrint], b: &[SentPrint], b_index: &SentIndex) -> Alignment
         touched.clear();
     }
     Alignment {
-        matches: one_to_one(cands, a.len(), b.len()),
+        matches: one_to_one_in(cands, a.len(), b.len(), used_a, used_b),
     }
 }
 
 /// Keep matches greedily, best first (shared before paraphrase, then by
 /// score, then by position), each sentence in at most one match; the result
 /// in sentence order.
+#[cfg(test)]
 fn one_to_one(mut cands: Vec<SentMatch>, na: usize, nb: usize) -> Vec<SentMatch> {
+    one_to_one_in(&mut cands, na, nb, &mut Vec::new(), &mut Vec::new())
+}
+
+/// [`one_to_one`] with reused flag buffers (`cands` is left sorted).
+fn one_to_one_in(
+    cands: &mut [SentMatch],
+    na: usize,
+    nb: usize,
+    used_a: &mut Vec<bool>,
+    used_b: &mut Vec<bool>,
+) -> Vec<SentMatch> {
     cands.sort_by(|x, y| {
         x.kind
             .cmp(&y.kind)
@@ -441,10 +489,12 @@ fn one_to_one(mut cands: Vec<SentMatch>, na: usize, nb: usize) -> Vec<SentMatch>
             .then(x.a.cmp(&y.a))
             .then(x.b.cmp(&y.b))
     });
-    let mut used_a = vec![false; na];
-    let mut used_b = vec![false; nb];
+    used_a.clear();
+    used_a.resize(na, false);
+    used_b.clear();
+    used_b.resize(nb, false);
     let mut matches = Vec::new();
-    for m in cands {
+    for &m in cands.iter() {
         if !used_a[m.a] && !used_b[m.b] {
             used_a[m.a] = true;
             used_b[m.b] = true;
@@ -504,6 +554,72 @@ mod tests {
         let want = one_to_one(cands, a.len(), b.len());
         assert_eq!(got.matches, want);
         assert!(got.count(MatchKind::Shared) >= 1 && got.count(MatchKind::Paraphrase) >= 1);
+    }
+
+    #[test]
+    fn reused_scratch_gives_the_same_alignment_as_the_pairwise_rule() {
+        use crate::rng::SplitMix64;
+        let mut rng = SplitMix64::new(11);
+        let vocab = [
+            "harbour",
+            "board",
+            "ferry",
+            "timetable",
+            "monday",
+            "morning",
+            "critics",
+            "plan",
+            "vote",
+            "public",
+            "said",
+            "the",
+            "a",
+            "of",
+            "change",
+            "pier",
+            "crane",
+            "officials",
+        ];
+        let article = |rng: &mut SplitMix64| -> Vec<SentPrint> {
+            (0..rng.next_u64() % 9)
+                .map(|_| {
+                    let n = 2 + rng.next_u64() % 12;
+                    let ws: Vec<&str> = (0..n)
+                        .map(|_| vocab[(rng.next_u64() % vocab.len() as u64) as usize])
+                        .collect();
+                    SentPrint::new(&ws.join(" "))
+                })
+                .collect()
+        };
+        let mut sc = AlignScratch::default();
+        for _ in 0..300 {
+            let (a, b) = (article(&mut rng), article(&mut rng));
+            let mut cands = Vec::new();
+            for (i, sa) in a.iter().enumerate() {
+                for (j, sb) in b.iter().enumerate() {
+                    let common = intersect(&sa.content, &sb.content);
+                    let need = if sa.content.len().min(sb.content.len()) <= 2 {
+                        1
+                    } else {
+                        2
+                    };
+                    if common >= need {
+                        if let Some((kind, score)) = classify(sa, sb) {
+                            cands.push(SentMatch {
+                                a: i,
+                                b: j,
+                                kind,
+                                score,
+                            });
+                        }
+                    }
+                }
+            }
+            let want = one_to_one(cands, a.len(), b.len());
+            let got = align_with(&a, &b, &sent_index(&b), &mut sc);
+            assert_eq!(got.matches, want);
+            assert!(sc.hits.iter().all(|&h| h == (0, 0)));
+        }
     }
 
     #[test]

@@ -800,7 +800,14 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         .collect();
     let aligned: Vec<align::Alignment> = pair_list
         .par_iter()
-        .map(|&(a, b)| align::align(&digests[a].sents, &digests[b].sents, &digests[b].sent_index))
+        .map_init(align::AlignScratch::default, |sc, &(a, b)| {
+            align::align_with(
+                &digests[a].sents,
+                &digests[b].sents,
+                &digests[b].sent_index,
+                sc,
+            )
+        })
         .collect();
     // matches_of[i][s] = (partner, partner sentence, kind, score)
     let mut matches_of: Vec<Vec<Vec<SentenceMatch>>> = digests
