@@ -177,7 +177,7 @@ fn ascii_word_stats(line: &[u8]) -> LineStats {
 
 /// Count one ASCII token (no white space in it) into `s`, as
 /// [`word_stats`] would.
-#[inline]
+#[inline(always)]
 fn ascii_token(tok: &[u8], s: &mut LineStats) {
     let Some(a) = tok.iter().position(|b| b.is_ascii_alphanumeric()) else {
         return;
