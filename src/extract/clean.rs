@@ -294,20 +294,21 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
 
     // Short lines repeated on the page (menus, mastheads, titles) are
     // furniture in the body; prose repeats are deduplicated later.
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for l in &lines {
-        if let Some(k) = repeat_key(&l.text) {
-            *counts.entry(k).or_default() += 1;
-        }
+    // Each line's key is made once and looked up by reference.
+    let keys: Vec<Option<String>> = lines.iter().map(|l| repeat_key(&l.text)).collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for k in keys.iter().flatten() {
+        *counts.entry(k.as_str()).or_default() += 1;
     }
-    let repeats = |s: &str| {
-        repeat_key(s)
-            .and_then(|k| counts.get(&k).copied())
-            .unwrap_or(1)
-    };
     for i in 0..n {
-        if kinds[i] == Kind::Heading && repeats(&lines[i].text) >= 2 {
-            kinds[i] = Kind::Junk(Junk::Repeated);
+        if kinds[i] == Kind::Heading {
+            let repeats = keys[i]
+                .as_deref()
+                .and_then(|k| counts.get(k).copied())
+                .unwrap_or(1);
+            if repeats >= 2 {
+                kinds[i] = Kind::Junk(Junk::Repeated);
+            }
         }
     }
 

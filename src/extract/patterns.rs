@@ -24,6 +24,29 @@ pub(crate) fn bare(s: &str) -> String {
         .to_lowercase()
 }
 
+/// [`bare`] of a short ASCII line, written into `buf` instead of a new
+/// `String` (the line classifier asks for it several times per line);
+/// `None` when the line is not ASCII or longer than `buf`.
+fn bare_ascii<'a>(s: &str, buf: &'a mut [u8; 128]) -> Option<&'a str> {
+    if s.len() > buf.len() || !s.is_ascii() {
+        return None;
+    }
+    let t = s.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    let b = &mut buf[..t.len()];
+    b.copy_from_slice(t.as_bytes());
+    b.make_ascii_lowercase();
+    std::str::from_utf8(b).ok()
+}
+
+/// Is [`bare`] of `line` in the sorted `list`?
+fn bare_in(line: &str, list: &[&str]) -> bool {
+    let mut buf = [0u8; 128];
+    match bare_ascii(line, &mut buf) {
+        Some(b) => list.binary_search(&b).is_ok(),
+        None => list.binary_search(&bare(line).as_str()).is_ok(),
+    }
+}
+
 /// Strip a leading list bullet (`- `, `• `, `* `, `· `, ...).
 pub(crate) fn strip_bullet(s: &str) -> &str {
     let t = s.trim_start();
@@ -135,7 +158,12 @@ pub(crate) fn is_ad(line: &str) -> bool {
     if line.len() > 120 {
         return false;
     }
-    if AD.is_match(bare(line).as_str()) {
+    let mut buf = [0u8; 128];
+    let whole = match bare_ascii(line, &mut buf) {
+        Some(b) => AD.is_match(b),
+        None => AD.is_match(bare(line).as_str()),
+    };
+    if whole {
         return true;
     }
     if !line.contains(['·', '|', '•', '–', '—']) {
@@ -231,7 +259,7 @@ const MENU: &[&str] = &[
 
 /// Is the line a single navigation/menu word or phrase?
 pub(crate) fn is_menu(line: &str) -> bool {
-    line.len() <= 40 && MENU.binary_search(&bare(line).as_str()).is_ok()
+    line.len() <= 40 && bare_in(line, MENU)
 }
 
 /// Labels that precede headlines in lists ("OPINION", "Exclusive"; sorted).
@@ -257,7 +285,7 @@ const LABELS: &[&str] = &[
 
 /// Is the line a headline label?
 pub(crate) fn is_label(line: &str) -> bool {
-    line.len() <= 30 && LABELS.binary_search(&bare(line).as_str()).is_ok()
+    line.len() <= 30 && bare_in(line, LABELS)
 }
 
 static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -424,6 +452,7 @@ static CTA: LazyLock<(AhoCorasick, Vec<u8>)> = LazyLock::new(|| {
         pats.push(p);
         weights.push(1u8);
     }
+    assert!(pats.len() <= 128, "cta_score keeps a 128-bit set");
     let ac = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
@@ -435,12 +464,13 @@ static CTA: LazyLock<(AhoCorasick, Vec<u8>)> = LazyLock::new(|| {
 /// Call-to-action score of a line (sum of phrase weights).
 pub(crate) fn cta_score(line: &str) -> u32 {
     let (ac, w) = &*CTA;
-    let mut seen: Vec<usize> = Vec::new();
+    // Patterns already counted, one bit each (there are fewer than 128).
+    let mut seen = 0u128;
     let mut score = 0;
     for m in ac.find_iter(line) {
         let id = m.pattern().as_usize();
-        if !seen.contains(&id) {
-            seen.push(id);
+        if seen & (1 << id) == 0 {
+            seen |= 1 << id;
             score += u32::from(w[id]);
         }
     }
@@ -503,14 +533,23 @@ static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Is the line a breadcrumb trail ("Home > World > ...")?
 pub(crate) fn is_breadcrumb(line: &str) -> bool {
-    line.len() <= 300 && BREADCRUMB.is_match(line)
+    line.len() <= 300 && may_be_breadcrumb(line) && BREADCRUMB.is_match(line)
+}
+
+/// Exact prefilter for [`BREADCRUMB`]: every branch needs `:` or one of
+/// `>›»/|` (`›` and `»` end in the bytes 0xBA, 0xBB).
+fn may_be_breadcrumb(line: &str) -> bool {
+    line.bytes()
+        .any(|b| matches!(b, b':' | b'>' | b'/' | b'|' | 0xBA | 0xBB))
 }
 
 static URL_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^(?:https?://|www\.)\S+$"));
 
 /// Is the line a bare URL?
 pub(crate) fn is_url(line: &str) -> bool {
-    line.len() <= 2000 && URL_LINE.is_match(line)
+    // Exact prefilter: the pattern starts with "http" or "www." (no other
+    // character case-folds to h or w).
+    line.len() <= 2000 && line.starts_with(['h', 'H', 'w', 'W']) && URL_LINE.is_match(line)
 }
 
 static REACTION: LazyLock<Regex> = LazyLock::new(|| {
@@ -521,7 +560,13 @@ static REACTION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Is the line a reaction/counter widget ("veryGood! (3)", "12 comments")?
 pub(crate) fn is_reaction(line: &str) -> bool {
-    line.len() <= 80 && REACTION.is_match(line)
+    line.len() <= 80 && may_have_digit(line) && REACTION.is_match(line)
+}
+
+/// Exact prefilter for patterns that need a `\d` (a Unicode digit): an
+/// ASCII digit or any non-ASCII byte.
+fn may_have_digit(line: &str) -> bool {
+    line.bytes().any(|b| b.is_ascii_digit() || !b.is_ascii())
 }
 
 static DATE_FRAGMENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -956,6 +1001,97 @@ pub(crate) fn newsletter_outlet(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines built from pieces of furniture, for checking prefilters
+    /// against the plain patterns.
+    fn furniture_lines() -> Vec<String> {
+        const PIECES: &[&str] = &[
+            "Home",
+            "home",
+            "HOME",
+            " > ",
+            ">",
+            "›",
+            "»",
+            " / ",
+            "|",
+            ":",
+            "current",
+            "You are here",
+            " ",
+            "  ",
+            "World",
+            "veryGood!",
+            " (3)",
+            "(12)",
+            "12",
+            "٣",
+            " comments",
+            "likes",
+            "http://",
+            "https://x.example/a",
+            "www.",
+            "Www.",
+            "ex",
+            ".",
+            "-",
+            "Advertisement",
+            "ADVERTISEMENT",
+            "Menu",
+            "Opinion",
+            "É",
+            "ß",
+            "\u{212a}",
+            "·",
+            "•",
+            "Sponsored",
+        ];
+        let mut out = Vec::new();
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mut l = String::new();
+            for k in 0..(x % 6) {
+                let r = x.rotate_left(k as u32 * 9) as usize;
+                l.push_str(PIECES[r % PIECES.len()]);
+            }
+            out.push(l);
+        }
+        out
+    }
+
+    /// The prefilters and the allocation-free `bare` change no answer.
+    #[test]
+    fn prefilters_equal_plain_patterns() {
+        for l in furniture_lines() {
+            let l = l.as_str();
+            assert_eq!(
+                is_breadcrumb(l),
+                l.len() <= 300 && BREADCRUMB.is_match(l),
+                "{l:?}"
+            );
+            assert_eq!(is_url(l), l.len() <= 2000 && URL_LINE.is_match(l), "{l:?}");
+            assert_eq!(
+                is_reaction(l),
+                l.len() <= 80 && REACTION.is_match(l),
+                "{l:?}"
+            );
+            let mut buf = [0u8; 128];
+            if let Some(b) = bare_ascii(l, &mut buf) {
+                assert_eq!(b, bare(l), "{l:?}");
+            }
+            assert_eq!(
+                bare_in(l, MENU),
+                MENU.binary_search(&bare(l).as_str()).is_ok()
+            );
+            assert_eq!(
+                bare_in(l, LABELS),
+                LABELS.binary_search(&bare(l).as_str()).is_ok()
+            );
+        }
+    }
 
     #[test]
     fn word_lists_are_sorted() {

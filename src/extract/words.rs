@@ -30,29 +30,41 @@ static BY_LETTER: std::sync::LazyLock<[Vec<&'static str>; 26]> = std::sync::Lazy
     groups
 });
 
-/// A word of at most 7 bytes packed with its length into one `u64`.
-fn pack7(w: &[u8]) -> u64 {
-    let mut a = [0u8; 8];
-    a[..w.len()].copy_from_slice(w);
-    a[7] = w.len() as u8;
-    u64::from_le_bytes(a)
+/// A word of at most 7 bytes packed with its length into one `u64` (the
+/// bytes little-endian, the length in the top byte). Built byte by byte:
+/// no variable-length copy (a `memcpy` call) per word.
+const fn pack7(w: &[u8]) -> u64 {
+    let mut k = (w.len() as u64) << 56;
+    let mut i = 0;
+    while i < w.len() {
+        k |= (w[i] as u64) << (8 * i);
+        i += 1;
+    }
+    k
 }
 
 /// Slots of [`PACKED`]: a power of two, about twice the words stored.
 const SLOTS: usize = 256;
 
 /// Home slot of a packed word (multiply-shift hash).
-fn slot(k: u64) -> usize {
+const fn slot(k: u64) -> usize {
     (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize % SLOTS
 }
 
 /// [`FUNCTION_WORDS`] packed by [`pack7`] in an open-addressing hash set
 /// (0 = empty slot; a packed word is never 0): a hash and a short probe per
-/// word instead of a binary search with its unpredictable branches.
-static PACKED: std::sync::LazyLock<[u64; SLOTS]> = std::sync::LazyLock::new(|| {
+/// word instead of a binary search with its unpredictable branches. Built at
+/// compile time, so a lookup needs no lazy-initialisation check.
+static PACKED: [u64; SLOTS] = {
     let mut t = [0u64; SLOTS];
-    for w in FUNCTION_WORDS.iter().filter(|w| w.len() <= 7) {
-        let k = pack7(w.as_bytes());
+    let mut j = 0;
+    while j < FUNCTION_WORDS.len() {
+        let w = FUNCTION_WORDS[j].as_bytes();
+        j += 1;
+        if w.len() > 7 {
+            continue;
+        }
+        let k = pack7(w);
         let mut i = slot(k);
         while t[i] != 0 && t[i] != k {
             i = (i + 1) % SLOTS;
@@ -60,11 +72,11 @@ static PACKED: std::sync::LazyLock<[u64; SLOTS]> = std::sync::LazyLock::new(|| {
         t[i] = k;
     }
     t
-});
+};
 
 /// Is the packed word `k` in [`PACKED`]?
 fn packed_contains(k: u64) -> bool {
-    let t = &*PACKED;
+    let t = &PACKED;
     let mut i = slot(k);
     loop {
         match t[i] {
@@ -90,11 +102,11 @@ fn is_function_word_ascii(word: &[u8]) -> bool {
     if word.len() > 7 || !word.first().is_some_and(|b| b.is_ascii_alphabetic()) {
         return false;
     }
-    let mut a = [0u8; 7];
-    for (d, s) in a.iter_mut().zip(word) {
-        *d = s.to_ascii_lowercase();
+    let mut k = (word.len() as u64) << 56;
+    for (i, &b) in word.iter().enumerate() {
+        k |= u64::from(b.to_ascii_lowercase()) << (8 * i);
     }
-    packed_contains(pack7(&a[..word.len()]))
+    packed_contains(k)
 }
 
 /// Word statistics of one line.
@@ -158,26 +170,32 @@ fn ascii_word_stats(line: &[u8]) -> LineStats {
         while i < line.len() && !ws(line[i]) {
             i += 1;
         }
-        let tok = &line[start..i];
-        let Some(a) = tok.iter().position(|b| b.is_ascii_alphanumeric()) else {
-            continue;
-        };
-        let b = tok
-            .iter()
-            .rposition(|b| b.is_ascii_alphanumeric())
-            .unwrap_or(a);
-        let word = &tok[a..=b];
-        s.words += 1;
-        if word[0].is_ascii_uppercase() {
-            s.capitalised += 1;
-        } else if word[0].is_ascii_lowercase() {
-            s.lowercase += 1;
-        }
-        if is_function_word_ascii(word) {
-            s.function += 1;
-        }
+        ascii_token(&line[start..i], &mut s);
     }
     s
+}
+
+/// Count one ASCII token (no white space in it) into `s`, as
+/// [`word_stats`] would.
+#[inline(always)]
+fn ascii_token(tok: &[u8], s: &mut LineStats) {
+    let Some(a) = tok.iter().position(|b| b.is_ascii_alphanumeric()) else {
+        return;
+    };
+    let b = tok
+        .iter()
+        .rposition(|b| b.is_ascii_alphanumeric())
+        .unwrap_or(a);
+    let word = &tok[a..=b];
+    s.words += 1;
+    if word[0].is_ascii_uppercase() {
+        s.capitalised += 1;
+    } else if word[0].is_ascii_lowercase() {
+        s.lowercase += 1;
+    }
+    if is_function_word_ascii(word) {
+        s.function += 1;
+    }
 }
 
 /// The word counts of [`stats`] for any line.
@@ -185,6 +203,11 @@ fn word_stats(line: &str) -> LineStats {
     let mut s = LineStats::default();
     let mut buf = [0u8; 8];
     for tok in line.split_whitespace() {
+        // Most tokens of a non-ASCII line are ASCII: count them byte-wise.
+        if tok.is_ascii() {
+            ascii_token(tok.as_bytes(), &mut s);
+            continue;
+        }
         let word = tok.trim_matches(|c: char| !c.is_alphanumeric());
         let Some(first) = word.chars().next() else {
             continue;
@@ -212,6 +235,27 @@ fn word_stats(line: &str) -> LineStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plain char-by-char counting that both fast paths must match.
+    fn plain_word_stats(line: &str) -> LineStats {
+        let mut s = LineStats::default();
+        for tok in line.split_whitespace() {
+            let word = tok.trim_matches(|c: char| !c.is_alphanumeric());
+            let Some(first) = word.chars().next() else {
+                continue;
+            };
+            s.words += 1;
+            if first.is_uppercase() {
+                s.capitalised += 1;
+            } else if first.is_lowercase() {
+                s.lowercase += 1;
+            }
+            if word.is_ascii() && is_function_word(&word.to_ascii_lowercase()) {
+                s.function += 1;
+            }
+        }
+        s
+    }
 
     /// The hash set answers as the word list does, for every function word
     /// and for near misses (prefixes, extensions, other case).
@@ -269,7 +313,31 @@ mod tests {
             lines.push(format!("{w} {} x{w} {w}s", w.to_uppercase()));
         }
         for l in &lines {
-            assert_eq!(ascii_word_stats(l.as_bytes()), word_stats(l), "{l:?}");
+            assert_eq!(ascii_word_stats(l.as_bytes()), plain_word_stats(l), "{l:?}");
+            assert_eq!(word_stats(l), plain_word_stats(l), "{l:?}");
+        }
+        // Non-ASCII lines: the general path (ASCII tokens counted byte-wise)
+        // against the plain one.
+        let alphabet: Vec<char> =
+            "aAbeEhiInoOrsStTwWy019 .,-'\"()\t|“”’«»éÉßЖж\u{a0}\u{2009}\u{3000}—…"
+                .chars()
+                .collect();
+        for _ in 0..3000 {
+            let mut l = String::new();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            for k in 0..(x % 40) {
+                let r = x.rotate_left(k as u32 * 5) as usize;
+                l.push(alphabet[r % alphabet.len()]);
+            }
+            assert_eq!(word_stats(&l), plain_word_stats(&l), "{l:?}");
+        }
+        for l in [
+            "“The” minister said — that «he» would",
+            "Élan of the ÉTAT in\u{a0}the",
+        ] {
+            assert_eq!(word_stats(l), plain_word_stats(l), "{l:?}");
         }
     }
 
