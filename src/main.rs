@@ -7,13 +7,6 @@ use framelens::pipeline::{self, AnalyzeOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-// mimalloc instead of the system allocator: the pipeline makes many small,
-// short-lived allocations per article (tokens, spans, cells), and glibc's
-// malloc/free took about 15% of a one-thread profile. Measured in the
-// README's speed section.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Exit code when everything worked.
 const EXIT_OK: u8 = 0;
 /// Exit code when the run finished but some inputs could not be read (see errors.csv).
