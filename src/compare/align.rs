@@ -510,6 +510,35 @@ mod tests {
     use super::*;
     use crate::compare::tokens::{content_set, shingles, words};
 
+    /// The naive rule the indexed alignment must equal: every pair of
+    /// sentences with merged intersections, the same candidate test (with
+    /// or without the minimum length) and the same greedy pass.
+    fn pairwise_alignment(a: &[SentPrint], b: &[SentPrint], min_words: bool) -> Vec<SentMatch> {
+        let mut cands = Vec::new();
+        for (i, sa) in a.iter().enumerate() {
+            for (j, sb) in b.iter().enumerate() {
+                let common = intersect(&sa.content, &sb.content);
+                let need = if sa.content.len().min(sb.content.len()) <= 2 {
+                    1
+                } else {
+                    2
+                };
+                let long_enough = !min_words || (sa.words >= MIN_WORDS && sb.words >= MIN_WORDS);
+                if long_enough && common >= need {
+                    if let Some((kind, score)) = classify(sa, sb) {
+                        cands.push(SentMatch {
+                            a: i,
+                            b: j,
+                            kind,
+                            score,
+                        });
+                    }
+                }
+            }
+        }
+        one_to_one(cands, a.len(), b.len())
+    }
+
     #[test]
     fn indexed_counts_match_the_pairwise_classifier() {
         let a_text = [
@@ -530,28 +559,7 @@ mod tests {
         let got = align(&a, &b, &sent_index(&b));
         // Naive: every pair and merged intersections, the same candidate
         // rule and greedy pass.
-        let mut cands = Vec::new();
-        for (i, sa) in a.iter().enumerate() {
-            for (j, sb) in b.iter().enumerate() {
-                let common = intersect(&sa.content, &sb.content);
-                let need = if sa.content.len().min(sb.content.len()) <= 2 {
-                    1
-                } else {
-                    2
-                };
-                if sa.words >= MIN_WORDS && sb.words >= MIN_WORDS && common >= need {
-                    if let Some((kind, score)) = classify(sa, sb) {
-                        cands.push(SentMatch {
-                            a: i,
-                            b: j,
-                            kind,
-                            score,
-                        });
-                    }
-                }
-            }
-        }
-        let want = one_to_one(cands, a.len(), b.len());
+        let want = pairwise_alignment(&a, &b, true);
         assert_eq!(got.matches, want);
         assert!(got.count(MatchKind::Shared) >= 1 && got.count(MatchKind::Paraphrase) >= 1);
     }
@@ -594,28 +602,7 @@ mod tests {
         let mut sc = AlignScratch::default();
         for _ in 0..300 {
             let (a, b) = (article(&mut rng), article(&mut rng));
-            let mut cands = Vec::new();
-            for (i, sa) in a.iter().enumerate() {
-                for (j, sb) in b.iter().enumerate() {
-                    let common = intersect(&sa.content, &sb.content);
-                    let need = if sa.content.len().min(sb.content.len()) <= 2 {
-                        1
-                    } else {
-                        2
-                    };
-                    if common >= need {
-                        if let Some((kind, score)) = classify(sa, sb) {
-                            cands.push(SentMatch {
-                                a: i,
-                                b: j,
-                                kind,
-                                score,
-                            });
-                        }
-                    }
-                }
-            }
-            let want = one_to_one(cands, a.len(), b.len());
+            let want = pairwise_alignment(&a, &b, false);
             let got = align_with(&a, &b, &sent_index(&b), &mut sc);
             assert_eq!(got.matches, want);
             assert!(sc.hits.iter().all(|&h| h == (0, 0)));

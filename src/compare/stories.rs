@@ -302,6 +302,13 @@ impl StoryIndex {
 mod tests {
     use super::*;
 
+    /// TF-IDF vectors of test texts, as the story grouping builds them.
+    fn tfidf_vecs<T: AsRef<str>>(texts: &[T]) -> Vec<SparseVec> {
+        let counts: Vec<SparseVec> = texts.iter().map(|t| term_counts(&[t.as_ref()])).collect();
+        let (df, n) = doc_freq(counts.iter());
+        counts.iter().map(|c| tfidf(c, &df, n)).collect()
+    }
+
     #[test]
     fn similar_texts_are_closer_than_unrelated_ones() {
         let a = term_counts(&["Harbour pier closed after crane collapse in Port Vell"]);
@@ -323,9 +330,7 @@ mod tests {
             "Town hall festival moves to the harbour after the rain",
             "Port Vell harbour reopens its pier after the crane collapse",
         ];
-        let counts: Vec<SparseVec> = texts.iter().map(|t| term_counts(&[t])).collect();
-        let (df, n) = doc_freq(counts.iter());
-        let vecs: Vec<SparseVec> = counts.iter().map(|c| tfidf(c, &df, n)).collect();
+        let vecs = tfidf_vecs(&texts);
         for threshold in [0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.9] {
             let mut idx = StoryIndex::new(&vecs);
             for (i, v) in vecs.iter().enumerate() {
@@ -358,9 +363,7 @@ mod tests {
                     .join(" ")
             })
             .collect();
-        let counts: Vec<SparseVec> = texts.iter().map(|t| term_counts(&[t])).collect();
-        let (df, n) = doc_freq(counts.iter());
-        let vecs: Vec<SparseVec> = counts.iter().map(|c| tfidf(c, &df, n)).collect();
+        let vecs = tfidf_vecs(&texts);
         let mut full = StoryIndex::new(&vecs);
         for (i, v) in vecs.iter().enumerate() {
             full.add(i, v);
@@ -400,9 +403,7 @@ mod tests {
                     .join(" ")
             })
             .collect();
-        let counts: Vec<SparseVec> = texts.iter().map(|t| term_counts(&[t])).collect();
-        let (df, n) = doc_freq(counts.iter());
-        let vecs: Vec<SparseVec> = counts.iter().map(|c| tfidf(c, &df, n)).collect();
+        let vecs = tfidf_vecs(&texts);
         let mut reached = 0;
         for threshold in [0.1, 0.2, 0.3, 0.4, 0.6] {
             let mut idx = StoryIndex::new(&vecs);
