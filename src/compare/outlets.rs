@@ -48,7 +48,7 @@ pub fn mean(v: &[f64]) -> f64 {
 /// of [`bootstrap_ci_plain`]; only the work is arranged differently:
 /// - when all values are equal every resample has the same sum, so none is
 ///   drawn;
-/// - [`LANES`] resamples are summed side by side, each from its own
+/// - `LANES` (four) resamples are summed side by side, each from its own
 ///   generator skipped ahead to its first draw ([`SplitMix64::skipped`]),
 ///   so the additions of one resample do not wait for each other;
 /// - the two quantiles are selected, not found by sorting all the means.

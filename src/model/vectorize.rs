@@ -274,7 +274,7 @@ pub struct Scratch {
     pub prior_words: Vec<(f32, u32)>,
     /// Byte offset of each token of `toks` (when scoring a whole article).
     pub starts: Vec<usize>,
-    /// Per token of `toks`, its [`super::WordTable`] entry.
+    /// Per token of `toks`, its `WordTable` entry.
     pub lookups: Vec<[u32; 4]>,
     /// One column of `lookups` (the word ids of one head).
     pub words: Vec<u32>,
