@@ -3,19 +3,12 @@
 //! Uses this thread's CPU time (`/proc/thread-self/schedstat`), which is
 //! steadier than wall time on a shared machine.
 
+use framelens::bench::thread_cpu_seconds;
 use framelens::ingest::RawDoc;
 use framelens::lexicon::Lexicons;
 use framelens::model::{self, Model};
 use framelens::synth::{self, SynthOptions};
 use framelens::{extract, features};
-
-fn cpu() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|x| x.split_whitespace().next()?.parse::<f64>().ok())
-        .unwrap_or(0.0)
-        / 1e9
-}
 
 fn main() {
     let n: usize = std::env::args()
@@ -35,16 +28,16 @@ fn main() {
     let mb = arts.iter().map(|a| a.body.len()).sum::<usize>() as f64 / 1e6;
     let (mut best_a, mut best_s) = (f64::MAX, f64::MAX);
     for _ in 0..5 {
-        let t = cpu();
+        let t = thread_cpu_seconds();
         let an: Vec<_> = arts
             .iter()
             .cloned()
             .map(|a| features::analyze(a, lex))
             .collect();
-        best_a = best_a.min(cpu() - t);
-        let t = cpu();
+        best_a = best_a.min(thread_cpu_seconds() - t);
+        let t = thread_cpu_seconds();
         let sc: Vec<_> = an.into_iter().map(|a| model::score(a, mdl)).collect();
-        best_s = best_s.min(cpu() - t);
+        best_s = best_s.min(thread_cpu_seconds() - t);
         drop(sc);
     }
     println!("{n} articles, {mb:.1} MB of body text, best of 5, thread CPU time");

@@ -3,20 +3,11 @@
 //! tested). Run in release:
 //! `cargo test --release --test text_throughput -- --ignored --nocapture`
 
+use framelens::bench::thread_cpu_seconds;
 use framelens::features::sentence_counts;
 use framelens::lexicon::{find_spans, Lexicons};
 use framelens::synth::{article, SynthOptions};
 use framelens::text::segment_with;
-
-/// CPU seconds used by this thread (the machine may be busy with other work,
-/// so wall time would not say how fast one core is).
-fn cpu() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|x| x.split_whitespace().next()?.parse::<f64>().ok())
-        .unwrap_or(0.0)
-        / 1e9
-}
 
 fn body_of(bytes: usize) -> String {
     let opts = SynthOptions {
@@ -45,12 +36,12 @@ fn text_layer_throughput() {
     let body = body_of(10 * 1024 * 1024);
     let mb = body.len() as f64 / (1024.0 * 1024.0);
 
-    let t = cpu();
+    let t = thread_cpu_seconds();
     let layout = segment_with(&body, lex);
-    let seg = cpu() - t;
-    let t = cpu();
+    let seg = thread_cpu_seconds() - t;
+    let t = thread_cpu_seconds();
     let spans = find_spans(&body, &layout, lex);
-    let sp = cpu() - t;
+    let sp = thread_cpu_seconds() - t;
     eprintln!(
         "body {:.1} MB: {} paragraphs, {} sentences, {} tokens, {} quotes, {} attributions, {} spans",
         mb,
@@ -76,12 +67,12 @@ fn text_layer_throughput() {
         .take(200_000)
         .map(|s| &body[s.start..s.end])
         .collect();
-    let t = cpu();
+    let t = thread_cpu_seconds();
     let mut words = 0u64;
     for s in &sentences {
         words += sentence_counts(s, lex).words as u64;
     }
-    let sc = cpu() - t;
+    let sc = thread_cpu_seconds() - t;
     eprintln!(
         "sentence_counts: {} sentences in {:.3}s = {:.0} sentences/s ({} words)",
         sentences.len(),

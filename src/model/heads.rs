@@ -89,12 +89,7 @@ impl SentenceHead {
     /// `s.toks` must hold the sentence's tokens.
     pub fn decision(&self, counts: &[u32], s: &mut Scratch) -> f64 {
         let mut words = std::mem::take(&mut s.words);
-        words.clear();
-        words.extend(
-            s.toks
-                .iter()
-                .map(|t| self.vocab.word_id(t).unwrap_or(vectorize::NO_ID)),
-        );
+        self.vocab.word_ids_into(&s.toks, &mut words);
         // Each token's prior slot stays in `s.prior_slots` for
         // `keyed_contributions`.
         let mut slots = std::mem::take(&mut s.prior_slots);
@@ -321,12 +316,7 @@ impl MultiHead {
     /// Decision values of a tokenised text (`s.toks`), one per label.
     pub fn decisions(&self, s: &mut Scratch) -> Vec<f64> {
         let mut words = std::mem::take(&mut s.words);
-        words.clear();
-        words.extend(
-            s.toks
-                .iter()
-                .map(|t| self.vocab.word_id(t).unwrap_or(vectorize::NO_ID)),
-        );
+        self.vocab.word_ids_into(&s.toks, &mut words);
         let out = self.decisions_from(&words, s);
         s.words = words;
         out

@@ -166,11 +166,15 @@ impl Vocab {
     /// TF-IDF vector of a token sequence as sorted `(term index, value)`
     /// pairs: `(1 + ln tf) * idf`, then scaled to unit l2 norm.
     pub fn tfidf_into(&self, toks: &[String], scratch: &mut TermBufs, out: &mut Vec<(u32, f32)>) {
-        scratch.words.clear();
-        scratch
-            .words
-            .extend(toks.iter().map(|t| self.word_id(t).unwrap_or(NO_ID)));
+        self.word_ids_into(toks, &mut scratch.words);
         self.tfidf_from_words(&scratch.words, &mut scratch.ids, out);
+    }
+
+    /// Each token's word id ([`Vocab::word_id`], `NO_ID` when unknown),
+    /// into `out` (cleared first).
+    pub(crate) fn word_ids_into(&self, toks: &[String], out: &mut Vec<u32>) {
+        out.clear();
+        out.extend(toks.iter().map(|t| self.word_id(t).unwrap_or(NO_ID)));
     }
 
     /// The word id of a token (a unigram term or half of a bigram term).
