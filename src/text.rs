@@ -498,12 +498,33 @@ pub(crate) fn sentence_breaks(text: &str, out: &mut Vec<usize>) {
             out.push(p);
         }
     };
+    let b = text.as_bytes();
     let mut i = 0;
     while i < text.len() {
+        // Most bytes are ASCII that can neither end a sentence nor separate
+        // paragraphs: skip them without decoding characters.
+        if !ASCII_BREAK_CANDIDATE[usize::from(b[i])] {
+            i += 1;
+            continue;
+        }
         let c = text[i..].chars().next().unwrap_or(' ');
         let cl = c.len_utf8();
         if !(is_para_sep(c) || maybe_terminator(c)) {
             i += cl;
+            continue;
+        }
+        // A `.` right before an ASCII lower-case letter or digit ("3.5",
+        // "e.g") never ends a sentence (SB6, SB8), nor does one between
+        // ASCII letters before a capital ("U.S", SB7): the next boundary
+        // comes after a later terminator, where the scan finds it.
+        if c == '.'
+            && b.get(i + 1).is_some_and(|&n| {
+                n.is_ascii_lowercase()
+                    || n.is_ascii_digit()
+                    || (n.is_ascii_uppercase() && i > 0 && b[i - 1].is_ascii_alphabetic())
+            })
+        {
+            i += 1;
             continue;
         }
         // Fast paths, the same as the segmenter: a terminator ending the
@@ -535,6 +556,24 @@ pub(crate) fn sentence_breaks(text: &str, out: &mut Vec<usize>) {
         }
     }
 }
+
+/// Bytes that may start a sentence terminator or paragraph separator:
+/// `.`, `!`, `?`, `\n`, `\r` and every non-ASCII byte (see
+/// [`maybe_terminator`] and [`is_para_sep`]).
+const ASCII_BREAK_CANDIDATE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0x80;
+    while i < 256 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'.' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t
+};
 
 /// For a `.`, `!` or `?` at byte `i`, then closing marks (`"`, `'`, `)`,
 /// `]`), one or more ASCII spaces, and an ASCII capital letter, perhaps
@@ -622,9 +661,7 @@ fn tokenize(body: &str, layout: &mut Layout) {
             });
         };
         if text.is_ascii() {
-            ascii_word_indices(text, |off, w| {
-                push(off, w, w.bytes().any(|b| b.is_ascii_alphabetic()))
-            });
+            ascii_word_indices(text, |off, w, alphabetic| push(off, w, alphabetic));
         } else {
             for (off, w) in text.unicode_word_indices() {
                 push(off, w, w.chars().any(char::is_alphabetic));
@@ -638,20 +675,24 @@ fn tokenize(body: &str, layout: &mut Layout) {
 /// Unicode tables: UAX #29 words of ASCII are runs of letters, digits and
 /// `_` (WB5, WB8-WB10, WB13a/b), joined across one `:`, `.` or `'` between
 /// two letters (WB6/7) or one `,`, `;`, `.` or `'` between two digits
-/// (WB11/12); words without a letter or digit are left out.
-fn ascii_word_indices<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str)) {
+/// (WB11/12); words without a letter or digit are left out. `f` also
+/// gets whether the word has a letter.
+fn ascii_word_indices<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str, bool)) {
     let t = text.as_bytes();
-    let core = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let class = |b: u8| ASCII_WORD_CLASS[usize::from(b)];
     let mut i = 0;
     while i < t.len() {
-        if !core(t[i]) {
+        if class(t[i]) == 0 {
             i += 1;
             continue;
         }
         let s = i;
+        // Bit-or of the classes of the word's bytes.
+        let mut seen = class(t[i]);
         i += 1;
         loop {
-            if i < t.len() && core(t[i]) {
+            if i < t.len() && class(t[i]) != 0 {
+                seen |= class(t[i]);
                 i += 1;
             } else if i + 1 < t.len() && {
                 let (p, m, q) = (t[i - 1], t[i], t[i + 1]);
@@ -662,16 +703,43 @@ fn ascii_word_indices<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str)) {
                         && q.is_ascii_digit()
                         && matches!(m, b',' | b';' | b'.' | b'\''))
             } {
+                seen |= class(t[i + 1]);
                 i += 2;
             } else {
                 break;
             }
         }
-        if t[s..i].iter().any(|b| b.is_ascii_alphanumeric()) {
-            f(s, &text[s..i]);
+        if seen & (WORD_ALPHA | WORD_DIGIT) != 0 {
+            f(s, &text[s..i], seen & WORD_ALPHA != 0);
         }
     }
 }
+
+/// [`ASCII_WORD_CLASS`] bits: a letter, a digit, `_`; 0 for any other byte.
+const WORD_ALPHA: u8 = 1;
+const WORD_DIGIT: u8 = 2;
+const WORD_UNDERSCORE: u8 = 4;
+
+/// The class of each byte in [`ascii_word_indices`]: nonzero for the
+/// bytes that make up words (letters, digits, `_`).
+const ASCII_WORD_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() {
+            WORD_ALPHA
+        } else if c.is_ascii_digit() {
+            WORD_DIGIT
+        } else if c == b'_' {
+            WORD_UNDERSCORE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
 
 // ---------------------------------------------------------------------------
 // Quotes
@@ -2072,7 +2140,10 @@ mod tests {
 
     fn ascii_words(t: &str) -> Vec<(usize, &str)> {
         let mut v = Vec::new();
-        ascii_word_indices(t, |o, w| v.push((o, w)));
+        ascii_word_indices(t, |o, w, alphabetic| {
+            assert_eq!(alphabetic, w.bytes().any(|b| b.is_ascii_alphabetic()));
+            v.push((o, w));
+        });
         v
     }
 

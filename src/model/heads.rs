@@ -113,7 +113,7 @@ impl SentenceHead {
         s: &mut Scratch,
     ) -> f64 {
         self.vocab
-            .tfidf_from_words(words, &mut s.terms.ids, &mut s.sparse);
+            .tfidf_from_words(words, &mut s.terms, &mut s.sparse);
         let mut z = self.intercept;
         for &(j, v) in &s.sparse {
             z += f64::from(self.weights[j as usize] * v);
@@ -327,7 +327,7 @@ impl MultiHead {
     pub(crate) fn decisions_from(&self, words: &[u32], s: &mut Scratch) -> Vec<f64> {
         let mut sparse = std::mem::take(&mut s.sparse);
         self.vocab
-            .tfidf_from_words(words, &mut s.terms.ids, &mut sparse);
+            .tfidf_from_words(words, &mut s.terms, &mut sparse);
         let out = self
             .weights
             .iter()

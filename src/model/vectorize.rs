@@ -166,8 +166,10 @@ impl Vocab {
     /// TF-IDF vector of a token sequence as sorted `(term index, value)`
     /// pairs: `(1 + ln tf) * idf`, then scaled to unit l2 norm.
     pub fn tfidf_into(&self, toks: &[String], scratch: &mut TermBufs, out: &mut Vec<(u32, f32)>) {
-        self.word_ids_into(toks, &mut scratch.words);
-        self.tfidf_from_words(&scratch.words, &mut scratch.ids, out);
+        let mut words = std::mem::take(&mut scratch.words);
+        self.word_ids_into(toks, &mut words);
+        self.tfidf_from_words(&words, scratch, out);
+        scratch.words = words;
     }
 
     /// Each token's word id ([`Vocab::word_id`], `NO_ID` when unknown),
@@ -188,14 +190,16 @@ impl Vocab {
     }
 
     /// [`Vocab::tfidf_into`] of a token sequence given as word ids (one per
-    /// token, [`NO_ID`] for a token outside the vocabulary); `ids` is scratch.
+    /// token, [`NO_ID`] for a token outside the vocabulary); `scratch.ids`
+    /// and `scratch.dense` are used (`scratch.words` is not).
     pub(crate) fn tfidf_from_words(
         &self,
         words: &[u32],
-        ids: &mut Vec<u32>,
+        scratch: &mut TermBufs,
         out: &mut Vec<(u32, f32)>,
     ) {
         out.clear();
+        let ids = &mut scratch.ids;
         ids.clear();
         // The same multiset of term ids as looking up every term of
         // `terms::for_each_term`, without building the bigram strings.
@@ -217,26 +221,50 @@ impl Vocab {
                 }
             }
         }
-        ids.sort_unstable();
         let mut norm = 0.0f32;
-        let mut k = 0;
-        while k < ids.len() {
-            let id = ids[k];
-            let mut j = k;
-            while j < ids.len() && ids[j] == id {
-                j += 1;
-            }
-            // Most terms occur once in a sentence: `1 + ln 1` is exactly 1,
-            // so skip the logarithm then.
+        // `(1 + ln tf) * idf`; most terms occur once in a sentence, and
+        // `1 + ln 1` is exactly 1, so skip the logarithm then.
+        let mut push = |id: u32, tf: usize| {
             let idf = self.idf[id as usize];
-            let v = if j - k == 1 {
+            let v = if tf == 1 {
                 idf
             } else {
-                (1.0 + ((j - k) as f32).ln()) * idf
+                (1.0 + ln_small(tf)) * idf
             };
             norm += v * v;
             out.push((id, v));
-            k = j;
+        };
+        if ids.len() >= DENSE_MIN_IDS {
+            // A long text (a whole article): count per term id and read the
+            // ids back in order from a bit set, instead of sorting them.
+            let d = &mut scratch.dense;
+            d.counts.resize(self.terms.len(), 0);
+            d.bits.resize(self.terms.len().div_ceil(64), 0);
+            for &id in ids.iter() {
+                d.counts[id as usize] += 1;
+                d.bits[id as usize >> 6] |= 1u64 << (id & 63);
+            }
+            for (wi, word) in d.bits.iter_mut().enumerate() {
+                let mut w = std::mem::take(word);
+                while w != 0 {
+                    let id = (wi << 6) as u32 | w.trailing_zeros();
+                    w &= w - 1;
+                    let tf = std::mem::take(&mut d.counts[id as usize]);
+                    push(id, tf as usize);
+                }
+            }
+        } else {
+            ids.sort_unstable();
+            let mut k = 0;
+            while k < ids.len() {
+                let id = ids[k];
+                let mut j = k;
+                while j < ids.len() && ids[j] == id {
+                    j += 1;
+                }
+                push(id, j - k);
+                k = j;
+            }
         }
         if norm > 0.0 {
             let inv = 1.0 / norm.sqrt();
@@ -247,6 +275,21 @@ impl Vocab {
     }
 }
 
+/// From this many term occurrences on, [`Vocab::tfidf_from_words`] counts
+/// them in a dense table instead of sorting them.
+const DENSE_MIN_IDS: usize = 96;
+
+/// `ln(n)` of a small count, as `(n as f32).ln()` gives it (looked up for
+/// the counts that are common in sentences and articles).
+fn ln_small(n: usize) -> f32 {
+    static LN: std::sync::LazyLock<[f32; 64]> =
+        std::sync::LazyLock::new(|| std::array::from_fn(|i| (i as f32).ln()));
+    match LN.get(n) {
+        Some(&v) => v,
+        None => (n as f32).ln(),
+    }
+}
+
 /// Buffers of [`Vocab::tfidf_into`].
 #[derive(Debug, Default, Clone)]
 pub struct TermBufs {
@@ -254,6 +297,16 @@ pub struct TermBufs {
     pub ids: Vec<u32>,
     /// Word id per token (see [`Vocab::tfidf_into`]).
     pub words: Vec<u32>,
+    /// Per-term counts of long texts (see [`Vocab::tfidf_from_words`]).
+    pub dense: DenseCounts,
+}
+
+/// A count per term id and a bit set of the ids counted, all zero between
+/// uses.
+#[derive(Debug, Default, Clone)]
+pub struct DenseCounts {
+    counts: Vec<u32>,
+    bits: Vec<u64>,
 }
 
 /// Reusable buffers for vectorising many texts without allocating.
@@ -439,9 +492,22 @@ pub(crate) fn extras_base(counts: &[u32], n_toks: usize, out: &mut Vec<f32>) {
     out.clear();
     let n = schema::count_features().count();
     for i in 0..n {
-        out.push((1.0 + counts.get(i).copied().unwrap_or(0) as f32).ln());
+        // `ln(1 + count)`, exactly as `(1.0 + count as f32).ln()`: the
+        // f32 sum of 1 and a small integer is that integer plus one.
+        let c = counts.get(i).copied().unwrap_or(0) as usize;
+        out.push(if c < 1 << 24 {
+            ln_small(c + 1)
+        } else {
+            (1.0 + c as f32).ln()
+        });
     }
-    out.push((1.0 + n_toks as f32).ln() / 4.0);
+    out.push(
+        if n_toks < 1 << 24 {
+            ln_small(n_toks + 1)
+        } else {
+            (1.0 + n_toks as f32).ln()
+        } / 4.0,
+    );
 }
 
 #[cfg(test)]
@@ -508,6 +574,80 @@ mod tests {
             "a duplicate term resolves to its last id"
         );
         assert!(s.ids.contains(&1) && s.ids.contains(&4));
+    }
+
+    /// `tfidf_from_words` as it was before the dense path: sort the term
+    /// ids, then one value per run.
+    fn tfidf_by_sorting(v: &Vocab, toks: &[String]) -> Vec<(u32, f32)> {
+        let mut ids: Vec<u32> = Vec::new();
+        let mut buf = String::new();
+        terms::for_each_term(toks, v.bigrams, &mut buf, |t| ids.extend(v.get(t)));
+        ids.sort_unstable();
+        let mut out: Vec<(u32, f32)> = Vec::new();
+        let mut norm = 0.0f32;
+        for run in ids.chunk_by(|a, b| a == b) {
+            let idf = v.idf[run[0] as usize];
+            let tf = run.len();
+            let x = if tf == 1 {
+                idf
+            } else {
+                (1.0 + (tf as f32).ln()) * idf
+            };
+            norm += x * x;
+            out.push((run[0], x));
+        }
+        if norm > 0.0 {
+            let inv = 1.0 / norm.sqrt();
+            for (_, x) in out.iter_mut() {
+                *x *= inv;
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn dense_counts_equal_sorting(
+            picks in proptest::collection::vec(0usize..40, 0..400)
+        ) {
+            // Words w0..w39; terms: every third word and some bigrams.
+            let mut terms: Vec<String> = (0..40).step_by(3).map(|i| format!("w{i}")).collect();
+            terms.extend((0..40).step_by(4).map(|i| format!("w{i} w{}", (i * 7) % 40)));
+            terms.sort();
+            let n = terms.len();
+            let mut v = Vocab {
+                bigrams: true,
+                idf: (0..n).map(|i| 1.0 + i as f32 / 7.0).collect(),
+                terms,
+                ..Vocab::default()
+            };
+            v.reindex();
+            let toks: Vec<String> = picks.iter().map(|i| format!("w{i}")).collect();
+            let mut s = TermBufs::default();
+            let mut out = Vec::new();
+            // Twice, so the dense table is reused after being cleared.
+            for _ in 0..2 {
+                v.tfidf_into(&toks, &mut s, &mut out);
+                let want = tfidf_by_sorting(&v, &toks);
+                proptest::prop_assert_eq!(out.len(), want.len());
+                for (a, b) in out.iter().zip(&want) {
+                    proptest::prop_assert_eq!(a.0, b.0);
+                    proptest::prop_assert_eq!(a.1.to_bits(), b.1.to_bits());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn small_logarithms_are_the_plain_ones() {
+        for n in 0..200usize {
+            assert_eq!(ln_small(n).to_bits(), (n as f32).ln().to_bits(), "{n}");
+        }
+        let mut out = Vec::new();
+        extras_base(&[0, 1, 5, 63, 64, 1000, u32::MAX], 17, &mut out);
+        for (c, x) in [0u32, 1, 5, 63, 64, 1000, u32::MAX].iter().zip(&out) {
+            assert_eq!(x.to_bits(), (1.0 + *c as f32).ln().to_bits());
+        }
     }
 
     #[test]
