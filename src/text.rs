@@ -661,7 +661,7 @@ fn tokenize(body: &str, layout: &mut Layout) {
             });
         };
         if text.is_ascii() {
-            ascii_word_indices(text, |off, w, alphabetic| push(off, w, alphabetic));
+            ascii_word_indices(text, &mut push);
         } else {
             for (off, w) in text.unicode_word_indices() {
                 push(off, w, w.chars().any(char::is_alphabetic));
