@@ -798,17 +798,34 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             })
         })
         .collect();
-    let aligned: Vec<align::Alignment> = pair_list
+    // Each article with all its partners at once, from one dense index of
+    // its story (`align::StoryAligner`); results in `pair_list` order.
+    let aligners: Vec<align::StoryAligner> = stories
         .par_iter()
-        .map_init(align::AlignScratch::default, |sc, &(a, b)| {
-            align::align_with(
-                &digests[a].sents,
-                &digests[b].sents,
-                &digests[b].sent_index,
-                sc,
-            )
+        .map(|st| {
+            let arts: Vec<(&[SentPrint], &align::SentIndex)> = st
+                .members
+                .iter()
+                .map(|&i| (digests[i].sents.as_slice(), &digests[i].sent_index))
+                .collect();
+            align::StoryAligner::new(&arts)
         })
         .collect();
+    let jobs: Vec<(usize, usize)> = stories
+        .iter()
+        .enumerate()
+        .flat_map(|(si, st)| (1..st.members.len()).map(move |k| (si, k)))
+        .collect();
+    let aligned: Vec<align::Alignment> = jobs
+        .par_iter()
+        .map_init(align::StoryScratch::default, |sc, &(si, k)| {
+            aligners[si].align_partners(k.saturating_sub(opts.max_partners), k, sc)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect();
+    drop(aligners);
     // matches_of[i][s] = (partner, partner sentence, kind, score)
     let mut matches_of: Vec<Vec<Vec<SentenceMatch>>> = digests
         .iter()
