@@ -684,10 +684,13 @@ fn shares_words(a: &Digest, b: &Digest) -> bool {
 pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons) -> Comparison {
     let n = articles.len();
     let digests: Vec<Digest> = articles.par_iter().map(|s| digest(s, lex)).collect();
-    let (df, ndocs) = stories::doc_freq(digests.iter().map(|d| &d.counts));
+    // Dense term ids for the window: one hash lookup per term here, then
+    // weights and the story index read vectors by id.
+    let terms = stories::TermIds::new(digests.iter().map(|d| &d.counts));
     let vecs: Vec<SparseVec> = digests
         .par_iter()
-        .map(|d| stories::tfidf(&d.counts, &df, ndocs))
+        .enumerate()
+        .map(|(i, d)| terms.tfidf(i, &d.counts))
         .collect();
 
     // 1. Stories.
@@ -702,10 +705,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     // depend on the stories chosen so far: found for all articles at once,
     // in parallel, from one index of the whole window (exact prefix
     // filtering, see `stories`), with their cosines.
-    let mut index = stories::StoryIndex::new(&vecs);
-    for (i, v) in vecs.iter().enumerate() {
-        index.add(i, v);
-    }
+    let index = stories::StoryIndex::new(&vecs, &terms);
     let similar: Vec<Vec<(usize, f64)>> = (0..n)
         .into_par_iter()
         .map_init(stories::CandidateScratch::default, |sc, i| {
@@ -713,7 +713,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                 return Vec::new();
             }
             index
-                .candidates_before(i, &vecs[i], opts.story_threshold, sc)
+                .candidates_before(i, &vecs[i], terms.of(i), opts.story_threshold, sc)
                 .into_iter()
                 .map(|j| (j, stories::cosine(&vecs[i], &vecs[j])))
                 .filter(|&(_, sim)| sim >= opts.story_threshold)
@@ -786,7 +786,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         stories[s].members.push(i);
         story_of[i] = s;
     }
-    drop(similar);
+    drop((similar, index, terms));
 
     // 2. Pair alignments (each article with its earlier story partners).
     let pair_list: Vec<(usize, usize)> = stories
