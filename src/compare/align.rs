@@ -485,8 +485,9 @@ pub struct StoryAligner<'a> {
     base: Vec<usize>,
     content: DensePostings,
     shingles: DensePostings,
-    /// Each article's own [`SentIndex`] (for the giant-article path).
-    indexes: Vec<&'a SentIndex>,
+    /// Some content word is in more than [`POSTING_CAP`] sentences of the
+    /// article (as [`SentIndex`] says; such articles take the pairwise path).
+    long: Vec<bool>,
 }
 
 /// Postings by dense id, and the ids of each indexed sentence (both flat).
@@ -580,13 +581,12 @@ pub struct StoryScratch {
 }
 
 impl<'a> StoryAligner<'a> {
-    /// The aligner of a story's articles (their sentences and their own
-    /// [`SentIndex`], in story order).
-    pub fn new(articles: &[(&'a [SentPrint], &'a SentIndex)]) -> StoryAligner<'a> {
+    /// The aligner of a story's articles (their sentences, in story order).
+    pub fn new(articles: &[&'a [SentPrint]]) -> StoryAligner<'a> {
         let mut flat = Vec::new();
         let mut slot_of = Vec::new();
         let mut base = vec![0];
-        for (s, (sents, _)) in articles.iter().enumerate() {
+        for (s, sents) in articles.iter().enumerate() {
             flat.extend(sents.iter());
             slot_of.extend(std::iter::repeat(s as u32).take(sents.len()));
             base.push(flat.len());
@@ -595,11 +595,29 @@ impl<'a> StoryAligner<'a> {
             flat.iter()
                 .map(move |s| (s.words >= MIN_WORDS).then(|| f(s)))
         };
+        let content = DensePostings::new(indexed(|s| &s.content));
+        // An article is long when one id's list has more than POSTING_CAP
+        // entries of it (lists are in sentence order: runs per article).
+        let mut long = vec![false; articles.len()];
+        for t in 0..content.at.len() - 1 {
+            let l = &content.sents[content.at[t] as usize..content.at[t + 1] as usize];
+            let mut run = 0;
+            for (n, &g) in l.iter().enumerate() {
+                run = if n > 0 && slot_of[l[n - 1] as usize] == slot_of[g as usize] {
+                    run + 1
+                } else {
+                    1
+                };
+                if run > POSTING_CAP {
+                    long[slot_of[g as usize] as usize] = true;
+                }
+            }
+        }
         StoryAligner {
-            content: DensePostings::new(indexed(|s| &s.content)),
+            content,
             shingles: DensePostings::new(indexed(|s| &s.shingles)),
-            indexes: articles.iter().map(|(_, ix)| *ix).collect(),
-            arts: articles.iter().map(|(s, _)| *s).collect(),
+            long,
+            arts: articles.to_vec(),
             flat,
             slot_of,
             base,
@@ -611,11 +629,11 @@ impl<'a> StoryAligner<'a> {
     /// `a` the partner and `b` article `k`.
     pub fn align_partners(&self, from: usize, k: usize, sc: &mut StoryScratch) -> Vec<Alignment> {
         let b = &self.flat[self.base[k]..self.base[k + 1]];
-        let b_index = self.indexes[k];
-        if b_index.long {
+        if self.long[k] {
             // Capped postings in a giant article: the pairwise path.
+            let b_index = sent_index(self.arts[k]);
             return (from..k)
-                .map(|s| align_with(self.arts[s], self.arts[k], b_index, &mut sc.pair))
+                .map(|s| align_with(self.arts[s], self.arts[k], &b_index, &mut sc.pair))
                 .collect();
         }
         let (lo, hi) = (self.base[from] as u32, self.base[k] as u32);
@@ -890,8 +908,7 @@ mod tests {
                 })
                 .collect();
             let idx: Vec<SentIndex> = arts.iter().map(|a| sent_index(a)).collect();
-            let with: Vec<(&[SentPrint], &SentIndex)> =
-                arts.iter().map(Vec::as_slice).zip(&idx).collect();
+            let with: Vec<&[SentPrint]> = arts.iter().map(Vec::as_slice).collect();
             let st = StoryAligner::new(&with);
             for k in 0..arts.len() {
                 for max_partners in [1, 3, 20] {
@@ -928,6 +945,16 @@ mod tests {
             "The harbour master signed the ferry timetable on Monday morning.",
         )];
         let al = align(&a, &b, &idx);
+        // The story aligner takes the same pairwise path for the giant one.
+        let mut sc = StoryScratch::default();
+        let st = StoryAligner::new(&[&a, &b]);
+        assert!(st.long[1] && !st.long[0]);
+        assert_eq!(st.align_partners(0, 1, &mut sc), vec![al.clone()]);
+        let st = StoryAligner::new(&[&b, &a]);
+        assert_eq!(
+            st.align_partners(0, 1, &mut sc),
+            vec![align(&b, &a, &sent_index(&a))]
+        );
         assert_eq!(al.matches.len(), 1);
         assert_eq!(
             (al.matches[0].b, al.matches[0].kind),

@@ -803,10 +803,10 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     let aligners: Vec<align::StoryAligner> = stories
         .par_iter()
         .map(|st| {
-            let arts: Vec<(&[SentPrint], &align::SentIndex)> = st
+            let arts: Vec<&[SentPrint]> = st
                 .members
                 .iter()
-                .map(|&i| (digests[i].sents.as_slice(), &digests[i].sent_index))
+                .map(|&i| digests[i].sents.as_slice())
                 .collect();
             align::StoryAligner::new(&arts)
         })
