@@ -291,7 +291,6 @@ struct Digest {
     title_words: usize,
     /// Per sentence: share of its words inside direct quotes.
     quoted_share: Vec<f64>,
-    sent_index: align::SentIndex,
 }
 
 /// The body's words as [`tokens::words`] keeps them, sentence by sentence,
@@ -518,9 +517,7 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         .into_iter()
         .map(|m| (m, false)),
     );
-    let sent_index = align::sent_index(&sents);
     Digest {
-        sent_index,
         quoted_share,
         date: a
             .published
