@@ -545,12 +545,15 @@ impl ActorIndex {
 
     /// The main actors given each article's mentions (article position,
     /// mentions), most widely mentioned first.
-    pub fn main_actors(&self, per_article: &[(usize, &[Mention])]) -> Vec<Actor> {
+    pub fn main_actors<'m, M>(&self, per_article: &[(usize, M)]) -> Vec<Actor>
+    where
+        M: AsRef<[&'m Mention]>,
+    {
         // Names only ever written as "the X" with no title (the Far East,
         // the Cold War) are places and periods, not actors.
         let mut person_like: BTreeSet<String> = BTreeSet::new();
         for (_, ms) in per_article {
-            for m in *ms {
+            for &m in ms.as_ref() {
                 if let Some(k) = self.key_of(m) {
                     if m.acronym || !m.after_the || !m.roles.is_empty() {
                         person_like.insert(k);
@@ -561,7 +564,7 @@ impl ActorIndex {
         let mut acc: BTreeMap<String, (BTreeSet<usize>, usize, usize)> = BTreeMap::new();
         let mut order = 0usize;
         for (art, ms) in per_article {
-            for m in *ms {
+            for &m in ms.as_ref() {
                 if let Some(k) = self.key_of(m).filter(|k| person_like.contains(k)) {
                     let e = acc.entry(k).or_insert_with(|| {
                         order += 1;
@@ -712,7 +715,7 @@ mod tests {
         let ms = mentions(t, &sents, &[], &known);
         let idx = ActorIndex::new(&ms);
         let names: Vec<String> = idx
-            .main_actors(&[(0, &ms)])
+            .main_actors(&[(0, ms.iter().collect::<Vec<_>>())])
             .into_iter()
             .map(|a| a.name)
             .collect();
@@ -754,7 +757,7 @@ mod tests {
         assert_eq!(keys[0].as_deref(), Some("anna kovar"));
         assert_eq!(keys[2].as_deref(), Some("anna kovar"));
         assert_eq!(keys[3].as_deref(), Some("piet marsh"));
-        let actors = idx.main_actors(&[(0, &ms)]);
+        let actors = idx.main_actors(&[(0, ms.iter().collect::<Vec<_>>())]);
         assert_eq!(actors[0].name, "Anna Kovar");
     }
 }

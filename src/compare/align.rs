@@ -466,6 +466,260 @@ pub fn align_with(
     }
 }
 
+/// Dense ids for one story: every content-word and shingle hash of the
+/// story's indexed sentences ([`MIN_WORDS`] words or more) gets a small
+/// integer, and each id lists the sentences holding it, numbered across
+/// the story's articles. One article is then aligned with all its earlier
+/// partners at once ([`StoryAligner::align_partners`]): its sentences are
+/// looked up once per article, not once per pair, and by vector index, not
+/// by hashing. The result equals [`align_with`] on each pair.
+#[derive(Debug)]
+pub struct StoryAligner<'a> {
+    /// Each article's sentences, in story order.
+    arts: Vec<&'a [SentPrint]>,
+    /// The sentences of all the story's articles, back to back.
+    flat: Vec<&'a SentPrint>,
+    /// Article (position in the story) of each sentence of `flat`.
+    slot_of: Vec<u32>,
+    /// Article `s` holds `flat[base[s]..base[s + 1]]`.
+    base: Vec<usize>,
+    content: DensePostings,
+    shingles: DensePostings,
+    /// Some content word is in more than [`POSTING_CAP`] sentences of the
+    /// article (as [`SentIndex`] says; such articles take the pairwise path).
+    long: Vec<bool>,
+}
+
+/// Postings by dense id, and the ids of each indexed sentence (both flat).
+#[derive(Debug, Default)]
+struct DensePostings {
+    /// Id `t` is in sentences `sents[at[t]..at[t + 1]]` (ascending).
+    at: Vec<u32>,
+    sents: Vec<u32>,
+    /// Sentence `g` (of `flat`) has ids `ids[id_at[g]..id_at[g + 1]]`.
+    id_at: Vec<u32>,
+    ids: Vec<u32>,
+}
+
+impl DensePostings {
+    /// From the hash lists of every sentence of the story (`None` for one
+    /// that is not indexed), in sentence order.
+    fn new<'b>(lists: impl Iterator<Item = Option<&'b [u64]>> + Clone) -> DensePostings {
+        let total: usize = lists.clone().map(|l| l.map_or(0, <[u64]>::len)).sum();
+        let mut dict: super::tokens::FnvMap<u64, u32> =
+            super::tokens::FnvMap::with_capacity_and_hasher(total, Default::default());
+        let mut ids = Vec::with_capacity(total);
+        let mut id_at = vec![0u32];
+        let mut count: Vec<u32> = Vec::new();
+        for l in lists {
+            for &h in l.unwrap_or(&[]) {
+                let next = dict.len() as u32;
+                let id = *dict.entry(h).or_insert(next);
+                if id == next {
+                    count.push(0);
+                }
+                count[id as usize] += 1;
+                ids.push(id);
+            }
+            id_at.push(ids.len() as u32);
+        }
+        // Lay the lists out back to back, then fill each in sentence order.
+        let mut at = Vec::with_capacity(count.len() + 1);
+        let mut off = 0u32;
+        at.push(0);
+        for c in &mut count {
+            off += *c;
+            at.push(off);
+            *c = off - *c;
+        }
+        let mut sents = vec![0u32; ids.len()];
+        for g in 0..id_at.len() - 1 {
+            for &id in &ids[id_at[g] as usize..id_at[g + 1] as usize] {
+                let c = &mut count[id as usize];
+                sents[*c as usize] = g as u32;
+                *c += 1;
+            }
+        }
+        DensePostings {
+            at,
+            sents,
+            id_at,
+            ids,
+        }
+    }
+
+    /// The ids of sentence `g`.
+    fn ids_of(&self, g: usize) -> &[u32] {
+        &self.ids[self.id_at[g] as usize..self.id_at[g + 1] as usize]
+    }
+
+    /// The sentences holding id `t` in `lo..hi`.
+    fn sents_in(&self, t: u32, lo: u32, hi: u32) -> &[u32] {
+        let l = &self.sents[self.at[t as usize] as usize..self.at[t as usize + 1] as usize];
+        let a = if l.first().is_some_and(|&g| g >= lo) {
+            0
+        } else {
+            l.partition_point(|&g| g < lo)
+        };
+        let b = a + l[a..].partition_point(|&g| g < hi);
+        &l[a..b]
+    }
+}
+
+/// Reused buffers of [`StoryAligner::align_partners`] (one per thread).
+#[derive(Debug, Default)]
+pub struct StoryScratch {
+    /// Per partner sentence: (common content words, common shingles) with
+    /// the current sentence; all `(0, 0)` between sentences.
+    hits: Vec<(u32, u32)>,
+    touched: Vec<u32>,
+    /// Candidate matches per partner.
+    cands: Vec<Vec<SentMatch>>,
+    used_a: Vec<bool>,
+    used_b: Vec<bool>,
+    pair: AlignScratch,
+}
+
+impl<'a> StoryAligner<'a> {
+    /// The aligner of a story's articles (their sentences, in story order).
+    pub fn new(articles: &[&'a [SentPrint]]) -> StoryAligner<'a> {
+        let mut flat = Vec::new();
+        let mut slot_of = Vec::new();
+        let mut base = vec![0];
+        for (s, sents) in articles.iter().enumerate() {
+            flat.extend(sents.iter());
+            slot_of.extend(std::iter::repeat(s as u32).take(sents.len()));
+            base.push(flat.len());
+        }
+        let indexed = |f: fn(&SentPrint) -> &[u64]| {
+            flat.iter()
+                .map(move |s| (s.words >= MIN_WORDS).then(|| f(s)))
+        };
+        let content = DensePostings::new(indexed(|s| &s.content));
+        // An article is long when one id's list has more than POSTING_CAP
+        // entries of it (lists are in sentence order: runs per article).
+        let mut long = vec![false; articles.len()];
+        for t in 0..content.at.len() - 1 {
+            let l = &content.sents[content.at[t] as usize..content.at[t + 1] as usize];
+            let mut run = 0;
+            for (n, &g) in l.iter().enumerate() {
+                run = if n > 0 && slot_of[l[n - 1] as usize] == slot_of[g as usize] {
+                    run + 1
+                } else {
+                    1
+                };
+                if run > POSTING_CAP {
+                    long[slot_of[g as usize] as usize] = true;
+                }
+            }
+        }
+        StoryAligner {
+            content,
+            shingles: DensePostings::new(indexed(|s| &s.shingles)),
+            long,
+            arts: articles.to_vec(),
+            flat,
+            slot_of,
+            base,
+        }
+    }
+
+    /// The alignments of article `k` (position in the story) with each of
+    /// the articles `from..k`, in that order: `align_with(a, b, ..)` with
+    /// `a` the partner and `b` article `k`.
+    pub fn align_partners(&self, from: usize, k: usize, sc: &mut StoryScratch) -> Vec<Alignment> {
+        let b = &self.flat[self.base[k]..self.base[k + 1]];
+        if self.long[k] {
+            // Capped postings in a giant article: the pairwise path.
+            let b_index = sent_index(self.arts[k]);
+            return (from..k)
+                .map(|s| align_with(self.arts[s], self.arts[k], &b_index, &mut sc.pair))
+                .collect();
+        }
+        let (lo, hi) = (self.base[from] as u32, self.base[k] as u32);
+        let StoryScratch {
+            hits,
+            touched,
+            cands,
+            used_a,
+            used_b,
+            ..
+        } = sc;
+        if hits.len() < (hi - lo) as usize {
+            hits.resize((hi - lo) as usize, (0, 0));
+        }
+        if cands.len() < k - from {
+            cands.resize_with(k - from, Vec::new);
+        }
+        for c in cands.iter_mut() {
+            c.clear();
+        }
+        // Both lists are sets, so each posting hit is one element of the
+        // intersection (as in `align_with`, from the other side).
+        for (j, sb) in b.iter().enumerate() {
+            if sb.words < MIN_WORDS {
+                continue;
+            }
+            let g = self.base[k] + j;
+            for &t in self.content.ids_of(g) {
+                for &x in self.content.sents_in(t, lo, hi) {
+                    let h = &mut hits[(x - lo) as usize];
+                    if *h == (0, 0) {
+                        touched.push(x);
+                    }
+                    h.0 += 1;
+                }
+            }
+            let need = |sa: &SentPrint| {
+                if sa.content.len().min(sb.content.len()) <= 2 {
+                    1
+                } else {
+                    2
+                }
+            };
+            let x_need = |x: u32| hits[(x - lo) as usize].0 as usize >= need(self.flat[x as usize]);
+            if touched.iter().any(|&x| x_need(x)) {
+                for &t in self.shingles.ids_of(g) {
+                    for &x in self.shingles.sents_in(t, lo, hi) {
+                        let h = &mut hits[(x - lo) as usize];
+                        if h.0 > 0 {
+                            h.1 += 1;
+                        }
+                    }
+                }
+            }
+            for &x in touched.iter() {
+                let h = std::mem::take(&mut hits[(x - lo) as usize]);
+                let sa = self.flat[x as usize];
+                if h.0 as usize >= need(sa) {
+                    if let Some((kind, score)) = classify_counts(sa, sb, h.0 as usize, h.1 as usize)
+                    {
+                        let s = self.slot_of[x as usize] as usize;
+                        cands[s - from].push(SentMatch {
+                            a: x as usize - self.base[s],
+                            b: j,
+                            kind,
+                            score,
+                        });
+                    }
+                }
+            }
+            touched.clear();
+        }
+        (from..k)
+            .map(|s| Alignment {
+                matches: one_to_one_in(
+                    &mut cands[s - from],
+                    self.base[s + 1] - self.base[s],
+                    b.len(),
+                    used_a,
+                    used_b,
+                ),
+            })
+            .collect()
+    }
+}
+
 /// Keep matches greedily, best first (shared before paraphrase, then by
 /// score, then by position), each sentence in at most one match; the result
 /// in sentence order.
@@ -610,6 +864,67 @@ mod tests {
     }
 
     #[test]
+    fn story_aligner_equals_align_with_on_each_pair() {
+        use crate::rng::SplitMix64;
+        let mut rng = SplitMix64::new(5);
+        let vocab = [
+            "harbour",
+            "board",
+            "ferry",
+            "timetable",
+            "monday",
+            "morning",
+            "critics",
+            "plan",
+            "vote",
+            "public",
+            "said",
+            "the",
+            "a",
+            "of",
+            "change",
+            "pier",
+            "crane",
+            "officials",
+        ];
+        let mut sc = StoryScratch::default();
+        let mut pair = AlignScratch::default();
+        for _ in 0..60 {
+            // A story of up to 9 articles whose sentences repeat often.
+            let pool: Vec<SentPrint> = (0..12)
+                .map(|_| {
+                    let n = 2 + rng.next_u64() % 12;
+                    let ws: Vec<&str> = (0..n)
+                        .map(|_| vocab[(rng.next_u64() % vocab.len() as u64) as usize])
+                        .collect();
+                    SentPrint::new(&ws.join(" "))
+                })
+                .collect();
+            let arts: Vec<Vec<SentPrint>> = (0..1 + rng.next_u64() % 9)
+                .map(|_| {
+                    (0..rng.next_u64() % 10)
+                        .map(|_| pool[(rng.next_u64() % 12) as usize].clone())
+                        .collect()
+                })
+                .collect();
+            let idx: Vec<SentIndex> = arts.iter().map(|a| sent_index(a)).collect();
+            let with: Vec<&[SentPrint]> = arts.iter().map(Vec::as_slice).collect();
+            let st = StoryAligner::new(&with);
+            for k in 0..arts.len() {
+                for max_partners in [1, 3, 20] {
+                    let from = k.saturating_sub(max_partners);
+                    let got = st.align_partners(from, k, &mut sc);
+                    let want: Vec<Alignment> = (from..k)
+                        .map(|a| align_with(&arts[a], &arts[k], &idx[k], &mut pair))
+                        .collect();
+                    assert_eq!(got, want);
+                    assert!(sc.hits.iter().all(|&h| h == (0, 0)));
+                }
+            }
+        }
+    }
+
+    #[test]
     fn issue7_giant_articles_still_align_copied_sentences() {
         // 300 sentences all sharing "harbour": the word's posting list is
         // over the cap, yet the copied sentence is found through its rarer
@@ -630,6 +945,16 @@ mod tests {
             "The harbour master signed the ferry timetable on Monday morning.",
         )];
         let al = align(&a, &b, &idx);
+        // The story aligner takes the same pairwise path for the giant one.
+        let mut sc = StoryScratch::default();
+        let st = StoryAligner::new(&[&a, &b]);
+        assert!(st.long[1] && !st.long[0]);
+        assert_eq!(st.align_partners(0, 1, &mut sc), vec![al.clone()]);
+        let st = StoryAligner::new(&[&b, &a]);
+        assert_eq!(
+            st.align_partners(0, 1, &mut sc),
+            vec![align(&b, &a, &sent_index(&a))]
+        );
         assert_eq!(al.matches.len(), 1);
         assert_eq!(
             (al.matches[0].b, al.matches[0].kind),

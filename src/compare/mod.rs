@@ -291,7 +291,6 @@ struct Digest {
     title_words: usize,
     /// Per sentence: share of its words inside direct quotes.
     quoted_share: Vec<f64>,
-    sent_index: align::SentIndex,
 }
 
 /// The body's words as [`tokens::words`] keeps them, sentence by sentence,
@@ -518,9 +517,7 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         .into_iter()
         .map(|m| (m, false)),
     );
-    let sent_index = align::sent_index(&sents);
     Digest {
-        sent_index,
         quoted_share,
         date: a
             .published
@@ -684,10 +681,13 @@ fn shares_words(a: &Digest, b: &Digest) -> bool {
 pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons) -> Comparison {
     let n = articles.len();
     let digests: Vec<Digest> = articles.par_iter().map(|s| digest(s, lex)).collect();
-    let (df, ndocs) = stories::doc_freq(digests.iter().map(|d| &d.counts));
+    // Dense term ids for the window: one hash lookup per term here, then
+    // weights and the story index read vectors by id.
+    let terms = stories::TermIds::new(digests.iter().map(|d| &d.counts));
     let vecs: Vec<SparseVec> = digests
         .par_iter()
-        .map(|d| stories::tfidf(&d.counts, &df, ndocs))
+        .enumerate()
+        .map(|(i, d)| terms.tfidf(i, &d.counts))
         .collect();
 
     // 1. Stories.
@@ -702,10 +702,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     // depend on the stories chosen so far: found for all articles at once,
     // in parallel, from one index of the whole window (exact prefix
     // filtering, see `stories`), with their cosines.
-    let mut index = stories::StoryIndex::new(&vecs);
-    for (i, v) in vecs.iter().enumerate() {
-        index.add(i, v);
-    }
+    let index = stories::StoryIndex::new(&vecs, &terms);
     let similar: Vec<Vec<(usize, f64)>> = (0..n)
         .into_par_iter()
         .map_init(stories::CandidateScratch::default, |sc, i| {
@@ -713,7 +710,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                 return Vec::new();
             }
             index
-                .candidates_before(i, &vecs[i], opts.story_threshold, sc)
+                .candidates_before(i, &vecs[i], terms.of(i), opts.story_threshold, sc)
                 .into_iter()
                 .map(|j| (j, stories::cosine(&vecs[i], &vecs[j])))
                 .filter(|&(_, sim)| sim >= opts.story_threshold)
@@ -786,7 +783,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         stories[s].members.push(i);
         story_of[i] = s;
     }
-    drop(similar);
+    drop((similar, index, terms));
 
     // 2. Pair alignments (each article with its earlier story partners).
     let pair_list: Vec<(usize, usize)> = stories
@@ -798,17 +795,34 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             })
         })
         .collect();
-    let aligned: Vec<align::Alignment> = pair_list
+    // Each article with all its partners at once, from one dense index of
+    // its story (`align::StoryAligner`); results in `pair_list` order.
+    let aligners: Vec<align::StoryAligner> = stories
         .par_iter()
-        .map_init(align::AlignScratch::default, |sc, &(a, b)| {
-            align::align_with(
-                &digests[a].sents,
-                &digests[b].sents,
-                &digests[b].sent_index,
-                sc,
-            )
+        .map(|st| {
+            let arts: Vec<&[SentPrint]> = st
+                .members
+                .iter()
+                .map(|&i| digests[i].sents.as_slice())
+                .collect();
+            align::StoryAligner::new(&arts)
         })
         .collect();
+    let jobs: Vec<(usize, usize)> = stories
+        .iter()
+        .enumerate()
+        .flat_map(|(si, st)| (1..st.members.len()).map(move |k| (si, k)))
+        .collect();
+    let aligned: Vec<align::Alignment> = jobs
+        .par_iter()
+        .map_init(align::StoryScratch::default, |sc, &(si, k)| {
+            aligners[si].align_partners(k.saturating_sub(opts.max_partners), k, sc)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect();
+    drop(aligners);
     // matches_of[i][s] = (partner, partner sentence, kind, score)
     let mut matches_of: Vec<Vec<Vec<SentenceMatch>>> = digests
         .iter()
@@ -823,38 +837,56 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
 
     // Facts: in input order, a sentence joins the fact of its best match in
     // an earlier article, else starts a new fact.
-    let mut fact_of: Vec<Vec<Option<usize>>> =
-        digests.iter().map(|d| vec![None; d.sents.len()]).collect();
-    for st in stories.iter_mut() {
-        for &i in &st.members {
-            for (si, sp) in digests[i].sents.iter().enumerate() {
-                if sp.words < align::MIN_WORDS {
-                    continue;
-                }
-                let best = matches_of[i][si]
-                    .iter()
-                    .filter(|m| m.0 < i)
-                    .min_by(|x, y| x.2.cmp(&y.2).then(y.3.total_cmp(&x.3)).then(x.0.cmp(&y.0)))
-                    .and_then(|m| fact_of[m.0][m.1]);
-                let f = match best {
-                    Some(f) => f,
-                    None => {
-                        let body = &articles[i].analysis.article.body;
-                        let r = &articles[i].analysis.layout.sentences[si];
-                        st.facts.push(Fact {
-                            id: format!("{}-f{:03}", st.id, st.facts.len() + 1),
-                            text: truncate(
-                                body.get(r.start..r.end).unwrap_or("").trim(),
-                                FACT_TEXT_MAX,
-                            ),
-                            articles: BTreeSet::new(),
-                        });
-                        st.facts.len() - 1
+    // Matches stay within a story, so stories are independent (in
+    // parallel); each gives the facts of its members' sentences, in member
+    // order.
+    let story_fact_of: Vec<Vec<Vec<Option<usize>>>> = stories
+        .par_iter_mut()
+        .map(|st| {
+            let mut fact_of: Vec<Vec<Option<usize>>> = Vec::with_capacity(st.members.len());
+            for &i in &st.members {
+                let mut mine: Vec<Option<usize>> = vec![None; digests[i].sents.len()];
+                for (si, sp) in digests[i].sents.iter().enumerate() {
+                    if sp.words < align::MIN_WORDS {
+                        continue;
                     }
-                };
-                st.facts[f].articles.insert(i);
-                fact_of[i][si] = Some(f);
+                    // An earlier member: already in `fact_of`.
+                    let best = matches_of[i][si]
+                        .iter()
+                        .filter(|m| m.0 < i)
+                        .min_by(|x, y| x.2.cmp(&y.2).then(y.3.total_cmp(&x.3)).then(x.0.cmp(&y.0)))
+                        .and_then(|m| {
+                            let k = st.members.binary_search(&m.0).ok()?;
+                            fact_of[k][m.1]
+                        });
+                    let f = match best {
+                        Some(f) => f,
+                        None => {
+                            let body = &articles[i].analysis.article.body;
+                            let r = &articles[i].analysis.layout.sentences[si];
+                            st.facts.push(Fact {
+                                id: format!("{}-f{:03}", st.id, st.facts.len() + 1),
+                                text: truncate(
+                                    body.get(r.start..r.end).unwrap_or("").trim(),
+                                    FACT_TEXT_MAX,
+                                ),
+                                articles: BTreeSet::new(),
+                            });
+                            st.facts.len() - 1
+                        }
+                    };
+                    st.facts[f].articles.insert(i);
+                    mine[si] = Some(f);
+                }
+                fact_of.push(mine);
             }
+            fact_of
+        })
+        .collect();
+    let mut fact_of: Vec<Vec<Option<usize>>> = vec![Vec::new(); n];
+    for (st, fo) in stories.iter().zip(story_fact_of) {
+        for (&i, f) in st.members.iter().zip(fo) {
+            fact_of[i] = f;
         }
     }
 
@@ -955,14 +987,12 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                     .iter()
                     .flat_map(|&i| digests[i].mentions.iter().filter(|m| !m.1).map(|m| &m.0)),
             );
-            let per: Vec<(usize, Vec<actors::Mention>)> = st
+            let per: Vec<(usize, Vec<&actors::Mention>)> = st
                 .members
                 .iter()
-                .map(|&i| (i, digests[i].mentions.iter().map(|m| m.0.clone()).collect()))
+                .map(|&i| (i, digests[i].mentions.iter().map(|m| &m.0).collect()))
                 .collect();
-            let per_ref: Vec<(usize, &[actors::Mention])> =
-                per.iter().map(|(i, m)| (*i, m.as_slice())).collect();
-            let mains = aidx.main_actors(&per_ref);
+            let mains = aidx.main_actors(&per);
             let main_actors: Vec<String> = mains.iter().map(|a| a.name.clone()).collect();
             for &i in &st.members {
                 // (actor rank, label) -> (mentions, loaded, in_title, first position)
@@ -1137,40 +1167,44 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     let mut pair_order: Vec<usize> = (0..pair_list.len()).collect();
     pair_order.sort_by_key(|&k| (pair_list[k].1, pair_list[k].0));
     let pair_aligned: Vec<&align::Alignment> = pair_order.iter().map(|&k| &aligned[k]).collect();
-    let mut pair_rows: Vec<PairRow> = Vec::new();
-    for (&(a, b), al) in pair_order
-        .iter()
+    let total_words: Vec<usize> = digests
+        .par_iter()
+        .map(|d| d.sents.iter().map(|s| s.words).sum())
+        .collect();
+    let pair_rows: Vec<PairRow> = pair_order
+        .par_iter()
         .map(|&k| &pair_list[k])
-        .zip(pair_aligned.iter().copied())
-    {
-        let words_in = |i: usize, side_a: bool| -> f64 {
-            let total: usize = digests[i].sents.iter().map(|s| s.words).sum();
-            let shared: usize = al
-                .matches
-                .iter()
-                .filter(|m| m.kind == MatchKind::Shared)
-                .map(|m| digests[i].sents[if side_a { m.a } else { m.b }].words)
-                .sum();
-            if total == 0 {
-                0.0
-            } else {
-                shared as f64 / total as f64
+        .zip(pair_aligned.par_iter().copied())
+        .map(|(&(a, b), al)| {
+            let words_in = |i: usize, side_a: bool| -> f64 {
+                let total = total_words[i];
+                let shared: usize = al
+                    .matches
+                    .iter()
+                    .filter(|m| m.kind == MatchKind::Shared)
+                    .map(|m| digests[i].sents[if side_a { m.a } else { m.b }].words)
+                    .sum();
+                if total == 0 {
+                    0.0
+                } else {
+                    shared as f64 / total as f64
+                }
+            };
+            let st = &stories[story_of[a]];
+            let shared_quotes = clusters_of[a].intersection(&clusters_of[b]).count();
+            PairRow {
+                story_id: st.id.clone(),
+                a,
+                b,
+                similarity: stories::cosine(&vecs[a], &vecs[b]),
+                shared_sentences: al.count(MatchKind::Shared),
+                paraphrased_sentences: al.count(MatchKind::Paraphrase),
+                copied_share_a: words_in(a, true),
+                copied_share_b: words_in(b, false),
+                shared_quotes,
             }
-        };
-        let st = &stories[story_of[a]];
-        let shared_quotes = clusters_of[a].intersection(&clusters_of[b]).count();
-        pair_rows.push(PairRow {
-            story_id: st.id.clone(),
-            a,
-            b,
-            similarity: stories::cosine(&vecs[a], &vecs[b]),
-            shared_sentences: al.count(MatchKind::Shared),
-            paraphrased_sentences: al.count(MatchKind::Paraphrase),
-            copied_share_a: words_in(a, true),
-            copied_share_b: words_in(b, false),
-            shared_quotes,
-        });
-    }
+        })
+        .collect();
 
     // Pair rows of each article.
     let mut pairs_of: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -1191,46 +1225,58 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         .collect();
 
     // Sentence alignment rows, unique sentences, missing facts.
-    let mut alignment: Vec<SentenceAlignment> = Vec::new();
-    for i in 0..n {
-        let st = &stories[story_of[i]];
-        if st.members.len() < 2 {
-            continue;
-        }
-        for (si, f) in fact_of[i].iter().enumerate() {
-            let Some(f) = f else { continue };
-            let ms = &matches_of[i][si];
-            let kind = if ms.iter().any(|m| m.2 == MatchKind::Shared) {
-                "shared"
-            } else if ms.is_empty() {
-                "unique"
-            } else {
-                "paraphrase"
-            };
-            if kind == "unique" {
-                per_article[i].unique_sentences.push(si);
+    let per_rows: Vec<(Vec<SentenceAlignment>, Vec<usize>, Vec<MissingFact>)> = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let mut alignment: Vec<SentenceAlignment> = Vec::new();
+            let mut unique: Vec<usize> = Vec::new();
+            let st = &stories[story_of[i]];
+            if st.members.len() < 2 {
+                return (alignment, unique, Vec::new());
             }
-            let with: BTreeSet<usize> = ms.iter().map(|m| m.0).collect();
-            alignment.push(SentenceAlignment {
-                story_id: st.id.clone(),
-                article: i,
-                sentence: si,
-                fact_id: st.facts[*f].id.clone(),
-                kind: kind.to_string(),
-                shared_with: with.into_iter().collect(),
-                reported_by: st.facts[*f].articles.len(),
-            });
-        }
-        per_article[i].missing_facts = widely[story_of[i]]
-            .iter()
-            .map(|&f| &st.facts[f])
-            .filter(|f| !f.articles.contains(&i))
-            .map(|f| MissingFact {
-                fact_id: f.id.clone(),
-                text: f.text.clone(),
-                reported_by: f.articles.len(),
-            })
-            .collect();
+            for (si, f) in fact_of[i].iter().enumerate() {
+                let Some(f) = f else { continue };
+                let ms = &matches_of[i][si];
+                let kind = if ms.iter().any(|m| m.2 == MatchKind::Shared) {
+                    "shared"
+                } else if ms.is_empty() {
+                    "unique"
+                } else {
+                    "paraphrase"
+                };
+                if kind == "unique" {
+                    unique.push(si);
+                }
+                let with: BTreeSet<usize> = ms.iter().map(|m| m.0).collect();
+                alignment.push(SentenceAlignment {
+                    story_id: st.id.clone(),
+                    article: i,
+                    sentence: si,
+                    fact_id: st.facts[*f].id.clone(),
+                    kind: kind.to_string(),
+                    shared_with: with.into_iter().collect(),
+                    reported_by: st.facts[*f].articles.len(),
+                });
+            }
+            let missing = widely[story_of[i]]
+                .iter()
+                .map(|&f| &st.facts[f])
+                .filter(|f| !f.articles.contains(&i))
+                .map(|f| MissingFact {
+                    fact_id: f.id.clone(),
+                    text: f.text.clone(),
+                    reported_by: f.articles.len(),
+                })
+                .collect();
+            (alignment, unique, missing)
+        })
+        .collect();
+    let mut alignment: Vec<SentenceAlignment> =
+        Vec::with_capacity(per_rows.iter().map(|r| r.0.len()).sum());
+    for (pa, (rows, unique, missing)) in per_article.iter_mut().zip(per_rows) {
+        alignment.extend(rows);
+        pa.unique_sentences = unique;
+        pa.missing_facts = missing;
     }
 
     // Flags and reliability: each article on its own (in parallel).
@@ -1307,7 +1353,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             // unattributed_copy: a copy that credits no wire and does not name
             // that outlet.
             let mut is_copy = false;
-            let body_lc = a.body.to_lowercase();
+            let mut body_lc: Option<String> = None;
             for &pi in &pairs_of[i] {
                 let p = &pair_rows[pi];
                 let other = if p.a == i { p.b } else { p.a };
@@ -1327,8 +1373,10 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                     continue;
                 }
                 is_copy = true;
-                let named =
-                    od.outlet.chars().count() >= 3 && body_lc.contains(&od.outlet.to_lowercase());
+                let named = od.outlet.chars().count() >= 3
+                    && body_lc
+                        .get_or_insert_with(|| a.body.to_lowercase())
+                        .contains(&od.outlet.to_lowercase());
                 if !d.wire && !named {
                     let a_other = &articles[other].analysis.article;
                     f.entry("unattributed_copy").or_insert_with(|| {

@@ -33,7 +33,7 @@ use super::tokens::{fnv1a, fnv1a_extend, for_each_word_in, is_stop, stem_hash, F
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Share of the story threshold that the set-aside common terms of a new
-/// article may contribute at most ([`StoryIndex::candidates`]).
+/// article may contribute at most ([`StoryIndex::candidates_before`]).
 pub const SET_ASIDE_SHARE: f64 = 0.25;
 /// Most recent entries read per posting list (see the module docs).
 pub const POSTING_CAP: usize = 1024;
@@ -127,17 +127,22 @@ pub fn tfidf(counts: &SparseVec, df: &FnvMap<u64, u32>, n: usize) -> SparseVec {
             (*t, ((1.0 + f64::from(*c).ln()) * idf) as f32)
         })
         .collect();
+    normalise_l2(&mut v);
+    v
+}
+
+/// Scale a vector to unit L2 norm (unchanged when all zero).
+fn normalise_l2(v: &mut SparseVec) {
     let norm = v
         .iter()
         .map(|(_, w)| f64::from(*w) * f64::from(*w))
         .sum::<f64>()
         .sqrt();
     if norm > 0.0 {
-        for x in &mut v {
+        for x in v {
             x.1 = (f64::from(x.1) / norm) as f32;
         }
     }
-    v
 }
 
 /// Cosine of two normalised sparse vectors.
@@ -157,18 +162,85 @@ pub fn cosine(a: &SparseVec, b: &SparseVec) -> f64 {
     s.clamp(0.0, 1.0)
 }
 
-/// An inverted index from term to earlier articles of the window, used to
-/// find every article that can reach the story threshold with a new one
-/// without computing all pairs (see the module docs).
+/// Dense ids of the terms of a window: each distinct term hash gets a
+/// small integer (in order of first appearance), so the document
+/// frequencies, the TF-IDF weights and the [`StoryIndex`] read vectors by
+/// id instead of hashing every term again.
+#[derive(Debug, Default)]
+pub struct TermIds {
+    /// Article `i`'s term ids, parallel to its vector: `ids[at[i]..at[i + 1]]`.
+    ids: Vec<u32>,
+    at: Vec<usize>,
+    /// Articles of the window with each term.
+    pub df: Vec<u32>,
+}
+
+impl TermIds {
+    /// The ids of the terms of `docs` (term-count vectors).
+    pub fn new<'a>(docs: impl IntoIterator<Item = &'a SparseVec>) -> TermIds {
+        let mut dict: FnvMap<u64, u32> = FnvMap::default();
+        let mut t = TermIds {
+            at: vec![0],
+            ..TermIds::default()
+        };
+        for d in docs {
+            t.ids.reserve(d.len());
+            for (h, _) in d {
+                let next = t.df.len() as u32;
+                let id = *dict.entry(*h).or_insert(next);
+                if id == next {
+                    t.df.push(0);
+                }
+                t.df[id as usize] += 1;
+                t.ids.push(id);
+            }
+            t.at.push(t.ids.len());
+        }
+        t
+    }
+
+    /// Documents given to [`TermIds::new`].
+    pub fn docs(&self) -> usize {
+        self.at.len() - 1
+    }
+
+    /// The term ids of document `i`, parallel to its vector.
+    pub fn of(&self, i: usize) -> &[u32] {
+        &self.ids[self.at[i]..self.at[i + 1]]
+    }
+
+    /// [`tfidf`] of document `i` (its raw `counts`), reading the document
+    /// frequencies by id (the same arithmetic, the same weights).
+    pub fn tfidf(&self, i: usize, counts: &SparseVec) -> SparseVec {
+        let n = self.docs();
+        let mut v: SparseVec = counts
+            .iter()
+            .zip(self.of(i))
+            .map(|((t, c), &id)| {
+                let d = f64::from(self.df[id as usize]);
+                let idf = ((n as f64 + BACKGROUND_DOCS as f64 + 1.0) / (d + 1.0)).ln() + 1.0;
+                (*t, ((1.0 + f64::from(*c).ln()) * idf) as f32)
+            })
+            .collect();
+        normalise_l2(&mut v);
+        v
+    }
+}
+
+/// An inverted index from term to the articles of the window, used to
+/// find every earlier article that can reach the story threshold with a
+/// given one without computing all pairs (see the module docs). Terms are
+/// the window's dense ids ([`TermIds`]); lists are flat.
 #[derive(Debug, Default)]
 pub struct StoryIndex {
-    /// Articles indexed so far (positions `0..len`).
+    /// Articles indexed (positions `0..len`).
     len: usize,
-    /// Term -> (article, weight), in position order.
-    postings: FnvMap<u64, Vec<(u32, f32)>>,
+    /// Term `t` -> (article, weight), in position order:
+    /// `postings[at[t]..at[t + 1]]`.
+    at: Vec<u32>,
+    postings: Vec<(u32, f32)>,
     /// Term -> (articles of the window with it, its largest weight there).
-    stats: FnvMap<u64, (u32, f32)>,
-    scratch: CandidateScratch,
+    stats: Vec<(u32, f32)>,
 }
 
 /// Reused buffers of [`StoryIndex::candidates_before`] (one per thread).
@@ -176,48 +248,51 @@ pub struct StoryIndex {
 pub struct CandidateScratch {
     acc: Vec<f32>,
     touched: Vec<u32>,
+    by_df: Vec<(u32, u64, f32, f32, u32)>,
 }
 
 impl StoryIndex {
-    /// An empty index for the articles of a window (their vectors give each
-    /// term's document frequency and largest weight, used for pruning).
-    pub fn new(window: &[SparseVec]) -> StoryIndex {
-        let mut stats: FnvMap<u64, (u32, f32)> = FnvMap::default();
-        for v in window {
-            for &(t, w) in v {
-                let e = stats.entry(t).or_insert((0, 0.0));
+    /// The index of all the articles of a window (their TF-IDF vectors and
+    /// term ids), each under all its terms.
+    pub fn new(window: &[SparseVec], terms: &TermIds) -> StoryIndex {
+        let nt = terms.df.len();
+        let mut stats: Vec<(u32, f32)> = vec![(0, 0.0); nt];
+        for (i, v) in window.iter().enumerate() {
+            for (&(_, w), &id) in v.iter().zip(terms.of(i)) {
+                let e = &mut stats[id as usize];
                 e.0 += 1;
                 e.1 = e.1.max(w);
             }
         }
+        // Lay the lists out back to back, then fill in position order.
+        let mut at = Vec::with_capacity(nt + 1);
+        let mut next: Vec<u32> = Vec::with_capacity(nt);
+        let mut off = 0u32;
+        at.push(0);
+        for s in &stats {
+            next.push(off);
+            off += s.0;
+            at.push(off);
+        }
+        let mut postings = vec![(0u32, 0f32); off as usize];
+        for (i, v) in window.iter().enumerate() {
+            for (&(_, w), &id) in v.iter().zip(terms.of(i)) {
+                let n = &mut next[id as usize];
+                postings[*n as usize] = (i as u32, w);
+                *n += 1;
+            }
+        }
         StoryIndex {
+            len: window.len(),
+            at,
+            postings,
             stats,
-            ..StoryIndex::default()
         }
     }
 
-    /// Index an article (its position in the window) under all its terms;
-    /// positions must be added in increasing order.
-    pub fn add(&mut self, pos: usize, v: &SparseVec) {
-        self.len = self.len.max(pos + 1);
-        for &(t, w) in v {
-            self.postings.entry(t).or_default().push((pos as u32, w));
-        }
-    }
-
-    /// Indexed articles whose cosine with `v` can reach `threshold`, in
-    /// position order; the caller computes their exact cosine.
-    pub fn candidates(&mut self, v: &SparseVec, threshold: f64) -> Vec<usize> {
-        let mut sc = std::mem::take(&mut self.scratch);
-        let out = self.candidates_before(self.len, v, threshold, &mut sc);
-        self.scratch = sc;
-        out
-    }
-
-    /// [`StoryIndex::candidates`] among the indexed articles at positions
-    /// below `pos` only: the answer the index gave when it held just those
-    /// articles. With every article of the window indexed once, the
-    /// candidates of all articles can be found independently (in parallel).
+    /// Articles at positions below `pos` whose cosine with `v` (term ids
+    /// `ids`) can reach `threshold`, in position order; the caller
+    /// computes their exact cosine.
     ///
     /// Exact pruning (the "all-pairs" method of Bayardo et al., 2007): the
     /// query's most common terms are set aside as long as the most they can
@@ -232,6 +307,7 @@ impl StoryIndex {
         &self,
         pos: usize,
         v: &SparseVec,
+        ids: &[u32],
         threshold: f64,
         sc: &mut CandidateScratch,
     ) -> Vec<usize> {
@@ -240,16 +316,19 @@ impl StoryIndex {
             // Every article reaches a threshold of 0, even one sharing no term.
             return (0..pos).collect();
         }
-        if sc.acc.len() < pos {
-            sc.acc.resize(pos, 0.0);
+        let CandidateScratch {
+            acc,
+            touched,
+            by_df,
+        } = sc;
+        if acc.len() < pos {
+            acc.resize(pos, 0.0);
         }
-        let mut by_df: Vec<(u32, u64, f32, f32)> = v
-            .iter()
-            .map(|&(t, w)| {
-                let (df, maxw) = self.stats.get(&t).copied().unwrap_or((0, w));
-                (df, t, w, maxw.max(w))
-            })
-            .collect();
+        by_df.clear();
+        by_df.extend(v.iter().zip(ids).map(|(&(t, w), &id)| {
+            let (df, maxw) = self.stats[id as usize];
+            (df, t, w, maxw.max(w), id)
+        }));
         // Most common first; ties by term hash (deterministic).
         by_df.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         // Margin for f32 rounding.
@@ -261,7 +340,7 @@ impl StoryIndex {
         let (mut l2, mut dot) = (0.0f64, 0.0f64);
         let mut k = 0;
         while k < by_df.len() {
-            let (_, _, w, maxw) = by_df[k];
+            let (_, _, w, maxw, _) = by_df[k];
             let (w, maxw) = (f64::from(w), f64::from(maxw));
             let (l2n, dotn) = (l2 + w * w, dot + w * maxw);
             if l2n.sqrt().min(dotn) >= aside {
@@ -271,11 +350,9 @@ impl StoryIndex {
             k += 1;
         }
         let rest = l2.sqrt().min(dot);
-        let CandidateScratch { acc, touched } = sc;
-        for &(_, t, w, _) in &by_df[k..] {
-            let Some(p) = self.postings.get(&t) else {
-                continue;
-            };
+        for &(_, _, w, _, id) in &by_df[k..] {
+            let (a, b) = (self.at[id as usize], self.at[id as usize + 1]);
+            let p = &self.postings[a as usize..b as usize];
             let before = p.partition_point(|e| (e.0 as usize) < pos);
             for &(at, wj) in p[..before].iter().rev().take(POSTING_CAP) {
                 let a = &mut acc[at as usize];
@@ -302,11 +379,94 @@ impl StoryIndex {
 mod tests {
     use super::*;
 
-    /// TF-IDF vectors of test texts, as the story grouping builds them.
-    fn tfidf_vecs<T: AsRef<str>>(texts: &[T]) -> Vec<SparseVec> {
+    /// TF-IDF vectors of test texts, as the story grouping builds them,
+    /// their term ids, and the index of them all.
+    fn window<T: AsRef<str>>(texts: &[T]) -> (Vec<SparseVec>, TermIds, StoryIndex) {
         let counts: Vec<SparseVec> = texts.iter().map(|t| term_counts(&[t.as_ref()])).collect();
         let (df, n) = doc_freq(counts.iter());
-        counts.iter().map(|c| tfidf(c, &df, n)).collect()
+        let terms = TermIds::new(counts.iter());
+        let vecs: Vec<SparseVec> = counts.iter().map(|c| tfidf(c, &df, n)).collect();
+        for (i, (c, v)) in counts.iter().zip(&vecs).enumerate() {
+            assert_eq!(&terms.tfidf(i, c), v, "weights by id equal weights by hash");
+        }
+        let idx = StoryIndex::new(&vecs, &terms);
+        (vecs, terms, idx)
+    }
+
+    /// The index as first written: hash maps, articles added one by one,
+    /// each query against the articles added so far (the reference the
+    /// dense index must equal).
+    #[derive(Default)]
+    struct PlainIndex {
+        len: usize,
+        postings: FnvMap<u64, Vec<(u32, f32)>>,
+        stats: FnvMap<u64, (u32, f32)>,
+    }
+
+    impl PlainIndex {
+        fn new(window: &[SparseVec]) -> PlainIndex {
+            let mut p = PlainIndex::default();
+            for v in window {
+                for &(t, w) in v {
+                    let e = p.stats.entry(t).or_insert((0, 0.0));
+                    e.0 += 1;
+                    e.1 = e.1.max(w);
+                }
+            }
+            p
+        }
+
+        fn add(&mut self, pos: usize, v: &SparseVec) {
+            self.len = pos + 1;
+            for &(t, w) in v {
+                self.postings.entry(t).or_default().push((pos as u32, w));
+            }
+        }
+
+        fn candidates(&self, v: &SparseVec, threshold: f64) -> Vec<usize> {
+            if threshold <= 0.0 {
+                return (0..self.len).collect();
+            }
+            let mut by_df: Vec<(u32, u64, f32, f32)> = v
+                .iter()
+                .map(|&(t, w)| {
+                    let (df, maxw) = self.stats.get(&t).copied().unwrap_or((0, w));
+                    (df, t, w, maxw.max(w))
+                })
+                .collect();
+            by_df.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let target = threshold - 1e-3;
+            let aside = target * SET_ASIDE_SHARE;
+            let (mut l2, mut dot) = (0.0f64, 0.0f64);
+            let mut k = 0;
+            while k < by_df.len() {
+                let (w, maxw) = (f64::from(by_df[k].2), f64::from(by_df[k].3));
+                let (l2n, dotn) = (l2 + w * w, dot + w * maxw);
+                if l2n.sqrt().min(dotn) >= aside {
+                    break;
+                }
+                (l2, dot) = (l2n, dotn);
+                k += 1;
+            }
+            let rest = l2.sqrt().min(dot);
+            let mut acc: std::collections::BTreeMap<u32, f32> = Default::default();
+            for &(_, t, w, _) in &by_df[k..] {
+                for &(at, wj) in self
+                    .postings
+                    .get(&t)
+                    .into_iter()
+                    .flatten()
+                    .rev()
+                    .take(POSTING_CAP)
+                {
+                    *acc.entry(at).or_default() += (w * wj).max(f32::MIN_POSITIVE);
+                }
+            }
+            acc.into_iter()
+                .filter(|&(_, a)| f64::from(a) + rest >= target)
+                .map(|(at, _)| at as usize)
+                .collect()
+        }
     }
 
     #[test]
@@ -330,11 +490,11 @@ mod tests {
             "Town hall festival moves to the harbour after the rain",
             "Port Vell harbour reopens its pier after the crane collapse",
         ];
-        let vecs = tfidf_vecs(&texts);
+        let (vecs, terms, idx) = window(&texts);
+        let mut sc = CandidateScratch::default();
         for threshold in [0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.9] {
-            let mut idx = StoryIndex::new(&vecs);
             for (i, v) in vecs.iter().enumerate() {
-                let cands = idx.candidates(v, threshold);
+                let cands = idx.candidates_before(i, v, terms.of(i), threshold, &mut sc);
                 let reach: Vec<usize> = (0..i)
                     .filter(|&j| cosine(v, &vecs[j]) >= threshold)
                     .collect();
@@ -342,13 +502,12 @@ mod tests {
                     reach.iter().all(|j| cands.contains(j)),
                     "threshold {threshold}, article {i}: {reach:?} not in {cands:?}"
                 );
-                idx.add(i, v);
             }
         }
     }
 
     #[test]
-    fn candidates_before_a_position_equal_those_of_a_growing_index() {
+    fn candidates_before_a_position_equal_those_of_a_growing_plain_index() {
         let vocab: Vec<String> = (0..80).map(|i| format!("w{i}x")).collect();
         let mut g = crate::rng::SplitMix64::new(3);
         let texts: Vec<String> = (0..120)
@@ -363,17 +522,16 @@ mod tests {
                     .join(" ")
             })
             .collect();
-        let vecs = tfidf_vecs(&texts);
-        let mut full = StoryIndex::new(&vecs);
-        for (i, v) in vecs.iter().enumerate() {
-            full.add(i, v);
-        }
+        let (vecs, terms, full) = window(&texts);
         for threshold in [0.0, 0.1, 0.3, 0.6] {
-            let mut growing = StoryIndex::new(&vecs);
+            let mut growing = PlainIndex::new(&vecs);
             let mut sc = CandidateScratch::default();
             for (i, v) in vecs.iter().enumerate() {
                 let want = growing.candidates(v, threshold);
-                assert_eq!(full.candidates_before(i, v, threshold, &mut sc), want);
+                assert_eq!(
+                    full.candidates_before(i, v, terms.of(i), threshold, &mut sc),
+                    want
+                );
                 growing.add(i, v);
             }
         }
@@ -403,19 +561,18 @@ mod tests {
                     .join(" ")
             })
             .collect();
-        let vecs = tfidf_vecs(&texts);
+        let (vecs, terms, idx) = window(&texts);
+        let mut sc = CandidateScratch::default();
         let mut reached = 0;
         for threshold in [0.1, 0.2, 0.3, 0.4, 0.6] {
-            let mut idx = StoryIndex::new(&vecs);
             for (i, v) in vecs.iter().enumerate() {
-                let cands = idx.candidates(v, threshold);
+                let cands = idx.candidates_before(i, v, terms.of(i), threshold, &mut sc);
                 for (j, w) in vecs.iter().enumerate().take(i) {
                     if cosine(v, w) >= threshold {
                         reached += 1;
                         assert!(cands.contains(&j), "t={threshold}: {i} misses {j}");
                     }
                 }
-                idx.add(i, v);
             }
         }
         assert!(reached > 100, "the test must exercise matches ({reached})");
