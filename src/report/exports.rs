@@ -344,7 +344,12 @@ fn fmt_f_fast(out: &mut String, v: f64) -> bool {
 }
 
 /// The decimal digits of `v`, written into the end of `tmp`.
-fn uint_digits(tmp: &mut [u8; 20], mut v: u64) -> &str {
+fn uint_digits(tmp: &mut [u8; 20], v: u64) -> &str {
+    std::str::from_utf8(uint_digit_bytes(tmp, v)).expect("ASCII digits")
+}
+
+/// [`uint_digits`] as bytes (no UTF-8 check, for the byte buffers).
+fn uint_digit_bytes(tmp: &mut [u8; 20], mut v: u64) -> &[u8] {
     let mut i = tmp.len();
     loop {
         i -= 1;
@@ -354,7 +359,7 @@ fn uint_digits(tmp: &mut [u8; 20], mut v: u64) -> &str {
             break;
         }
     }
-    std::str::from_utf8(&tmp[i..]).expect("ASCII digits")
+    &tmp[i..]
 }
 
 /// Append one CSV record to `out` in the dialect of every export: RFC 4180
@@ -494,7 +499,7 @@ fn push_uint(out: &mut Vec<u8>, v: u64) {
         out.push(b'0' + v as u8);
         return;
     }
-    out.extend_from_slice(uint_digits(&mut [0u8; 20], v).as_bytes());
+    out.extend_from_slice(uint_digit_bytes(&mut [0u8; 20], v));
 }
 
 /// CSV rows rendered in memory (used to format a window's rows in parallel
