@@ -18,7 +18,9 @@
 //! a window overlaps with processing the next one (a processor thread hands
 //! compared windows to the writing thread), but only with two or more
 //! threads and while the two windows together hold at most a quarter of
-//! `window_bytes` of text; otherwise the next window waits. So at most one window's worth of processed text is alive, plus
+//! `window_bytes` of text; otherwise the next window waits (the window
+//! just written is freed while the next one starts). So at most one
+//! window's worth of processed text is alive, plus
 //! the raw text of at most two windows (one being read, one queued), and
 //! memory is bounded whatever the corpus size.
 //!
@@ -486,10 +488,16 @@ pub fn run_analyze_with(
         for w in prx.iter() {
             let (cmp, errors, n_items) = (w.cmp, w.errors, w.inputs);
             let step = (|| -> Result<(), PipelineError> {
+                // The writers write their own files, all at the same time.
+                let counts: Vec<_> = pool.install(|| {
+                    writers
+                        .par_iter_mut()
+                        .map(|wr| wr.write_window(&cmp, &errors))
+                        .collect()
+                });
                 let mut rows = BTreeMap::new();
-                for wr in writers.iter_mut() {
-                    let counts = pool.install(|| wr.write_window(&cmp, &errors))?;
-                    rows.extend(counts);
+                for c in counts {
+                    rows.extend(c?);
                 }
                 on_window(&cmp)?;
                 manifest.windows.push(WindowEntry {
@@ -505,9 +513,12 @@ pub fn run_analyze_with(
                 break;
             }
             summary.articles += cmp.articles.len();
-            // The window is written: free it, then let the processor know.
-            drop(cmp);
+            // The window is written: let the processor know, then free it
+            // here while the processor starts on the next window (freeing a
+            // window's many small allocations takes a while; its text is no
+            // longer needed, and the next window's grows only gradually).
             let _ = ack_tx.send(());
+            drop(cmp);
             summary.error_count += errors.len();
             let room = MAX_KEPT_ERRORS.saturating_sub(summary.errors.len());
             summary.errors.extend(errors.into_iter().take(room));
@@ -539,8 +550,19 @@ pub fn run_analyze_with(
     })?;
     pb.finish_and_clear();
 
-    for wr in writers {
-        wr.finish()?;
+    // Each writer publishes its files on its own thread: one's waits for
+    // the disk overlap with the others' (and with the outlets.csv bootstrap).
+    let finished: Vec<Result<(), ReportError>> = std::thread::scope(|s| {
+        let jobs: Vec<_> = writers
+            .into_iter()
+            .map(|wr| s.spawn(move || wr.finish()))
+            .collect();
+        jobs.into_iter()
+            .map(|j| j.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    for r in finished {
+        r?;
     }
     manifest.windows_total = summary.windows_total;
     manifest.write(&manifest_path)?;

@@ -320,27 +320,58 @@ pub const TOP_FRAMES: usize = 3;
 /// `frames_top` (the [`TOP_FRAMES`] most probable frames, strongest first,
 /// `;`-separated).
 pub fn frame_cells(s: &Scored) -> Vec<String> {
-    let mut out: Vec<String> = frames::FRAMES
-        .iter()
-        .map(|f| {
-            s.frames
-                .iter()
-                .find(|(n, _)| n == f)
-                .map(|(_, p)| crate::report::exports::fmt_f(*p))
-                .unwrap_or_default()
+    let mut text = String::new();
+    let mut ends = Vec::new();
+    frame_cells_into(&s.frames, &mut text, |t| ends.push(t.len()));
+    let mut start = 0;
+    ends.iter()
+        .map(|&e| {
+            let c = text[start..e].to_string();
+            start = e;
+            c
         })
-        .collect();
-    let mut ranked: Vec<&(String, f64)> = s.frames.iter().collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    out.push(
-        ranked
-            .iter()
-            .take(TOP_FRAMES)
-            .map(|(n, _)| n.as_str())
-            .collect::<Vec<_>>()
-            .join(";"),
-    );
-    out
+        .collect()
+}
+
+/// [`frame_cells`] of an article's `frames` ([`Scored::frames`]) without a
+/// `String` per cell: each cell is appended to `out`, and `end_cell(out)` is
+/// called after each one (the export rows keep their cells back to back in
+/// one string).
+pub fn frame_cells_into(
+    frames: &[(String, f64)],
+    out: &mut String,
+    mut end_cell: impl FnMut(&mut String),
+) {
+    for f in frames::FRAMES {
+        if let Some((_, p)) = frames.iter().find(|(n, _)| n == f) {
+            crate::report::exports::fmt_f_into(out, *p);
+        }
+        end_cell(out);
+    }
+    // The TOP_FRAMES first of the frames sorted by probability (highest
+    // first), then name: picked one by one instead of sorting them all.
+    let before = |a: &(String, f64), b: &(String, f64)| {
+        b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)).is_lt()
+    };
+    let mut taken = [usize::MAX; TOP_FRAMES];
+    for k in 0..TOP_FRAMES.min(frames.len()) {
+        let mut best: Option<usize> = None;
+        for (i, f) in frames.iter().enumerate() {
+            if taken[..k].contains(&i) {
+                continue;
+            }
+            if best.map_or(true, |b| before(f, &frames[b])) {
+                best = Some(i);
+            }
+        }
+        let Some(b) = best else { break };
+        taken[k] = b;
+        if k > 0 {
+            out.push(';');
+        }
+        out.push_str(&frames[b].0);
+    }
+    end_cell(out);
 }
 
 /// The article framing score from sentence probabilities (see the module
@@ -581,6 +612,78 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
 
 #[cfg(test)]
 mod tests {
+    /// The frame cells as first written: one `String` per cell, a full sort
+    /// for `frames_top`.
+    fn frame_cells_reference(frames: &[(String, f64)]) -> Vec<String> {
+        let mut out: Vec<String> = super::frames::FRAMES
+            .iter()
+            .map(|f| {
+                frames
+                    .iter()
+                    .find(|(n, _)| n == f)
+                    .map(|(_, p)| crate::report::exports::fmt_f(*p))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let mut ranked: Vec<&(String, f64)> = frames.iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out.push(
+            ranked
+                .iter()
+                .take(super::TOP_FRAMES)
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+        );
+        out
+    }
+
+    #[test]
+    fn frame_cells_into_equals_the_sorting_reference() {
+        let names = super::frames::FRAMES;
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for case in 0..3000 {
+            let n = (next() % 17) as usize;
+            let frames: Vec<(String, f64)> = (0..n)
+                .map(|_| {
+                    // Few distinct names and probabilities: many ties.
+                    let name = match next() % 5 {
+                        0 => "Other".to_string(),
+                        _ => names[(next() % names.len() as u64) as usize].to_string(),
+                    };
+                    let p = match case % 3 {
+                        0 => (next() % 4) as f64 / 4.0,
+                        1 => (next() >> 11) as f64 / (1u64 << 53) as f64,
+                        _ => [0.0, -0.0, f64::NAN, 1.0][(next() % 4) as usize],
+                    };
+                    (name, p)
+                })
+                .collect();
+            let mut text = String::new();
+            let mut ends = Vec::new();
+            super::frame_cells_into(&frames, &mut text, |t| ends.push(t.len()));
+            assert_eq!(ends.len(), names.len() + 1);
+            let want = frame_cells_reference(&frames);
+            let got: Vec<String> = {
+                let mut s = 0;
+                ends.iter()
+                    .map(|&e| {
+                        let c = text[s..e].to_string();
+                        s = e;
+                        c
+                    })
+                    .collect()
+            };
+            assert_eq!(got, want, "{frames:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -14,7 +14,7 @@
 //! `framelens merge` rebuilds it from the merged runs' `articles.csv`
 //! ([`outlets_from_articles`]) byte for byte.
 
-use super::atomic::io_err;
+use super::atomic::{io_err, AtomicFile};
 use super::exports::{
     article_row_into, fmt_f, fmt_f_into, ArticleRow, ColumnDoc, CsvBuf, CsvOut, WindowRows,
     WindowWriter,
@@ -219,8 +219,9 @@ pub struct CompareExports {
     outlets: OutletAccumulator,
     /// Where the outlets.csv inputs are among the articles.csv columns.
     pick: OutletColumns,
-    /// Rows of the table being written, reused table to table.
-    buf: CsvBuf,
+    /// Rows of `stories.csv`, `pairs.csv`, `quotes.csv` and
+    /// `actor_labels.csv` of a window, reused window to window.
+    bufs: [CsvBuf; 4],
 }
 
 impl CompareExports {
@@ -244,7 +245,7 @@ impl CompareExports {
                     reason,
                 },
             )?,
-            buf: CsvBuf::default(),
+            bufs: Default::default(),
         })
     }
 
@@ -259,148 +260,197 @@ impl CompareExports {
         ]
     }
 
-    /// Append the rows of one window's comparison. Each table's rows are
-    /// built field by field in one reused [`CsvBuf`] (the bytes
-    /// [`CsvOut::row`] writes), without a string per cell.
+    /// Append the rows of one window's comparison. The tables are rendered
+    /// at the same time on the current rayon pool (the long alignment table
+    /// in chunks), each row field by field into a reused [`CsvBuf`] (the
+    /// bytes [`CsvOut::row`] writes, without a string per cell), then
+    /// appended to their files in order.
     pub fn write(&mut self, cmp: &Comparison) -> Result<(), ReportError> {
-        let art = |i: usize| &cmp.articles[i].analysis.article;
-        let id = |i: usize| art(i).id.as_str();
-        let outlet = |i: usize| art(i).outlet.as_ref().map_or("", |o| o.value.as_str());
-        let mut buf = std::mem::take(&mut self.buf);
-        let mut list = String::new();
-        // `items` joined by `;`, in the reused `list`.
-        fn join<'a>(list: &mut String, items: impl IntoIterator<Item = &'a str>) -> &str {
-            list.clear();
-            for (k, x) in items.into_iter().enumerate() {
-                if k > 0 {
-                    list.push(';');
-                }
-                list.push_str(x);
-            }
-            list
+        let [stories, pairs, quotes, labels] = &mut self.bufs;
+        let pick = &self.pick;
+        let mut alignment: Vec<CsvBuf> = Vec::new();
+        let mut outlet_rows: Vec<OutletInput> = Vec::new();
+        rayon::scope(|sc| {
+            sc.spawn(|_| render_stories(cmp, stories));
+            sc.spawn(|_| render_pairs(cmp, pairs));
+            sc.spawn(|_| render_quotes(cmp, quotes));
+            sc.spawn(|_| render_labels(cmp, labels));
+            sc.spawn(|_| alignment = render_alignment(cmp));
+            sc.spawn(|_| outlet_rows = pick.inputs(cmp));
+        });
+        self.stories.append(stories)?;
+        self.pairs.append(pairs)?;
+        for b in &alignment {
+            self.alignment.append(b)?;
         }
-        let mut num = String::new();
-        // `fmt_f(v)`, in the reused `num`.
-        fn float(num: &mut String, v: f64) -> &str {
-            num.clear();
-            fmt_f_into(num, v);
-            num
-        }
-
-        buf.clear();
-        for s in &cmp.stories {
-            buf.field(&s.story_id);
-            buf.field(&s.method);
-            buf.field_uint(s.members.len() as u64);
-            buf.field_uint(s.outlets.len() as u64);
-            buf.field(join(&mut list, s.outlets.iter().map(String::as_str)));
-            buf.field(join(&mut list, s.members.iter().map(|&i| id(i))));
-            buf.field(s.first_published.as_deref().unwrap_or(""));
-            buf.field(s.last_published.as_deref().unwrap_or(""));
-            buf.field(&s.title);
-            buf.field_uint(s.wire_credited as u64);
-            buf.field_uint(s.shared_facts as u64);
-            buf.field_uint(s.widely_reported_facts as u64);
-            buf.field_uint(s.quotes as u64);
-            buf.field_uint(s.shared_quotes as u64);
-            buf.field_uint(s.speaker_conflicts as u64);
-            buf.field_uint(s.date_mismatches as u64);
-            buf.field(join(&mut list, s.main_actors.iter().map(String::as_str)));
-            buf.end_row();
-        }
-        self.stories.append(&buf)?;
-
-        buf.clear();
-        for p in &cmp.pairs {
-            buf.field(&p.story_id);
-            buf.field(id(p.a));
-            buf.field(id(p.b));
-            buf.field(outlet(p.a));
-            buf.field(outlet(p.b));
-            buf.field(float(&mut num, p.similarity));
-            buf.field_uint(p.shared_sentences as u64);
-            buf.field_uint(p.paraphrased_sentences as u64);
-            buf.field(float(&mut num, p.copied_share()));
-            buf.field(float(&mut num, p.copied_share_a));
-            buf.field(float(&mut num, p.copied_share_b));
-            buf.field_uint(p.shared_quotes as u64);
-            buf.end_row();
-        }
-        self.pairs.append(&buf)?;
-
-        buf.clear();
-        for a in &cmp.alignment {
-            let an = &cmp.articles[a.article].analysis;
-            let text = an
-                .layout
-                .sentences
-                .get(a.sentence)
-                .and_then(|s| an.article.body.get(s.start..s.end))
-                .unwrap_or("");
-            buf.field(&a.story_id);
-            buf.field(id(a.article));
-            buf.field_uint(a.sentence as u64);
-            buf.field(&a.fact_id);
-            buf.field(&a.kind);
-            buf.field(join(&mut list, a.shared_with.iter().map(|&i| id(i))));
-            buf.field_uint(a.reported_by as u64);
-            buf.field(text);
-            buf.end_row();
-        }
-        self.alignment.append(&buf)?;
-
-        buf.clear();
-        for q in &cmp.quotes {
-            buf.field(&q.story_id);
-            buf.field(&q.quote_id);
-            buf.field(id(q.article));
-            buf.field(outlet(q.article));
-            buf.field_uint(q.sentence as u64);
-            buf.field(q.speaker.as_deref().unwrap_or(""));
-            buf.field(&q.text);
-            buf.field(b(q.verbatim));
-            buf.field_uint(q.articles as u64);
-            buf.field(b(q.speaker_conflict));
-            buf.field(join(&mut list, q.other_speakers.iter().map(String::as_str)));
-            buf.end_row();
-        }
-        self.quotes.append(&buf)?;
-
-        buf.clear();
-        for l in &cmp.actor_labels {
-            buf.field(&l.story_id);
-            buf.field(&l.actor);
-            buf.field(id(l.article));
-            buf.field(outlet(l.article));
-            buf.field(&l.label);
-            buf.field(b(l.loaded));
-            buf.field_uint(l.mentions as u64);
-            buf.field(b(l.in_title));
-            buf.end_row();
-        }
-        self.labels.append(&buf)?;
-        self.buf = buf;
-
-        // outlets.csv is built from the values exactly as articles.csv
-        // shows them, so `merge` can rebuild it from articles.csv.
-        let mut row = ArticleRow::default();
-        for i in 0..cmp.articles.len() {
-            article_row_into(cmp, i, &mut row);
-            self.pick.add(&mut self.outlets, |c| row.get(c));
+        self.quotes.append(quotes)?;
+        self.labels.append(labels)?;
+        for (outlet, story, metrics) in outlet_rows {
+            self.outlets.add(&outlet, &story, metrics);
         }
         Ok(())
     }
 
     /// Write `outlets.csv` and publish every file under its final name.
     pub fn finish(self) -> Result<(), ReportError> {
-        write_outlets(&self.outlets, &self.dir.join(OUTLETS_FILE))?.finish()?;
-        self.labels.finish()?;
-        self.quotes.finish()?;
-        self.alignment.finish()?;
-        self.pairs.finish()?;
-        self.stories.finish()
+        let outlets = write_outlets(&self.outlets, &self.dir.join(OUTLETS_FILE))?;
+        AtomicFile::commit_all(vec![
+            outlets.into_file(),
+            self.labels.into_file(),
+            self.quotes.into_file(),
+            self.alignment.into_file(),
+            self.pairs.into_file(),
+            self.stories.into_file(),
+        ])
     }
 }
+
+/// Article `i`'s id and outlet, as the tables show them.
+fn id(cmp: &Comparison, i: usize) -> &str {
+    cmp.articles[i].analysis.article.id.as_str()
+}
+
+fn outlet(cmp: &Comparison, i: usize) -> &str {
+    let a = &cmp.articles[i].analysis.article;
+    a.outlet.as_ref().map_or("", |o| o.value.as_str())
+}
+
+/// `items` joined by `;`, in the reused `list`.
+fn join<'a>(list: &mut String, items: impl IntoIterator<Item = &'a str>) -> &str {
+    list.clear();
+    for (k, x) in items.into_iter().enumerate() {
+        if k > 0 {
+            list.push(';');
+        }
+        list.push_str(x);
+    }
+    list
+}
+
+/// `fmt_f(v)`, in the reused `num`.
+fn float(num: &mut String, v: f64) -> &str {
+    num.clear();
+    fmt_f_into(num, v);
+    num
+}
+
+fn render_stories(cmp: &Comparison, buf: &mut CsvBuf) {
+    let mut list = String::new();
+    buf.clear();
+    for s in &cmp.stories {
+        buf.field(&s.story_id);
+        buf.field(&s.method);
+        buf.field_uint(s.members.len() as u64);
+        buf.field_uint(s.outlets.len() as u64);
+        buf.field(join(&mut list, s.outlets.iter().map(String::as_str)));
+        buf.field(join(&mut list, s.members.iter().map(|&i| id(cmp, i))));
+        buf.field(s.first_published.as_deref().unwrap_or(""));
+        buf.field(s.last_published.as_deref().unwrap_or(""));
+        buf.field(&s.title);
+        buf.field_uint(s.wire_credited as u64);
+        buf.field_uint(s.shared_facts as u64);
+        buf.field_uint(s.widely_reported_facts as u64);
+        buf.field_uint(s.quotes as u64);
+        buf.field_uint(s.shared_quotes as u64);
+        buf.field_uint(s.speaker_conflicts as u64);
+        buf.field_uint(s.date_mismatches as u64);
+        buf.field(join(&mut list, s.main_actors.iter().map(String::as_str)));
+        buf.end_row();
+    }
+}
+
+fn render_pairs(cmp: &Comparison, buf: &mut CsvBuf) {
+    let mut num = String::new();
+    buf.clear();
+    for p in &cmp.pairs {
+        buf.field(&p.story_id);
+        buf.field(id(cmp, p.a));
+        buf.field(id(cmp, p.b));
+        buf.field(outlet(cmp, p.a));
+        buf.field(outlet(cmp, p.b));
+        buf.field(float(&mut num, p.similarity));
+        buf.field_uint(p.shared_sentences as u64);
+        buf.field_uint(p.paraphrased_sentences as u64);
+        buf.field(float(&mut num, p.copied_share()));
+        buf.field(float(&mut num, p.copied_share_a));
+        buf.field(float(&mut num, p.copied_share_b));
+        buf.field_uint(p.shared_quotes as u64);
+        buf.end_row();
+    }
+}
+
+/// Alignment rows rendered at a time by one task.
+const ALIGNMENT_CHUNK: usize = 2048;
+
+/// `alignment.csv` rows, rendered in chunks in parallel (in order).
+fn render_alignment(cmp: &Comparison) -> Vec<CsvBuf> {
+    use rayon::prelude::*;
+    cmp.alignment
+        .par_chunks(ALIGNMENT_CHUNK)
+        .map(|rows| {
+            let mut list = String::new();
+            let mut buf = CsvBuf::default();
+            for a in rows {
+                let an = &cmp.articles[a.article].analysis;
+                let text = an
+                    .layout
+                    .sentences
+                    .get(a.sentence)
+                    .and_then(|s| an.article.body.get(s.start..s.end))
+                    .unwrap_or("");
+                buf.field(&a.story_id);
+                buf.field(id(cmp, a.article));
+                buf.field_uint(a.sentence as u64);
+                buf.field(&a.fact_id);
+                buf.field(&a.kind);
+                buf.field(join(&mut list, a.shared_with.iter().map(|&i| id(cmp, i))));
+                buf.field_uint(a.reported_by as u64);
+                buf.field(text);
+                buf.end_row();
+            }
+            buf
+        })
+        .collect()
+}
+
+fn render_quotes(cmp: &Comparison, buf: &mut CsvBuf) {
+    let mut list = String::new();
+    buf.clear();
+    for q in &cmp.quotes {
+        buf.field(&q.story_id);
+        buf.field(&q.quote_id);
+        buf.field(id(cmp, q.article));
+        buf.field(outlet(cmp, q.article));
+        buf.field_uint(q.sentence as u64);
+        buf.field(q.speaker.as_deref().unwrap_or(""));
+        buf.field(&q.text);
+        buf.field(b(q.verbatim));
+        buf.field_uint(q.articles as u64);
+        buf.field(b(q.speaker_conflict));
+        buf.field(join(&mut list, q.other_speakers.iter().map(String::as_str)));
+        buf.end_row();
+    }
+}
+
+fn render_labels(cmp: &Comparison, buf: &mut CsvBuf) {
+    buf.clear();
+    for l in &cmp.actor_labels {
+        buf.field(&l.story_id);
+        buf.field(&l.actor);
+        buf.field(id(cmp, l.article));
+        buf.field(outlet(cmp, l.article));
+        buf.field(&l.label);
+        buf.field(b(l.loaded));
+        buf.field_uint(l.mentions as u64);
+        buf.field(b(l.in_title));
+        buf.end_row();
+    }
+}
+
+/// One article's `outlets.csv` inputs: outlet and story cells
+/// (formula-neutralised, as they read back from `articles.csv`) and the
+/// metric values.
+type OutletInput = (String, String, Vec<f64>);
 
 /// Name of the outlet summary file.
 pub const OUTLETS_FILE: &str = "outlets.csv";
@@ -432,6 +482,13 @@ impl OutletColumns {
 
     /// Add one articles.csv row, given as its cell lookup.
     fn add<'a>(&self, acc: &mut OutletAccumulator, row: impl Fn(usize) -> Option<&'a str>) {
+        let (outlet, story, m) = self.input(row);
+        acc.add(&outlet, &story, m);
+    }
+
+    /// The outlets.csv inputs of one articles.csv row, given as its cell
+    /// lookup.
+    fn input<'a>(&self, row: impl Fn(usize) -> Option<&'a str>) -> OutletInput {
         let cell = |i: usize| row(i).unwrap_or("");
         let m = self
             .metrics
@@ -440,11 +497,25 @@ impl OutletColumns {
             .collect();
         // As the cells read back from the CSV (formula-neutralised), so a
         // rebuild from articles.csv keys and sorts outlets identically.
-        acc.add(
-            &super::exports::safe_cell(cell(self.outlet)),
-            &super::exports::safe_cell(cell(self.story)),
+        (
+            super::exports::safe_cell(cell(self.outlet)).into_owned(),
+            super::exports::safe_cell(cell(self.story)).into_owned(),
             m,
-        );
+        )
+    }
+
+    /// The outlets.csv inputs of every article of a window, in order,
+    /// computed in parallel from the values exactly as articles.csv shows
+    /// them (so `merge` can rebuild outlets.csv from articles.csv).
+    fn inputs(&self, cmp: &Comparison) -> Vec<OutletInput> {
+        use rayon::prelude::*;
+        (0..cmp.articles.len())
+            .into_par_iter()
+            .map_init(ArticleRow::default, |row, i| {
+                article_row_into(cmp, i, row);
+                self.input(|c| row.get(c))
+            })
+            .collect()
     }
 }
 

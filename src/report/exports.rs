@@ -344,7 +344,12 @@ fn fmt_f_fast(out: &mut String, v: f64) -> bool {
 }
 
 /// The decimal digits of `v`, written into the end of `tmp`.
-fn uint_digits(tmp: &mut [u8; 20], mut v: u64) -> &str {
+fn uint_digits(tmp: &mut [u8; 20], v: u64) -> &str {
+    std::str::from_utf8(uint_digit_bytes(tmp, v)).expect("ASCII digits")
+}
+
+/// [`uint_digits`] as bytes (no UTF-8 check, for the byte buffers).
+fn uint_digit_bytes(tmp: &mut [u8; 20], mut v: u64) -> &[u8] {
     let mut i = tmp.len();
     loop {
         i -= 1;
@@ -354,7 +359,7 @@ fn uint_digits(tmp: &mut [u8; 20], mut v: u64) -> &str {
             break;
         }
     }
-    std::str::from_utf8(&tmp[i..]).expect("ASCII digits")
+    &tmp[i..]
 }
 
 /// Append one CSV record to `out` in the dialect of every export: RFC 4180
@@ -494,7 +499,7 @@ fn push_uint(out: &mut Vec<u8>, v: u64) {
         out.push(b'0' + v as u8);
         return;
     }
-    out.extend_from_slice(uint_digits(&mut [0u8; 20], v).as_bytes());
+    out.extend_from_slice(uint_digit_bytes(&mut [0u8; 20], v));
 }
 
 /// CSV rows rendered in memory (used to format a window's rows in parallel
@@ -655,6 +660,12 @@ impl CsvOut {
     pub fn finish(self) -> Result<(), ReportError> {
         self.file.commit()
     }
+
+    /// The file, to publish together with others
+    /// ([`AtomicFile::commit_all`]).
+    pub fn into_file(self) -> AtomicFile {
+        self.file
+    }
 }
 
 fn names(cols: &[ColumnDoc]) -> Vec<String> {
@@ -798,9 +809,7 @@ pub fn article_row_into(cmp: &Comparison, i: usize, row: &mut ArticleRow) {
     row.cell_f(s.framing_score);
     row.cell_uint_list(s.top_sentences.iter().map(|t| t.sentence));
     row.cell_list(s.top_terms.iter().map(String::as_str));
-    for c in crate::model::frame_cells(s) {
-        row.cell(&c);
-    }
+    crate::model::frame_cells_into(&s.frames, &mut row.text, |t| row.ends.push(t.len()));
     row.cell(&pa.story_id);
     row.cell_list(pa.flags.iter().map(String::as_str));
     if let Some(r) = pa.reliability_score {
@@ -1091,35 +1100,59 @@ impl Exports {
 
     /// Append the rows of every article of `cmp`, in order. Rows are
     /// formatted in parallel on the current rayon pool, a batch of articles
-    /// at a time into reused buffers, then written in order.
+    /// at a time into reused buffers, and written in order; a batch is
+    /// written while the next one is formatted.
     pub fn write(&mut self, cmp: &Comparison) -> Result<(), ReportError> {
         use rayon::prelude::*;
         use std::io::Write;
         let n = cmp.articles.len();
-        let (cols, keys) = (&self.cols, &self.keys);
-        let mut pool = std::mem::take(&mut self.pool);
-        let mut start = 0;
-        while start < n {
+        let Exports {
+            arts,
+            jsonl,
+            sents,
+            spans,
+            jsonl_rows,
+            cols,
+            keys,
+            pool,
+            ..
+        } = self;
+        let (cols, keys) = (&*cols, &*keys);
+        if pool.len() < 2 * RENDER_BATCH {
+            pool.resize_with(2 * RENDER_BATCH, Rendered::default);
+        }
+        // Two halves: one being written, the other being formatted.
+        let (mut front, mut back) = pool.split_at_mut(RENDER_BATCH);
+        // Format the batch starting at article `start`; its length.
+        let render = |bufs: &mut [Rendered], start: usize| -> usize {
             let len = RENDER_BATCH.min(n - start);
-            if pool.len() < len {
-                pool.resize_with(len, Rendered::default);
-            }
-            pool[..len]
+            bufs[..len]
                 .par_iter_mut()
                 .enumerate()
                 .for_each(|(k, r)| r.render(cols, keys, cmp, start + k));
-            for r in &pool[..len] {
-                self.arts.append(&r.arts)?;
-                self.jsonl
+            len
+        };
+        let mut write = |bufs: &[Rendered]| -> Result<(), ReportError> {
+            for r in bufs {
+                arts.append(&r.arts)?;
+                jsonl
                     .write_all(&r.jsonl)
-                    .map_err(|e| io_err(self.jsonl.path(), e))?;
-                self.jsonl_rows += 1;
-                self.sents.append(&r.sents)?;
-                self.spans.append(&r.spans)?;
+                    .map_err(|e| io_err(jsonl.path(), e))?;
+                *jsonl_rows += 1;
+                sents.append(&r.sents)?;
+                spans.append(&r.spans)?;
             }
-            start += len;
+            Ok(())
+        };
+        let mut start = 0;
+        let mut len = render(front, 0);
+        while len > 0 {
+            let next = start + len;
+            let (written, next_len) = rayon::join(|| write(&front[..len]), || render(back, next));
+            written?;
+            std::mem::swap(&mut front, &mut back);
+            (start, len) = (next, next_len);
         }
-        self.pool = pool;
         Ok(())
     }
 
@@ -1144,11 +1177,13 @@ impl Exports {
 
     /// Publish every file under its final name (`articles.csv` last).
     pub fn finish(self) -> Result<(), ReportError> {
-        self.errs.finish()?;
-        self.spans.finish()?;
-        self.sents.finish()?;
-        self.jsonl.commit()?;
-        self.arts.finish()
+        AtomicFile::commit_all(vec![
+            self.errs.into_file(),
+            self.spans.into_file(),
+            self.sents.into_file(),
+            self.jsonl,
+            self.arts.into_file(),
+        ])
     }
 }
 
