@@ -54,7 +54,7 @@ use chrono::NaiveDate;
 use quotes::QuotePrint;
 use ratings::{Rating, SourceRatings};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use stories::SparseVec;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -295,50 +295,48 @@ struct Digest {
 }
 
 /// The body's words as [`tokens::words`] keeps them, sentence by sentence,
-/// normalised once into one buffer: the fingerprints, the capitalised-word
-/// set and the mentions all read them (three passes over the words, one
-/// normalisation, no allocation per word or sentence).
+/// each normalised once and interned: the fingerprints, the term counts,
+/// the capitalised-word set and the mentions all read them (one
+/// normalisation and one table lookup per word; stop tests and stems once
+/// per distinct word; no allocation per word or sentence).
 struct BodyWords {
     words: Vec<BodyWord>,
-    /// The normalised words, back to back.
-    norms: String,
+    /// The distinct normalised words.
+    vocab: tokens::Interner,
     /// Sentence `i` holds `words[at[i]..at[i + 1]]`.
     at: Vec<usize>,
 }
 
-/// One word of [`BodyWords`]: byte range in the body, and the end of its
-/// normalised form in `norms` (it starts where the previous one ends).
+/// One word of [`BodyWords`]: byte range in the body, whether it starts
+/// with an upper-case letter, and its id in `vocab`.
 #[derive(Clone, Copy)]
 struct BodyWord {
     start: usize,
     end: usize,
-    norm_start: usize,
-    norm_end: usize,
+    cap: bool,
+    id: u32,
 }
 
 impl BodyWords {
     /// From each sentence's word segments (body offset, segment), with
-    /// room for `words` words and `bytes` bytes of normalised text.
+    /// room for `words` words.
     fn new<'a, S: Iterator<Item = (usize, &'a str)>>(
         words: usize,
-        bytes: usize,
         sentences: impl Iterator<Item = S>,
     ) -> BodyWords {
         let mut bw = BodyWords {
             words: Vec::with_capacity(words),
-            norms: String::with_capacity(bytes),
+            vocab: tokens::Interner::with_capacity(words / 2),
             at: vec![0],
         };
         let mut buf = String::new();
         for segments in sentences {
             tokens::for_each_word_in(segments, &mut buf, |start, raw, norm| {
-                let norm_start = bw.norms.len();
-                bw.norms.push_str(norm);
                 bw.words.push(BodyWord {
                     start,
                     end: start + raw.len(),
-                    norm_start,
-                    norm_end: bw.norms.len(),
+                    cap: raw.chars().next().is_some_and(char::is_uppercase),
+                    id: bw.vocab.intern(norm),
                 });
             });
             bw.at.push(bw.words.len());
@@ -347,13 +345,13 @@ impl BodyWords {
     }
 
     /// The words of sentence `si`.
-    fn of(&self, si: usize) -> impl Iterator<Item = &BodyWord> {
-        self.words[self.at[si]..self.at[si + 1]].iter()
+    fn of(&self, si: usize) -> &[BodyWord] {
+        &self.words[self.at[si]..self.at[si + 1]]
     }
 
     /// The normalised form of a word.
     fn norm(&self, w: &BodyWord) -> &str {
-        &self.norms[w.norm_start..w.norm_end]
+        self.vocab.norm(w.id)
     }
 }
 
@@ -408,11 +406,10 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         })
     };
     let words = if reuse {
-        BodyWords::new(toks.len(), body.len(), (0..sent_ranges.len()).map(segs))
+        BodyWords::new(toks.len(), (0..sent_ranges.len()).map(segs))
     } else {
         BodyWords::new(
             0,
-            body.len(),
             sent_ranges.iter().map(|&(x, y)| {
                 body.get(x..y)
                     .unwrap_or("")
@@ -424,16 +421,9 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
     let mut scratch = align::Scratch::default();
     let (sents, quoted_share): (Vec<SentPrint>, Vec<f64>) = (0..sent_ranges.len())
         .map(|si| {
-            let mut inside = 0usize;
-            let print = SentPrint::scan_norms(
-                words.of(si).map(|w| (w.start, words.norm(w))),
-                &mut scratch,
-                |w| {
-                    if inner.covers_point(w) {
-                        inside += 1;
-                    }
-                },
-            );
+            let ws = words.of(si);
+            let print = SentPrint::scan_ids(ws.iter().map(|w| w.id), &words.vocab, &mut scratch);
+            let inside = ws.iter().filter(|w| inner.covers_point(w.start)).count();
             let share = if print.words == 0 {
                 0.0
             } else {
@@ -474,22 +464,18 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             tokens::words(title).len(),
         )
     };
-    // Normalised words capitalised after the first word of a sentence.
-    let mut known: HashSet<String, crate::hash::FnvBuild> = HashSet::default();
+    // Normalised words capitalised after the first word of a sentence (by
+    // id in the body, as strings in the title).
+    let mut known = vec![false; words.vocab.len()];
     for si in 0..sent_ranges.len() {
-        for w in words.of(si).skip(1) {
-            let n = words.norm(w);
-            let cap = body[w.start..w.end]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase());
-            if cap && !known.contains(n) {
-                known.insert(n.to_string());
-            }
+        for w in words.of(si).iter().skip(1).filter(|w| w.cap) {
+            known[w.id as usize] = true;
         }
     }
-    known.extend(actors::mid_sentence_capitals(title, &[(0, title.len())]));
-    let is_known = |w: &str| known.contains(w);
+    let title_known = actors::mid_sentence_capitals(title, &[(0, title.len())]);
+    let is_known = |w: &str| {
+        words.vocab.get(w).is_some_and(|id| known[id as usize]) || title_known.contains(w)
+    };
     let mut mentions: Vec<(actors::Mention, bool)> = Vec::new();
     if !title.is_empty() {
         let loaded = category_ranges(&title_spans, Category::LoadedLanguage);
@@ -509,7 +495,7 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
     mentions.extend(
         actors::mentions_with(body, &sent_ranges, &loaded, is_known, |si, _, out| {
             let s0 = sent_ranges[si].0;
-            out.extend(words.of(si).map(|w| tokens::Word {
+            out.extend(words.of(si).iter().map(|w| tokens::Word {
                 raw: &body[w.start..w.end],
                 start: w.start - s0,
                 norm: std::borrow::Cow::Borrowed(words.norm(w)),
@@ -540,13 +526,10 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             let mut tc = stories::TermCounter::default();
             tc.add(title, title.unicode_word_indices());
             if reuse {
-                let words = toks.iter().map(|t| {
-                    (
-                        t.start as usize,
-                        body.get(t.start as usize..t.end as usize).unwrap_or(""),
-                    )
-                });
-                tc.add(body, words);
+                // The tokens are the body's words in order, sentence by
+                // sentence: the interned words are those `add` would visit.
+                let ws = words.words.iter().map(|w| (w.start, w.end, w.cap, w.id));
+                tc.add_ids(body, &words.vocab, ws);
             } else {
                 tc.add(body, body.unicode_word_indices());
             }
@@ -1558,7 +1541,6 @@ mod tests {
         let sents = [(0, a - 1), (a, b - 1), (b, body.len())];
         let bw = BodyWords::new(
             0,
-            0,
             sents.iter().map(|&(x, y)| {
                 body[x..y]
                     .unicode_word_indices()
@@ -1568,6 +1550,7 @@ mod tests {
         for (si, &(x, y)) in sents.iter().enumerate() {
             let got: Vec<(usize, &str, &str)> = bw
                 .of(si)
+                .iter()
                 .map(|w| (w.start - x, &body[w.start..w.end], bw.norm(w)))
                 .collect();
             let want: Vec<(usize, &str, String)> = tokens::words(&body[x..y])
@@ -1577,6 +1560,9 @@ mod tests {
             assert_eq!(got.len(), want.len());
             for (g, w) in got.iter().zip(&want) {
                 assert_eq!((g.0, g.1, g.2), (w.0, w.1, w.2.as_str()));
+            }
+            for w in bw.of(si) {
+                assert_eq!(w.cap, body[w.start..].starts_with(char::is_uppercase));
             }
         }
     }

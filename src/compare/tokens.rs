@@ -125,6 +125,146 @@ pub fn is_word(raw: &str) -> bool {
     }
 }
 
+/// The distinct normalised words of one text, each with a small integer id
+/// (in order of first occurrence) and what the comparison asks of it,
+/// computed once per distinct word: whether it is a stop word, its
+/// [`stem_hash`] and its [`fnv1a`] hash. An article repeats most of its
+/// words, so fingerprints and term counts read these instead of hashing
+/// and testing the same word at every occurrence.
+#[derive(Debug, Clone)]
+pub struct Interner {
+    /// The distinct words, back to back.
+    norms: String,
+    words: Vec<WordInfo>,
+    /// Open-addressing table of `id + 1` (0: empty), a power of two long.
+    slots: Vec<u32>,
+}
+
+/// What [`Interner`] keeps about one distinct normalised word.
+#[derive(Debug, Clone, Copy)]
+pub struct WordInfo {
+    start: u32,
+    end: u32,
+    /// [`is_stop`].
+    pub stop: bool,
+    /// Two or more characters (a term of [`crate::compare::stories`]).
+    pub multi: bool,
+    /// [`stem_hash`] (computed for every word, used for content words).
+    pub stem: u64,
+    /// [`fnv1a`] of the word.
+    pub hash: u64,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner::with_capacity(0)
+    }
+}
+
+impl Interner {
+    /// An empty interner with room for about `n` distinct words.
+    pub fn with_capacity(n: usize) -> Interner {
+        Interner {
+            norms: String::with_capacity(n * 6),
+            words: Vec::with_capacity(n),
+            slots: vec![0; (2 * n).next_power_of_two().max(64)],
+        }
+    }
+
+    /// Distinct words so far.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// True when no word was interned.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The id of `norm` (a normalised word), added if new.
+    pub fn intern(&mut self, norm: &str) -> u32 {
+        let (slot, found) = self.find(norm);
+        if let Some(id) = found {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        let start = self.norms.len() as u32;
+        self.norms.push_str(norm);
+        let stop = is_stop(norm);
+        self.words.push(WordInfo {
+            start,
+            end: self.norms.len() as u32,
+            stop,
+            multi: norm.chars().nth(1).is_some(),
+            stem: stem_hash(norm),
+            hash: hash_str(norm),
+        });
+        self.slots[slot] = id + 1;
+        if self.words.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        id
+    }
+
+    /// The id of `norm`, if interned.
+    pub fn get(&self, norm: &str) -> Option<u32> {
+        self.find(norm).1
+    }
+
+    /// The word of an id.
+    pub fn norm(&self, id: u32) -> &str {
+        let w = &self.words[id as usize];
+        &self.norms[w.start as usize..w.end as usize]
+    }
+
+    /// What is known about the word of an id.
+    pub fn info(&self, id: u32) -> &WordInfo {
+        &self.words[id as usize]
+    }
+
+    /// The slot holding `norm` (with its id) or the empty slot it would go to.
+    fn find(&self, norm: &str) -> (usize, Option<u32>) {
+        let mask = self.slots.len() - 1;
+        let mut i = (quick_hash(norm.as_bytes()) >> 32) as usize & mask;
+        loop {
+            match self.slots[i] {
+                0 => return (i, None),
+                k if self.norm(k - 1) == norm => return (i, Some(k - 1)),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let n = self.slots.len() * 2;
+        self.slots = vec![0; n];
+        for id in 0..self.words.len() as u32 {
+            let mut i = (quick_hash(self.norm(id).as_bytes()) >> 32) as usize & (n - 1);
+            while self.slots[i] != 0 {
+                i = (i + 1) & (n - 1);
+            }
+            self.slots[i] = id + 1;
+        }
+    }
+}
+
+/// A fast hash of a short byte string, eight bytes at a time, for the
+/// [`Interner`]'s table only (never stored or output).
+fn quick_hash(b: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = (b.len() as u64).wrapping_mul(K);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c.try_into().expect("eight bytes"));
+        h = (h ^ x).wrapping_mul(K).rotate_left(23);
+    }
+    let r = chunks.remainder();
+    let mut last = [0u8; 8];
+    last[..r.len()].copy_from_slice(r);
+    h = (h ^ u64::from_le_bytes(last)).wrapping_mul(K);
+    h ^ (h >> 29)
+}
+
 /// Function words and report verbs that say nothing about *what* a text is
 /// about. Written for this project (not taken from a published list).
 const STOP: &[&str] = &[
@@ -532,6 +672,33 @@ mod tests {
         ] {
             assert_eq!(stem_hash(w), hash_str(&stem(w)), "{w}");
         }
+    }
+
+    #[test]
+    fn interner_gives_one_id_per_distinct_word_with_its_facts() {
+        let mut v = Interner::with_capacity(1);
+        let mut ids = std::collections::HashMap::new();
+        // Enough distinct words to grow the table several times.
+        let ws: Vec<String> = (0..500)
+            .map(|i| format!("w{}", i % 170))
+            .chain(STOP.iter().map(|s| s.to_string()))
+            .chain(["", "exercises", "café", "the", "countries"].map(String::from))
+            .collect();
+        for w in &ws {
+            let id = v.intern(w);
+            assert_eq!(*ids.entry(w.clone()).or_insert(id), id, "{w}");
+            assert_eq!(v.norm(id), w);
+            let info = v.info(id);
+            assert_eq!(info.stop, is_stop(w));
+            assert_eq!(info.multi, w.chars().count() >= 2);
+            assert_eq!(info.stem, stem_hash(w));
+            assert_eq!(info.hash, hash_str(w));
+        }
+        assert_eq!(v.len(), ids.len());
+        for (w, &id) in &ids {
+            assert_eq!(v.get(w), Some(id));
+        }
+        assert_eq!(v.get("absent"), None);
     }
 
     #[test]
