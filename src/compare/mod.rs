@@ -318,27 +318,38 @@ struct BodyWord {
 }
 
 impl BodyWords {
-    /// From each sentence's word segments (body offset, segment), with
-    /// room for `words` words.
-    fn new<'a, S: Iterator<Item = (usize, &'a str)>>(
+    /// From the word segments (sentence, body offset, segment) of
+    /// sentences `0..sentences`, in order, with room for `words` words,
+    /// interned into `vocab` (cleared first).
+    fn new<'a>(
         words: usize,
-        sentences: impl Iterator<Item = S>,
+        sentences: usize,
+        segments: impl Iterator<Item = (usize, usize, &'a str)>,
+        mut vocab: tokens::Interner,
     ) -> BodyWords {
+        vocab.clear(words / 2);
         let mut bw = BodyWords {
             words: Vec::with_capacity(words),
-            vocab: tokens::Interner::with_capacity(words / 2),
-            at: vec![0],
+            vocab,
+            at: Vec::with_capacity(sentences + 1),
         };
+        bw.at.push(0);
         let mut buf = String::new();
-        for segments in sentences {
-            tokens::for_each_word_in(segments, &mut buf, |start, raw, norm| {
+        // As `tokens::for_each_word_in` visits them.
+        for (si, start, raw) in segments {
+            if let Some(id) = bw.vocab.intern_raw(raw, &mut buf) {
+                while bw.at.len() <= si {
+                    bw.at.push(bw.words.len());
+                }
                 bw.words.push(BodyWord {
                     start,
                     end: start + raw.len(),
                     cap: raw.chars().next().is_some_and(char::is_uppercase),
-                    id: bw.vocab.intern(norm),
+                    id,
                 });
-            });
+            }
+        }
+        while bw.at.len() <= sentences {
             bw.at.push(bw.words.len());
         }
         bw
@@ -395,28 +406,25 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
     // bodies under 4 GiB): each sentence's words are read, not re-segmented.
     let toks = &an.layout.tokens;
     let reuse = body.len() <= u32::MAX as usize;
-    let segs = |si: usize| {
-        let a = toks.partition_point(|t| (t.sentence as usize) < si);
-        let b = toks.partition_point(|t| (t.sentence as usize) <= si);
-        toks[a..b].iter().map(|t| {
-            (
-                t.start as usize,
-                body.get(t.start as usize..t.end as usize).unwrap_or(""),
-            )
-        })
-    };
+    // The interner's buffers are reused from one article to the next.
+    thread_local! {
+        static VOCAB: std::cell::RefCell<tokens::Interner> = Default::default();
+    }
+    let vocab = VOCAB.with(|v| v.take());
     let words = if reuse {
-        BodyWords::new(toks.len(), (0..sent_ranges.len()).map(segs))
+        let segs = toks.iter().map(|t| {
+            let (x, y) = (t.start as usize, t.end as usize);
+            (t.sentence as usize, x, body.get(x..y).unwrap_or(""))
+        });
+        BodyWords::new(toks.len(), sent_ranges.len(), segs, vocab)
     } else {
-        BodyWords::new(
-            0,
-            sent_ranges.iter().map(|&(x, y)| {
-                body.get(x..y)
-                    .unwrap_or("")
-                    .unicode_word_indices()
-                    .map(move |(o, w)| (x + o, w))
-            }),
-        )
+        let segs = sent_ranges.iter().enumerate().flat_map(|(si, &(x, y))| {
+            body.get(x..y)
+                .unwrap_or("")
+                .unicode_word_indices()
+                .map(move |(o, w)| (si, x + o, w))
+        });
+        BodyWords::new(0, sent_ranges.len(), segs, vocab)
     };
     let mut scratch = align::Scratch::default();
     let (sents, quoted_share): (Vec<SentPrint>, Vec<f64>) = (0..sent_ranges.len())
@@ -505,6 +513,20 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         .map(|m| (m, false)),
     );
     let sent_index = align::sent_index(&sents);
+    let counts = {
+        let mut tc = stories::TermCounter::default();
+        tc.add(title, title.unicode_word_indices());
+        if reuse {
+            // The tokens are the body's words in order, sentence by
+            // sentence: the interned words are those `add` would visit.
+            let ws = words.words.iter().map(|w| (w.start, w.end, w.cap, w.id));
+            tc.add_ids(body, &words.vocab, ws);
+        } else {
+            tc.add(body, body.unicode_word_indices());
+        }
+        tc.finish()
+    };
+    VOCAB.with(|v| *v.borrow_mut() = words.vocab);
     Digest {
         sent_index,
         quoted_share,
@@ -522,19 +544,7 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             .byline
             .as_ref()
             .is_some_and(|b| !b.value.trim().is_empty()),
-        counts: {
-            let mut tc = stories::TermCounter::default();
-            tc.add(title, title.unicode_word_indices());
-            if reuse {
-                // The tokens are the body's words in order, sentence by
-                // sentence: the interned words are those `add` would visit.
-                let ws = words.words.iter().map(|w| (w.start, w.end, w.cap, w.id));
-                tc.add_ids(body, &words.vocab, ws);
-            } else {
-                tc.add(body, body.unicode_word_indices());
-            }
-            tc.finish()
-        },
+        counts,
         sents,
         quotes,
         mentions,
@@ -1539,14 +1549,16 @@ mod tests {
         let body = "Leader Anna Kovar’s aides met. “It’s late,” Marsh said — 3.5%! Ünal's café";
         let (a, b) = (body.find("“").unwrap(), body.find("Ünal").unwrap());
         let sents = [(0, a - 1), (a, b - 1), (b, body.len())];
-        let bw = BodyWords::new(
-            0,
-            sents.iter().map(|&(x, y)| {
-                body[x..y]
-                    .unicode_word_indices()
-                    .map(move |(o, w)| (x + o, w))
-            }),
-        );
+        let segs = sents.iter().enumerate().flat_map(|(si, &(x, y))| {
+            body[x..y]
+                .unicode_word_indices()
+                .map(move |(o, w)| (si, x + o, w))
+        });
+        // A used interner: cleared first.
+        let mut vocab = tokens::Interner::default();
+        vocab.intern("stale");
+        let bw = BodyWords::new(0, sents.len() + 1, segs, vocab);
+        assert_eq!(bw.of(sents.len()).len(), 0);
         for (si, &(x, y)) in sents.iter().enumerate() {
             let got: Vec<(usize, &str, &str)> = bw
                 .of(si)
