@@ -2,8 +2,11 @@
 //!
 //! Takes: raw text slices (sentences, quotes, titles).
 //! Gives: normalised word lists, content-word stems, word shingles and their
-//! 64-bit FNV-1a hashes. Everything here is a pure function of its input, so
-//! two runs (or two batches) always produce the same fingerprints.
+//! 64-bit FNV-1a hashes, and an [`Interner`] that gives the distinct words
+//! of one text small integer ids (with their stop flag, stem and hash, so
+//! the per-article digest tests and hashes each distinct word once).
+//! Everything here is a pure function of its input, so two runs (or two
+//! batches) always produce the same fingerprints.
 //!
 //! Normalisation: Unicode word segmentation, lower case, curly apostrophes
 //! folded to `'`, possessive `'s` dropped. Content words additionally drop a
