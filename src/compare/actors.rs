@@ -258,12 +258,15 @@ fn is_name_word(w: &Word<'_>) -> bool {
 /// One naming of an actor in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
-    /// Normalised name words ("xi", "jinping").
-    pub name: Vec<String>,
-    /// The name as written, possessive removed ("Xi Jinping").
-    pub display: String,
+    /// Normalised name words joined by single spaces ("xi jinping"; a
+    /// word never holds a space): the actor key of a full name.
+    pub key: String,
+    /// Words in `key`.
+    pub name_words: usize,
     /// Label as written, whitespace-normalised ("dictator Xi Jinping").
     pub label: String,
+    /// Where the name starts in `label` (see [`Mention::display`]).
+    pub display_at: usize,
     /// Byte range of the label in the analysed text.
     pub start: usize,
     pub end: usize,
@@ -275,6 +278,19 @@ pub struct Mention {
     pub acronym: bool,
     /// True when "the" comes right before the label ("the Far East").
     pub after_the: bool,
+}
+
+impl Mention {
+    /// The name as written, possessive removed ("Xi Jinping"): the end of
+    /// the label.
+    pub fn display(&self) -> &str {
+        &self.label[self.display_at..]
+    }
+
+    /// The normalised name words ("xi", "jinping").
+    pub fn name(&self) -> impl DoubleEndedIterator<Item = &str> {
+        self.key.split(' ')
+    }
 }
 
 /// Find the mentions in `text`, sentence by sentence. `sentences` are byte
@@ -380,12 +396,23 @@ pub fn mentions_with<'a>(
             let lstart = ws[l].start;
             let dstart = name_words[0].start;
             let label = collapse(&sent[lstart..last_end]);
-            let display = collapse(&sent[dstart..last_end]);
+            // The name's words are the label's last words (the label
+            // extends left over whitespace gaps only), so the collapsed
+            // name is the end of the collapsed label.
+            let display_at = label.len() - collapsed_len(&sent[dstart..last_end]);
             let (a, b) = (s0 + lstart, s0 + last_end);
+            let mut key = String::with_capacity(last_end - dstart);
+            for (k, w) in name_words.iter().enumerate() {
+                if k > 0 {
+                    key.push(' ');
+                }
+                key.push_str(&w.norm);
+            }
             out.push(Mention {
-                name: name_words.iter().map(|w| w.norm.to_string()).collect(),
-                display,
+                key,
+                name_words: name_words.len(),
                 label,
+                display_at,
                 start: a,
                 end: b,
                 roles,
@@ -418,6 +445,16 @@ fn strip_possessive(raw: &str) -> &str {
         }
     }
     raw
+}
+
+/// Length of [`collapse`]`(s)`, without building it.
+fn collapsed_len(s: &str) -> usize {
+    let (mut n, mut words) = (0usize, 0usize);
+    for w in s.split_whitespace() {
+        n += w.len();
+        words += 1;
+    }
+    n + words.saturating_sub(1)
 }
 
 /// The words of `s` joined by single spaces.
@@ -497,16 +534,30 @@ impl ActorIndex {
     pub fn new<'a>(all: impl IntoIterator<Item = &'a Mention>) -> ActorIndex {
         let mut idx = ActorIndex::default();
         for m in all {
-            if m.name.len() >= 2 || m.acronym {
-                let key = m.name.join(" ");
-                *idx.full
-                    .entry(key.clone())
-                    .or_default()
-                    .entry(m.display.clone())
-                    .or_default() += 1;
-                if m.name.len() >= 2 {
-                    for w in [&m.name[0], &m.name[m.name.len() - 1]] {
-                        idx.short.entry(w.clone()).or_default().insert(key.clone());
+            if m.name_words >= 2 || m.acronym {
+                let key = &m.key;
+                let forms = idx.full.entry(key.clone()).or_default();
+                match forms.get_mut(m.display()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        forms.insert(m.display().to_string(), 1);
+                    }
+                }
+                if m.name_words >= 2 {
+                    let first = m.name().next().unwrap_or_default();
+                    let last = m.name().next_back().unwrap_or_default();
+                    for w in [first, last] {
+                        match idx.short.get_mut(w) {
+                            Some(keys) => {
+                                if !keys.contains(key) {
+                                    keys.insert(key.clone());
+                                }
+                            }
+                            None => {
+                                idx.short
+                                    .insert(w.to_string(), BTreeSet::from([key.clone()]));
+                            }
+                        }
                     }
                 }
             }
@@ -516,12 +567,11 @@ impl ActorIndex {
 
     /// The actor key a mention refers to, if it resolves to a known name.
     pub fn key_of(&self, m: &Mention) -> Option<String> {
-        let key = m.name.join(" ");
-        if self.full.contains_key(&key) {
-            return Some(key);
+        if self.full.contains_key(&m.key) {
+            return Some(m.key.clone());
         }
-        if m.name.len() == 1 {
-            if let Some(fulls) = self.short.get(&m.name[0]) {
+        if m.name_words == 1 {
+            if let Some(fulls) = self.short.get(&m.key) {
                 if fulls.len() == 1 {
                     return fulls.iter().next().cloned();
                 }
@@ -613,7 +663,7 @@ impl ActorIndex {
             }
             let words: Vec<String> = match self.key_of(m) {
                 Some(k) => k.split(' ').map(str::to_string).collect(),
-                None => m.name.clone(),
+                None => m.name().map(str::to_string).collect(),
             };
             for w in words {
                 out.entry(w).or_default().extend(m.roles.iter().cloned());
@@ -684,6 +734,7 @@ mod tests {
         ] {
             let plain = s.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(collapse(s), plain, "{s:?}");
+            assert_eq!(collapsed_len(s), plain.len(), "{s:?}");
         }
     }
 
@@ -724,6 +775,31 @@ mod tests {
             labels("It was the first Piet Marsh had seen."),
             vec!["Piet Marsh"]
         );
+    }
+
+    #[test]
+    fn names_are_the_end_of_their_labels() {
+        let t = "Gen.\u{a0}Piet  Marsh met PRC Li Wei and Bolvia's defence minister Ünal\u{a0}Çelik’s aide.";
+        let sents = vec![(0, t.len())];
+        let ms = mentions(t, &sents, &[], &BTreeSet::new());
+        let got: Vec<(&str, &str, &str, usize)> = ms
+            .iter()
+            .map(|m| (m.label.as_str(), m.display(), m.key.as_str(), m.name_words))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Gen. Piet Marsh", "Piet Marsh", "piet marsh", 2),
+                ("PRC Li Wei", "Li Wei", "li wei", 2),
+                (
+                    "Bolvia's defence minister Ünal Çelik",
+                    "Ünal Çelik",
+                    "ünal çelik",
+                    2
+                ),
+            ]
+        );
+        assert_eq!(ms[2].name().collect::<Vec<_>>(), vec!["ünal", "çelik"]);
     }
 
     #[test]

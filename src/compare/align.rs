@@ -19,7 +19,7 @@
 //! score, then by position), so every sentence matches at most one sentence
 //! of the other article.
 
-use super::tokens::intersect;
+use super::tokens::{intersect, Interner};
 
 /// Sentences shorter than this (in words) are not aligned.
 pub const MIN_WORDS: usize = 5;
@@ -91,6 +91,12 @@ impl Scratch {
             }
             _ => {}
         }
+        self.take()
+    }
+
+    /// The print of the hashes collected (the short-sentence shingle
+    /// included); resets.
+    fn take(&mut self) -> SentPrint {
         self.content.sort_unstable();
         self.content.dedup();
         self.shingles.sort_unstable();
@@ -143,6 +149,44 @@ impl SentPrint {
             sc.push(n);
         }
         sc.finish()
+    }
+
+    /// [`SentPrint::scan_norms`] over word ids of an [`Interner`] (in
+    /// sentence order): stop tests, stems and the first word of each
+    /// shingle are read from the interner, not recomputed per occurrence.
+    pub fn scan_ids(
+        ids: impl Iterator<Item = u32>,
+        vocab: &Interner,
+        sc: &mut Scratch,
+    ) -> SentPrint {
+        use super::tokens::fnv1a_extend;
+        // The two previous words of the sentence.
+        let (mut p0, mut p1) = (0u32, 0u32);
+        let mut words = 0usize;
+        for id in ids {
+            let w = vocab.info(id);
+            if !w.stop {
+                sc.content.push(w.stem);
+            }
+            if words >= 2 {
+                let mut h = fnv1a_extend(vocab.info(p0).hash, b" ");
+                h = fnv1a_extend(h, vocab.norm(p1).as_bytes());
+                h = fnv1a_extend(h, b" ");
+                sc.shingles.push(fnv1a_extend(h, vocab.norm(id).as_bytes()));
+            }
+            (p0, p1) = (p1, id);
+            words += 1;
+        }
+        match words {
+            1 => sc.shingles.push(vocab.info(p1).hash),
+            2 => {
+                let h = fnv1a_extend(vocab.info(p0).hash, b" ");
+                sc.shingles.push(fnv1a_extend(h, vocab.norm(p1).as_bytes()));
+            }
+            _ => {}
+        }
+        sc.words = words;
+        sc.take()
     }
 
     /// Fingerprint a sentence from its words ([`super::tokens::words`]).
@@ -1016,6 +1060,28 @@ mod tests {
             );
             assert_eq!(p, SentPrint::scan(t, &mut sc, |_| {}), "{t}");
             assert_eq!(at, ws.iter().map(|w| w.start).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn scan_ids_gives_the_same_print_as_scan() {
+        let mut sc = Scratch::default();
+        // One interner over all the texts, as over an article's sentences.
+        let mut vocab = Interner::default();
+        for t in [
+            "",
+            "One",
+            "Two words",
+            "The Ministry’s officials said the harbour board’s ferries were delayed again.",
+            "Café owners in Zürich, Ünal said, “won’t” reopen.",
+            "the the the officials officials said said the",
+        ] {
+            let ids: Vec<u32> = super::super::tokens::words(t)
+                .iter()
+                .map(|w| vocab.intern(&w.norm))
+                .collect();
+            let p = SentPrint::scan_ids(ids.into_iter(), &vocab, &mut sc);
+            assert_eq!(p, SentPrint::scan(t, &mut sc, |_| {}), "{t}");
         }
     }
 

@@ -54,7 +54,7 @@ use chrono::NaiveDate;
 use quotes::QuotePrint;
 use ratings::{Rating, SourceRatings};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use stories::SparseVec;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -294,65 +294,74 @@ struct Digest {
 }
 
 /// The body's words as [`tokens::words`] keeps them, sentence by sentence,
-/// normalised once into one buffer: the fingerprints, the capitalised-word
-/// set and the mentions all read them (three passes over the words, one
-/// normalisation, no allocation per word or sentence).
+/// each normalised once and interned: the fingerprints, the term counts,
+/// the capitalised-word set and the mentions all read them (one
+/// normalisation and one table lookup per word; stop tests and stems once
+/// per distinct word; no allocation per word or sentence).
 struct BodyWords {
     words: Vec<BodyWord>,
-    /// The normalised words, back to back.
-    norms: String,
+    /// The distinct normalised words.
+    vocab: tokens::Interner,
     /// Sentence `i` holds `words[at[i]..at[i + 1]]`.
     at: Vec<usize>,
 }
 
-/// One word of [`BodyWords`]: byte range in the body, and the end of its
-/// normalised form in `norms` (it starts where the previous one ends).
+/// One word of [`BodyWords`]: byte range in the body, whether it starts
+/// with an upper-case letter, and its id in `vocab`.
 #[derive(Clone, Copy)]
 struct BodyWord {
     start: usize,
     end: usize,
-    norm_start: usize,
-    norm_end: usize,
+    cap: bool,
+    id: u32,
 }
 
 impl BodyWords {
-    /// From each sentence's word segments (body offset, segment), with
-    /// room for `words` words and `bytes` bytes of normalised text.
-    fn new<'a, S: Iterator<Item = (usize, &'a str)>>(
+    /// From the word segments (sentence, body offset, segment) of
+    /// sentences `0..sentences`, in order, with room for `words` words,
+    /// interned into `vocab` (cleared first).
+    fn new<'a>(
         words: usize,
-        bytes: usize,
-        sentences: impl Iterator<Item = S>,
+        sentences: usize,
+        segments: impl Iterator<Item = (usize, usize, &'a str)>,
+        mut vocab: tokens::Interner,
     ) -> BodyWords {
+        vocab.clear(words / 2);
         let mut bw = BodyWords {
             words: Vec::with_capacity(words),
-            norms: String::with_capacity(bytes),
-            at: vec![0],
+            vocab,
+            at: Vec::with_capacity(sentences + 1),
         };
+        bw.at.push(0);
         let mut buf = String::new();
-        for segments in sentences {
-            tokens::for_each_word_in(segments, &mut buf, |start, raw, norm| {
-                let norm_start = bw.norms.len();
-                bw.norms.push_str(norm);
+        // As `tokens::for_each_word_in` visits them.
+        for (si, start, raw) in segments {
+            if let Some(id) = bw.vocab.intern_raw(raw, &mut buf) {
+                while bw.at.len() <= si {
+                    bw.at.push(bw.words.len());
+                }
                 bw.words.push(BodyWord {
                     start,
                     end: start + raw.len(),
-                    norm_start,
-                    norm_end: bw.norms.len(),
+                    cap: raw.chars().next().is_some_and(char::is_uppercase),
+                    id,
                 });
-            });
+            }
+        }
+        while bw.at.len() <= sentences {
             bw.at.push(bw.words.len());
         }
         bw
     }
 
     /// The words of sentence `si`.
-    fn of(&self, si: usize) -> impl Iterator<Item = &BodyWord> {
-        self.words[self.at[si]..self.at[si + 1]].iter()
+    fn of(&self, si: usize) -> &[BodyWord] {
+        &self.words[self.at[si]..self.at[si + 1]]
     }
 
     /// The normalised form of a word.
     fn norm(&self, w: &BodyWord) -> &str {
-        &self.norms[w.norm_start..w.norm_end]
+        self.vocab.norm(w.id)
     }
 }
 
@@ -396,43 +405,32 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
     // bodies under 4 GiB): each sentence's words are read, not re-segmented.
     let toks = &an.layout.tokens;
     let reuse = body.len() <= u32::MAX as usize;
-    let segs = |si: usize| {
-        let a = toks.partition_point(|t| (t.sentence as usize) < si);
-        let b = toks.partition_point(|t| (t.sentence as usize) <= si);
-        toks[a..b].iter().map(|t| {
-            (
-                t.start as usize,
-                body.get(t.start as usize..t.end as usize).unwrap_or(""),
-            )
-        })
-    };
+    // The interner's buffers are reused from one article to the next.
+    thread_local! {
+        static VOCAB: std::cell::RefCell<tokens::Interner> = Default::default();
+    }
+    let vocab = VOCAB.with(|v| v.take());
     let words = if reuse {
-        BodyWords::new(toks.len(), body.len(), (0..sent_ranges.len()).map(segs))
+        let segs = toks.iter().map(|t| {
+            let (x, y) = (t.start as usize, t.end as usize);
+            (t.sentence as usize, x, body.get(x..y).unwrap_or(""))
+        });
+        BodyWords::new(toks.len(), sent_ranges.len(), segs, vocab)
     } else {
-        BodyWords::new(
-            0,
-            body.len(),
-            sent_ranges.iter().map(|&(x, y)| {
-                body.get(x..y)
-                    .unwrap_or("")
-                    .unicode_word_indices()
-                    .map(move |(o, w)| (x + o, w))
-            }),
-        )
+        let segs = sent_ranges.iter().enumerate().flat_map(|(si, &(x, y))| {
+            body.get(x..y)
+                .unwrap_or("")
+                .unicode_word_indices()
+                .map(move |(o, w)| (si, x + o, w))
+        });
+        BodyWords::new(0, sent_ranges.len(), segs, vocab)
     };
     let mut scratch = align::Scratch::default();
     let (sents, quoted_share): (Vec<SentPrint>, Vec<f64>) = (0..sent_ranges.len())
         .map(|si| {
-            let mut inside = 0usize;
-            let print = SentPrint::scan_norms(
-                words.of(si).map(|w| (w.start, words.norm(w))),
-                &mut scratch,
-                |w| {
-                    if inner.covers_point(w) {
-                        inside += 1;
-                    }
-                },
-            );
+            let ws = words.of(si);
+            let print = SentPrint::scan_ids(ws.iter().map(|w| w.id), &words.vocab, &mut scratch);
+            let inside = ws.iter().filter(|w| inner.covers_point(w.start)).count();
             let share = if print.words == 0 {
                 0.0
             } else {
@@ -473,22 +471,18 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             tokens::words(title).len(),
         )
     };
-    // Normalised words capitalised after the first word of a sentence.
-    let mut known: HashSet<String, crate::hash::FnvBuild> = HashSet::default();
+    // Normalised words capitalised after the first word of a sentence (by
+    // id in the body, as strings in the title).
+    let mut known = vec![false; words.vocab.len()];
     for si in 0..sent_ranges.len() {
-        for w in words.of(si).skip(1) {
-            let n = words.norm(w);
-            let cap = body[w.start..w.end]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase());
-            if cap && !known.contains(n) {
-                known.insert(n.to_string());
-            }
+        for w in words.of(si).iter().skip(1).filter(|w| w.cap) {
+            known[w.id as usize] = true;
         }
     }
-    known.extend(actors::mid_sentence_capitals(title, &[(0, title.len())]));
-    let is_known = |w: &str| known.contains(w);
+    let title_known = actors::mid_sentence_capitals(title, &[(0, title.len())]);
+    let is_known = |w: &str| {
+        words.vocab.get(w).is_some_and(|id| known[id as usize]) || title_known.contains(w)
+    };
     let mut mentions: Vec<(actors::Mention, bool)> = Vec::new();
     if !title.is_empty() {
         let loaded = category_ranges(&title_spans, Category::LoadedLanguage);
@@ -508,7 +502,7 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
     mentions.extend(
         actors::mentions_with(body, &sent_ranges, &loaded, is_known, |si, _, out| {
             let s0 = sent_ranges[si].0;
-            out.extend(words.of(si).map(|w| tokens::Word {
+            out.extend(words.of(si).iter().map(|w| tokens::Word {
                 raw: &body[w.start..w.end],
                 start: w.start - s0,
                 norm: std::borrow::Cow::Borrowed(words.norm(w)),
@@ -517,6 +511,20 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         .into_iter()
         .map(|m| (m, false)),
     );
+    let counts = {
+        let mut tc = stories::TermCounter::default();
+        tc.add(title, title.unicode_word_indices());
+        if reuse {
+            // The tokens are the body's words in order, sentence by
+            // sentence: the interned words are those `add` would visit.
+            let ws = words.words.iter().map(|w| (w.start, w.end, w.cap, w.id));
+            tc.add_ids(body, &words.vocab, ws);
+        } else {
+            tc.add(body, body.unicode_word_indices());
+        }
+        tc.finish()
+    };
+    VOCAB.with(|v| *v.borrow_mut() = words.vocab);
     Digest {
         quoted_share,
         date: a
@@ -533,22 +541,7 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             .byline
             .as_ref()
             .is_some_and(|b| !b.value.trim().is_empty()),
-        counts: {
-            let mut tc = stories::TermCounter::default();
-            tc.add(title, title.unicode_word_indices());
-            if reuse {
-                let words = toks.iter().map(|t| {
-                    (
-                        t.start as usize,
-                        body.get(t.start as usize..t.end as usize).unwrap_or(""),
-                    )
-                });
-                tc.add(body, words);
-            } else {
-                tc.add(body, body.unicode_word_indices());
-            }
-            tc.finish()
-        },
+        counts,
         sents,
         quotes,
         mentions,
@@ -1604,18 +1597,20 @@ mod tests {
         let body = "Leader Anna Kovar’s aides met. “It’s late,” Marsh said — 3.5%! Ünal's café";
         let (a, b) = (body.find("“").unwrap(), body.find("Ünal").unwrap());
         let sents = [(0, a - 1), (a, b - 1), (b, body.len())];
-        let bw = BodyWords::new(
-            0,
-            0,
-            sents.iter().map(|&(x, y)| {
-                body[x..y]
-                    .unicode_word_indices()
-                    .map(move |(o, w)| (x + o, w))
-            }),
-        );
+        let segs = sents.iter().enumerate().flat_map(|(si, &(x, y))| {
+            body[x..y]
+                .unicode_word_indices()
+                .map(move |(o, w)| (si, x + o, w))
+        });
+        // A used interner: cleared first.
+        let mut vocab = tokens::Interner::default();
+        vocab.intern("stale");
+        let bw = BodyWords::new(0, sents.len() + 1, segs, vocab);
+        assert_eq!(bw.of(sents.len()).len(), 0);
         for (si, &(x, y)) in sents.iter().enumerate() {
             let got: Vec<(usize, &str, &str)> = bw
                 .of(si)
+                .iter()
                 .map(|w| (w.start - x, &body[w.start..w.end], bw.norm(w)))
                 .collect();
             let want: Vec<(usize, &str, String)> = tokens::words(&body[x..y])
@@ -1625,6 +1620,9 @@ mod tests {
             assert_eq!(got.len(), want.len());
             for (g, w) in got.iter().zip(&want) {
                 assert_eq!((g.0, g.1, g.2), (w.0, w.1, w.2.as_str()));
+            }
+            for w in bw.of(si) {
+                assert_eq!(w.cap, body[w.start..].starts_with(char::is_uppercase));
             }
         }
     }

@@ -29,7 +29,7 @@
 //! article of a default window (1,024 inputs); in larger windows an article
 //! is compared with at most `terms × POSTING_CAP` earlier ones.
 
-use super::tokens::{fnv1a, fnv1a_extend, for_each_word_in, is_stop, stem_hash, FnvMap};
+use super::tokens::{fnv1a, fnv1a_extend, for_each_word_in, is_stop, stem_hash, FnvMap, Interner};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Share of the story threshold that the set-aside common terms of a new
@@ -59,14 +59,26 @@ pub fn term_counts(texts: &[&str]) -> SparseVec {
 #[derive(Debug, Default)]
 pub struct TermCounter {
     hs: Vec<u64>,
+    /// Terms counted ahead (term, count), by [`TermCounter::add_ids`].
+    counted: Vec<(u64, u32)>,
     buf: String,
     prev_norm: String,
+}
+
+/// The `e:` entity term of two adjacent capitalised words (normalised).
+fn entity_term(a: &str, b: &str) -> u64 {
+    let mut h = fnv1a(b"e:");
+    h = fnv1a_extend(h, a.as_bytes());
+    h = fnv1a_extend(h, b" ");
+    fnv1a_extend(h, b.as_bytes())
 }
 
 impl TermCounter {
     /// Count the terms of `t`, whose words are `segments` (offset, word).
     pub fn add<'a>(&mut self, t: &'a str, segments: impl Iterator<Item = (usize, &'a str)>) {
-        let TermCounter { hs, buf, prev_norm } = self;
+        let TermCounter {
+            hs, buf, prev_norm, ..
+        } = self;
         // Previous word: (end offset, capitalised and not a stop word).
         let mut prev: Option<(usize, bool)> = None;
         for_each_word_in(segments, buf, |start, raw, norm| {
@@ -77,10 +89,7 @@ impl TermCounter {
             let cap = !stop && raw.chars().next().is_some_and(char::is_uppercase);
             if let Some((end, pcap)) = prev {
                 if pcap && cap && t.get(end..start) == Some(" ") {
-                    let mut h = fnv1a(b"e:");
-                    h = fnv1a_extend(h, prev_norm.as_bytes());
-                    h = fnv1a_extend(h, b" ");
-                    hs.push(fnv1a_extend(h, norm.as_bytes()));
+                    hs.push(entity_term(prev_norm, norm));
                 }
             }
             prev = Some((start + raw.len(), cap));
@@ -89,16 +98,58 @@ impl TermCounter {
         });
     }
 
-    /// The counts, sorted by term hash.
-    pub fn finish(mut self) -> SparseVec {
-        self.hs.sort_unstable();
-        let mut out: SparseVec = Vec::new();
-        for h in self.hs {
-            match out.last_mut() {
-                Some(last) if last.0 == h => last.1 += 1.0,
-                _ => out.push((h, 1.0)),
+    /// [`TermCounter::add`] for a text whose words are already interned:
+    /// `words` are (offset, end, capitalised, id) in text order, as
+    /// `add` would visit them. Content stems are counted per distinct
+    /// word and added once each, not hashed and sorted per occurrence.
+    pub fn add_ids(
+        &mut self,
+        t: &str,
+        vocab: &Interner,
+        words: impl Iterator<Item = (usize, usize, bool, u32)>,
+    ) {
+        let mut per_word = vec![0u32; vocab.len()];
+        // Previous word: (end offset, capitalised and not a stop word, id).
+        let mut prev: Option<(usize, bool, u32)> = None;
+        for (start, end, capitalised, id) in words {
+            let w = vocab.info(id);
+            if !w.stop && w.multi {
+                per_word[id as usize] += 1;
+            }
+            let cap = !w.stop && capitalised;
+            if let Some((pend, pcap, pid)) = prev {
+                if pcap && cap && t.get(pend..start) == Some(" ") {
+                    self.hs.push(entity_term(vocab.norm(pid), vocab.norm(id)));
+                }
+            }
+            prev = Some((end, cap, id));
+        }
+        for (id, &n) in per_word.iter().enumerate() {
+            if n > 0 {
+                self.counted.push((vocab.info(id as u32).stem, n));
             }
         }
+    }
+
+    /// The counts, sorted by term hash.
+    pub fn finish(mut self) -> SparseVec {
+        self.counted.extend(self.hs.iter().map(|&h| (h, 1)));
+        self.counted.sort_unstable_by_key(|x| x.0);
+        // Counted one by one in f32, a count stops at 2^24 (adding 1.0 no
+        // longer changes it); the sums here are integers, so cap them there.
+        let f = |(h, n): (u64, u32)| (h, n.min(1 << 24) as f32);
+        let mut out: SparseVec = Vec::with_capacity(self.counted.len());
+        let mut last: Option<(u64, u32)> = None;
+        for (h, n) in self.counted {
+            match &mut last {
+                Some(l) if l.0 == h => l.1 += n,
+                _ => {
+                    out.extend(last.map(f));
+                    last = Some((h, n));
+                }
+            }
+        }
+        out.extend(last.map(f));
         out
     }
 }
@@ -466,6 +517,37 @@ mod tests {
                 .filter(|&(_, a)| f64::from(a) + rest >= target)
                 .map(|(at, _)| at as usize)
                 .collect()
+        }
+    }
+
+    #[test]
+    fn add_ids_counts_the_same_terms_as_add() {
+        let texts = [
+            "",
+            "Harbour pier closed after crane collapse in Port Vell",
+            "Port Vell harbour: Port Vell officials say the Port Vell pier, Port  Vell, the pier",
+            "Li Shangfu met Anna Kovar; Anna Kovar's aides and Ünal Çelik’s café owners said so.",
+            "a a a I I I the The THE Minister Minister minister",
+        ];
+        for t in texts {
+            let mut vocab = Interner::default();
+            let mut ws = Vec::new();
+            for_each_word_in(
+                t.unicode_word_indices(),
+                &mut String::new(),
+                |start, raw, norm| {
+                    let cap = raw.chars().next().is_some_and(char::is_uppercase);
+                    ws.push((start, start + raw.len(), cap, vocab.intern(norm)));
+                },
+            );
+            let mut tc = TermCounter::default();
+            tc.add(
+                "Title Words here",
+                "Title Words here".unicode_word_indices(),
+            );
+            tc.add_ids(t, &vocab, ws.into_iter());
+            let plain = term_counts(&["Title Words here", t]);
+            assert_eq!(tc.finish(), plain, "{t}");
         }
     }
 

@@ -2,8 +2,11 @@
 //!
 //! Takes: raw text slices (sentences, quotes, titles).
 //! Gives: normalised word lists, content-word stems, word shingles and their
-//! 64-bit FNV-1a hashes. Everything here is a pure function of its input, so
-//! two runs (or two batches) always produce the same fingerprints.
+//! 64-bit FNV-1a hashes, and an [`Interner`] that gives the distinct words
+//! of one text small integer ids (with their stop flag, stem and hash, so
+//! the per-article digest tests and hashes each distinct word once).
+//! Everything here is a pure function of its input, so two runs (or two
+//! batches) always produce the same fingerprints.
 //!
 //! Normalisation: Unicode word segmentation, lower case, curly apostrophes
 //! folded to `'`, possessive `'s` dropped. Content words additionally drop a
@@ -123,6 +126,234 @@ pub fn is_word(raw: &str) -> bool {
     } else {
         raw.chars().any(|c| c.is_alphanumeric())
     }
+}
+
+/// The distinct normalised words of one text, each with a small integer id
+/// (in order of first occurrence) and what the comparison asks of it,
+/// computed once per distinct word: whether it is a stop word, its
+/// [`stem_hash`] and its [`fnv1a`] hash. An article repeats most of its
+/// words, so fingerprints and term counts read these instead of hashing
+/// and testing the same word at every occurrence; [`Interner::intern_raw`]
+/// also remembers each word as written, so a repeated word is not
+/// normalised again.
+#[derive(Debug, Clone, Default)]
+pub struct Interner {
+    norms: StrTable,
+    words: Vec<WordInfo>,
+    /// Words as written → their normalised id (`u32::MAX`: not a word).
+    raws: StrTable,
+    raw_ids: Vec<u32>,
+}
+
+/// What [`Interner`] keeps about one distinct normalised word.
+#[derive(Debug, Clone, Copy)]
+pub struct WordInfo {
+    /// [`is_stop`].
+    pub stop: bool,
+    /// Two or more characters (a term of [`crate::compare::stories`]).
+    pub multi: bool,
+    /// [`stem_hash`] (computed for every word, used for content words).
+    pub stem: u64,
+    /// [`fnv1a`] of the word.
+    pub hash: u64,
+}
+
+impl Interner {
+    /// An empty interner with room for about `n` distinct words.
+    pub fn with_capacity(n: usize) -> Interner {
+        Interner {
+            norms: StrTable::with_capacity(n),
+            words: Vec::with_capacity(n),
+            raws: StrTable::with_capacity(n),
+            raw_ids: Vec::with_capacity(n),
+        }
+    }
+
+    /// Empty it, keeping its buffers (and shrinking them when a giant text
+    /// left them far larger than `n` distinct words need).
+    pub fn clear(&mut self, n: usize) {
+        if self.norms.slots.len() > 8 * n.next_power_of_two().max(32) {
+            *self = Interner::with_capacity(n);
+            return;
+        }
+        self.norms.clear();
+        self.raws.clear();
+        self.words.clear();
+        self.raw_ids.clear();
+    }
+
+    /// Distinct words so far.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// True when no word was interned.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The id of `norm` (a normalised word), added if new.
+    pub fn intern(&mut self, norm: &str) -> u32 {
+        match self.norms.find(norm) {
+            Ok(id) => id,
+            Err(slot) => {
+                self.words.push(WordInfo {
+                    stop: is_stop(norm),
+                    multi: norm.chars().nth(1).is_some(),
+                    stem: stem_hash(norm),
+                    hash: hash_str(norm),
+                });
+                self.norms.insert(slot, norm)
+            }
+        }
+    }
+
+    /// The id of the normalised form of `raw`, a word segment, or `None`
+    /// when [`words`] would drop it ([`is_word`]); `buf` is scratch space.
+    /// The same as `is_word(raw).then(|| self.intern(&normalise(raw)))`.
+    pub fn intern_raw(&mut self, raw: &str, buf: &mut String) -> Option<u32> {
+        let id = match self.raws.find(raw) {
+            Ok(r) => self.raw_ids[r as usize],
+            Err(slot) => {
+                let id = if is_word(raw) {
+                    normalise_into(raw, buf);
+                    self.intern(buf)
+                } else {
+                    u32::MAX
+                };
+                self.raws.insert(slot, raw);
+                self.raw_ids.push(id);
+                id
+            }
+        };
+        (id != u32::MAX).then_some(id)
+    }
+
+    /// The id of `norm`, if interned.
+    pub fn get(&self, norm: &str) -> Option<u32> {
+        self.norms.find(norm).ok()
+    }
+
+    /// The word of an id.
+    pub fn norm(&self, id: u32) -> &str {
+        self.norms.get(id)
+    }
+
+    /// What is known about the word of an id.
+    pub fn info(&self, id: u32) -> &WordInfo {
+        &self.words[id as usize]
+    }
+}
+
+/// A set of strings with ids 0, 1, 2… in insertion order: the strings back
+/// to back in one buffer and an open-addressing table of
+/// `hash tag << 32 | id + 1` (0: empty), a power of two long.
+#[derive(Debug, Clone, Default)]
+struct StrTable {
+    text: String,
+    spans: Vec<(u32, u32)>,
+    slots: Vec<u64>,
+}
+
+impl StrTable {
+    fn with_capacity(n: usize) -> StrTable {
+        StrTable {
+            text: String::with_capacity(n * 6),
+            spans: Vec::with_capacity(n),
+            slots: vec![0; (2 * n).next_power_of_two().max(32)],
+        }
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.spans.clear();
+        self.slots.fill(0);
+    }
+
+    fn get(&self, id: u32) -> &str {
+        let (a, b) = self.spans[id as usize];
+        &self.text[a as usize..b as usize]
+    }
+
+    /// The id of `s`, or the empty slot where it would go.
+    fn find(&self, s: &str) -> Result<u32, usize> {
+        if self.slots.is_empty() {
+            return Err(usize::MAX);
+        }
+        let h = quick_hash(s.as_bytes());
+        let tag = h >> 32;
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let x = self.slots[i];
+            if x == 0 {
+                return Err(i);
+            }
+            if x >> 32 == tag {
+                let id = (x as u32) - 1;
+                let (a, b) = self.spans[id as usize];
+                if self.text.as_bytes()[a as usize..b as usize] == *s.as_bytes() {
+                    return Ok(id);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Add `s` (not present; `slot` from [`StrTable::find`]); its id.
+    fn insert(&mut self, slot: usize, s: &str) -> u32 {
+        let id = self.spans.len() as u32;
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        self.spans.push((start, self.text.len() as u32));
+        if self.slots.is_empty() {
+            self.rebuild(32);
+        } else {
+            self.slots[slot] = (quick_hash(s.as_bytes()) >> 32) << 32 | u64::from(id + 1);
+            if self.spans.len() * 2 > self.slots.len() {
+                self.rebuild(self.slots.len() * 2);
+            }
+        }
+        id
+    }
+
+    fn rebuild(&mut self, n: usize) {
+        self.slots = vec![0; n];
+        for id in 0..self.spans.len() as u32 {
+            let h = quick_hash(self.get(id).as_bytes());
+            let mut i = h as usize & (n - 1);
+            while self.slots[i] != 0 {
+                i = (i + 1) & (n - 1);
+            }
+            self.slots[i] = (h >> 32) << 32 | u64::from(id + 1);
+        }
+    }
+}
+
+/// A fast hash of a short byte string, for [`Interner`]'s tables only
+/// (never stored or output): words of up to eight bytes are read in one or
+/// two loads, longer ones eight bytes at a time.
+fn quick_hash(b: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let n = b.len();
+    let read4 = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("4")));
+    let read8 = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8"));
+    let mut h = (n as u64).wrapping_mul(K);
+    let x = match n {
+        0 => 0,
+        1..=3 => u64::from(b[0]) << 16 | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]),
+        4..=8 => read4(0) << 32 | read4(n - 4),
+        _ => {
+            let mut i = 0;
+            while i + 8 < n {
+                h = (h ^ read8(i)).wrapping_mul(K).rotate_left(23);
+                i += 8;
+            }
+            read8(n - 8)
+        }
+    };
+    h = (h ^ x).wrapping_mul(K);
+    h ^ (h >> 29)
 }
 
 /// Function words and report verbs that say nothing about *what* a text is
@@ -532,6 +763,44 @@ mod tests {
         ] {
             assert_eq!(stem_hash(w), hash_str(&stem(w)), "{w}");
         }
+    }
+
+    #[test]
+    fn interner_gives_one_id_per_distinct_word_with_its_facts() {
+        let mut v = Interner::with_capacity(1);
+        let mut ids = std::collections::HashMap::new();
+        // Enough distinct words to grow the table several times.
+        let ws: Vec<String> = (0..500)
+            .map(|i| format!("w{}", i % 170))
+            .chain(STOP.iter().map(|s| s.to_string()))
+            .chain(["", "exercises", "café", "the", "countries"].map(String::from))
+            .collect();
+        for w in &ws {
+            let id = v.intern(w);
+            assert_eq!(*ids.entry(w.clone()).or_insert(id), id, "{w}");
+            assert_eq!(v.norm(id), w);
+            let info = v.info(id);
+            assert_eq!(info.stop, is_stop(w));
+            assert_eq!(info.multi, w.chars().count() >= 2);
+            assert_eq!(info.stem, stem_hash(w));
+            assert_eq!(info.hash, hash_str(w));
+        }
+        assert_eq!(v.len(), ids.len());
+        for (w, &id) in &ids {
+            assert_eq!(v.get(w), Some(id));
+        }
+        assert_eq!(v.get("absent"), None);
+        // As written: the same ids as interning the normalised form.
+        let text =
+            "The Ministry’s officials: THE minister's ... the Ministry's 3.5 Ünal ÜNAL café.";
+        for (_, raw) in text.unicode_word_indices() {
+            let want = is_word(raw).then(|| v.intern(&normalise(raw)));
+            assert_eq!(v.intern_raw(raw, &mut String::new()), want, "{raw}");
+        }
+        let mut empty = Interner::default();
+        assert_eq!(empty.intern_raw("Word", &mut String::new()), Some(0));
+        assert_eq!(empty.intern_raw("word", &mut String::new()), Some(0));
+        assert_eq!(empty.intern_raw("…", &mut String::new()), None);
     }
 
     #[test]
