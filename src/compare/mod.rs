@@ -298,6 +298,7 @@ struct Digest {
 /// the capitalised-word set and the mentions all read them (one
 /// normalisation and one table lookup per word; stop tests and stems once
 /// per distinct word; no allocation per word or sentence).
+#[derive(Default)]
 struct BodyWords {
     words: Vec<BodyWord>,
     /// The distinct normalised words.
@@ -319,19 +320,18 @@ struct BodyWord {
 impl BodyWords {
     /// From the word segments (sentence, body offset, segment) of
     /// sentences `0..sentences`, in order, with room for `words` words,
-    /// interned into `vocab` (cleared first).
+    /// in the buffers of `bw` (an earlier article's, cleared first).
     fn new<'a>(
         words: usize,
         sentences: usize,
         segments: impl Iterator<Item = (usize, usize, &'a str)>,
-        mut vocab: tokens::Interner,
+        mut bw: BodyWords,
     ) -> BodyWords {
-        vocab.clear(words / 2);
-        let mut bw = BodyWords {
-            words: Vec::with_capacity(words),
-            vocab,
-            at: Vec::with_capacity(sentences + 1),
-        };
+        bw.vocab.clear(words / 2);
+        bw.words.clear();
+        bw.words.reserve(words);
+        bw.at.clear();
+        bw.at.reserve(sentences + 1);
         bw.at.push(0);
         let mut buf = String::new();
         // As `tokens::for_each_word_in` visits them.
@@ -405,17 +405,19 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
     // bodies under 4 GiB): each sentence's words are read, not re-segmented.
     let toks = &an.layout.tokens;
     let reuse = body.len() <= u32::MAX as usize;
-    // The interner's buffers are reused from one article to the next.
+    // The word buffers and the interner are reused from one article to the
+    // next (a fresh word list per article cost an allocation of the
+    // article's size and its first touch).
     thread_local! {
-        static VOCAB: std::cell::RefCell<tokens::Interner> = Default::default();
+        static WORDS: std::cell::RefCell<BodyWords> = Default::default();
     }
-    let vocab = VOCAB.with(|v| v.take());
+    let reused = WORDS.with(|v| v.take());
     let words = if reuse {
         let segs = toks.iter().map(|t| {
             let (x, y) = (t.start as usize, t.end as usize);
             (t.sentence as usize, x, body.get(x..y).unwrap_or(""))
         });
-        BodyWords::new(toks.len(), sent_ranges.len(), segs, vocab)
+        BodyWords::new(toks.len(), sent_ranges.len(), segs, reused)
     } else {
         let segs = sent_ranges.iter().enumerate().flat_map(|(si, &(x, y))| {
             body.get(x..y)
@@ -423,7 +425,7 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
                 .unicode_word_indices()
                 .map(move |(o, w)| (si, x + o, w))
         });
-        BodyWords::new(0, sent_ranges.len(), segs, vocab)
+        BodyWords::new(0, sent_ranges.len(), segs, reused)
     };
     let mut scratch = align::Scratch::default();
     let (sents, quoted_share): (Vec<SentPrint>, Vec<f64>) = (0..sent_ranges.len())
@@ -524,7 +526,14 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         }
         tc.finish()
     };
-    VOCAB.with(|v| *v.borrow_mut() = words.vocab);
+    // Giant articles do not pin their word buffers (the interner shrinks
+    // itself on `clear`).
+    let mut words = words;
+    if words.words.capacity() > 1 << 16 {
+        words.words = Vec::new();
+        words.at = Vec::new();
+    }
+    WORDS.with(|v| *v.borrow_mut() = words);
     Digest {
         quoted_share,
         date: a
@@ -1602,10 +1611,17 @@ mod tests {
                 .unicode_word_indices()
                 .map(move |(o, w)| (si, x + o, w))
         });
-        // A used interner: cleared first.
-        let mut vocab = tokens::Interner::default();
-        vocab.intern("stale");
-        let bw = BodyWords::new(0, sents.len() + 1, segs, vocab);
+        // Used buffers: cleared first.
+        let mut used = BodyWords::default();
+        used.vocab.intern("stale");
+        used.at.extend([0, 7]);
+        used.words.push(BodyWord {
+            start: 1,
+            end: 2,
+            cap: true,
+            id: 0,
+        });
+        let bw = BodyWords::new(0, sents.len() + 1, segs, used);
         assert_eq!(bw.of(sents.len()).len(), 0);
         for (si, &(x, y)) in sents.iter().enumerate() {
             let got: Vec<(usize, &str, &str)> = bw

@@ -39,13 +39,20 @@ pub struct QuotePrint {
 
 impl QuotePrint {
     pub fn new(text: &str) -> QuotePrint {
-        QuotePrint {
-            norm: words(text)
-                .into_iter()
-                .map(|w| w.norm.into_owned())
-                .collect(),
-            content: super::tokens::content_set(text),
-        }
+        // One segmentation for both (the words of `words(text)` and
+        // `content_set(text)`), as `tokens::for_each_word` visits them.
+        use super::tokens::{for_each_word, stem_hash};
+        let mut norm = Vec::new();
+        let mut content = Vec::new();
+        for_each_word(text, &mut String::new(), |_, _, n| {
+            if !is_stop(n) {
+                content.push(stem_hash(n));
+            }
+            norm.push(n.to_string());
+        });
+        content.sort_unstable();
+        content.dedup();
+        QuotePrint { norm, content }
     }
 
     /// Hash of the whole normalised wording (words joined by one space).
@@ -305,6 +312,25 @@ pub fn group_speakers(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quote_print_is_the_words_and_content_set_of_the_text() {
+        for text in [
+            "",
+            "—",
+            "We won’t back down, Minister's plan isn't FINAL",
+            "It’s the countries' exercises; exchanging 3.5% of Ünal's café",
+            "a  b\u{a0}c's dé'jà THE the",
+        ] {
+            let p = QuotePrint::new(text);
+            let norm: Vec<String> = words(text)
+                .into_iter()
+                .map(|w| w.norm.into_owned())
+                .collect();
+            assert_eq!(p.norm, norm, "{text}");
+            assert_eq!(p.content, super::super::tokens::content_set(text), "{text}");
+        }
+    }
 
     fn no_roles(_: &str) -> BTreeSet<String> {
         BTreeSet::new()
