@@ -470,7 +470,11 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         let layout = crate::text::segment(title);
         (
             lexicon::find_spans(title, &layout, lex),
-            tokens::words(title).len(),
+            // `tokens::words(title).len()`, without building the words.
+            title
+                .unicode_word_indices()
+                .filter(|(_, w)| tokens::is_word(w))
+                .count(),
         )
     };
     // Normalised words capitalised after the first word of a sentence (by
