@@ -275,7 +275,7 @@ impl Vocab {
     }
 }
 
-/// From this many term occurrences on, [`Vocab::tfidf_from_words`] counts
+/// From this many term occurrences on, `Vocab::tfidf_from_words` counts
 /// them in a dense table instead of sorting them.
 const DENSE_MIN_IDS: usize = 96;
 
@@ -297,7 +297,7 @@ pub struct TermBufs {
     pub ids: Vec<u32>,
     /// Word id per token (see [`Vocab::tfidf_into`]).
     pub words: Vec<u32>,
-    /// Per-term counts of long texts (see [`Vocab::tfidf_from_words`]).
+    /// Per-term counts of long texts (see `Vocab::tfidf_from_words`).
     pub dense: DenseCounts,
 }
 
