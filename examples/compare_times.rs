@@ -3,6 +3,7 @@
 //! `cargo run --release --example compare_times -- [ARTICLES] [RUNS] [THREADS,..]`.
 //! A profiling aid for the cross-article work of issue 6.
 
+use framelens::bench::cpu_seconds;
 use framelens::compare::{self, CompareOptions};
 use framelens::ingest::RawDoc;
 use framelens::lexicon::Lexicons;
@@ -10,20 +11,6 @@ use framelens::model::{self, Model};
 use framelens::synth::{self, SynthOptions};
 use framelens::{extract, features};
 use std::time::Instant;
-
-/// CPU seconds of the process so far (user + system; all threads), from
-/// /proc: on a shared machine a steadier measure of work than wall time.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
-    let f: Vec<f64> = after
-        .split_whitespace()
-        .map(|x| x.parse().unwrap_or(0.0))
-        .collect();
-    // Fields 14 and 15 (utime, stime) are the 12th and 13th after `)`, in
-    // clock ticks (100 per second on Linux).
-    (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
-}
 
 fn main() {
     let mut args = std::env::args().skip(1);

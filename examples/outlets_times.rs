@@ -2,20 +2,10 @@
 //! `articles.csv`: `outlets_times <articles.csv> [runs] [threads]`.
 //! Prints best wall and CPU seconds of the rebuild.
 
+use framelens::bench::cpu_seconds;
 use framelens::report::compare_csv::outlets_from_articles;
 use std::path::PathBuf;
 use std::time::Instant;
-
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
-    let f: Vec<f64> = after
-        .split_whitespace()
-        .map(|x| x.parse().unwrap_or(0.0))
-        .collect();
-    // utime and stime, in clock ticks (100 per second on Linux).
-    (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
-}
 
 fn main() {
     let mut args = std::env::args().skip(1);

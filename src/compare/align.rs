@@ -416,6 +416,16 @@ pub struct AlignScratch {
     used_b: Vec<bool>,
 }
 
+/// Shared content words a sentence pair needs before it is classified:
+/// one when either sentence has at most two content words, else two.
+fn min_common(a: &SentPrint, b: &SentPrint) -> usize {
+    if a.content.len().min(b.content.len()) <= 2 {
+        1
+    } else {
+        2
+    }
+}
+
 /// [`align`] with reused buffers.
 pub fn align_with(
     a: &[SentPrint],
@@ -454,14 +464,7 @@ pub fn align_with(
                 }
             }
         }
-        // Shared content words needed by a pair to be classified.
-        let need = |sb: &SentPrint| {
-            if sa.content.len().min(sb.content.len()) <= 2 {
-                1
-            } else {
-                2
-            }
-        };
+        let need = |sb: &SentPrint| min_common(sa, sb);
         // Shingles are only counted for pairs that can be classified (the
         // common case: a sentence shares one word with some others only).
         if !b_index.long && touched.iter().any(|&j| hits[j].0 as usize >= need(&b[j])) {
@@ -714,13 +717,7 @@ impl<'a> StoryAligner<'a> {
                     h.0 += 1;
                 }
             }
-            let need = |sa: &SentPrint| {
-                if sa.content.len().min(sb.content.len()) <= 2 {
-                    1
-                } else {
-                    2
-                }
-            };
+            let need = |sa: &SentPrint| min_common(sa, sb);
             let x_need = |x: u32| hits[(x - lo) as usize].0 as usize >= need(self.flat[x as usize]);
             if touched.iter().any(|&x| x_need(x)) {
                 for &t in self.shingles.ids_of(g) {
@@ -862,30 +859,34 @@ mod tests {
         assert!(got.count(MatchKind::Shared) >= 1 && got.count(MatchKind::Paraphrase) >= 1);
     }
 
+    /// Words for the random articles of the alignment tests: a few
+    /// content words and stop words, so that sentences repeat often.
+    const TEST_VOCAB: [&str; 18] = [
+        "harbour",
+        "board",
+        "ferry",
+        "timetable",
+        "monday",
+        "morning",
+        "critics",
+        "plan",
+        "vote",
+        "public",
+        "said",
+        "the",
+        "a",
+        "of",
+        "change",
+        "pier",
+        "crane",
+        "officials",
+    ];
+
     #[test]
     fn reused_scratch_gives_the_same_alignment_as_the_pairwise_rule() {
         use crate::rng::SplitMix64;
         let mut rng = SplitMix64::new(11);
-        let vocab = [
-            "harbour",
-            "board",
-            "ferry",
-            "timetable",
-            "monday",
-            "morning",
-            "critics",
-            "plan",
-            "vote",
-            "public",
-            "said",
-            "the",
-            "a",
-            "of",
-            "change",
-            "pier",
-            "crane",
-            "officials",
-        ];
+        let vocab = TEST_VOCAB;
         let article = |rng: &mut SplitMix64| -> Vec<SentPrint> {
             (0..rng.next_u64() % 9)
                 .map(|_| {
@@ -911,26 +912,7 @@ mod tests {
     fn story_aligner_equals_align_with_on_each_pair() {
         use crate::rng::SplitMix64;
         let mut rng = SplitMix64::new(5);
-        let vocab = [
-            "harbour",
-            "board",
-            "ferry",
-            "timetable",
-            "monday",
-            "morning",
-            "critics",
-            "plan",
-            "vote",
-            "public",
-            "said",
-            "the",
-            "a",
-            "of",
-            "change",
-            "pier",
-            "crane",
-            "officials",
-        ];
+        let vocab = TEST_VOCAB;
         let mut sc = StoryScratch::default();
         let mut pair = AlignScratch::default();
         for _ in 0..60 {

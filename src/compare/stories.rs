@@ -35,6 +35,26 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Share of the story threshold that the set-aside common terms of a new
 /// article may contribute at most ([`StoryIndex::candidates_before`]).
 pub const SET_ASIDE_SHARE: f64 = 0.25;
+
+/// How many of the query's terms (most common first, as `(weight, the
+/// largest weight any article gives the term)`) can be set aside: the
+/// longest prefix whose bound on the cosine an article could reach
+/// through those terms alone, `min(‖prefix‖, Σ w·max w)`, stays below
+/// `aside`. Gives the prefix length and that bound.
+fn set_aside(terms: impl Iterator<Item = (f32, f32)>, aside: f64) -> (usize, f64) {
+    let (mut l2, mut dot) = (0.0f64, 0.0f64);
+    let mut k = 0;
+    for (w, maxw) in terms {
+        let (w, maxw) = (f64::from(w), f64::from(maxw));
+        let (l2n, dotn) = (l2 + w * w, dot + w * maxw);
+        if l2n.sqrt().min(dotn) >= aside {
+            break;
+        }
+        (l2, dot) = (l2n, dotn);
+        k += 1;
+    }
+    (k, l2.sqrt().min(dot))
+}
 /// Most recent entries read per posting list (see the module docs).
 pub const POSTING_CAP: usize = 1024;
 /// Empty background documents added to the IDF denominator (see module docs).
@@ -388,19 +408,7 @@ impl StoryIndex {
         // but leaves a loose filter (any article sharing one kept term);
         // a quarter of it keeps both the postings and the survivors few.
         let aside = target * SET_ASIDE_SHARE;
-        let (mut l2, mut dot) = (0.0f64, 0.0f64);
-        let mut k = 0;
-        while k < by_df.len() {
-            let (_, _, w, maxw, _) = by_df[k];
-            let (w, maxw) = (f64::from(w), f64::from(maxw));
-            let (l2n, dotn) = (l2 + w * w, dot + w * maxw);
-            if l2n.sqrt().min(dotn) >= aside {
-                break;
-            }
-            (l2, dot) = (l2n, dotn);
-            k += 1;
-        }
-        let rest = l2.sqrt().min(dot);
+        let (k, rest) = set_aside(by_df.iter().map(|e| (e.2, e.3)), aside);
         for &(_, _, w, _, id) in &by_df[k..] {
             let (a, b) = (self.at[id as usize], self.at[id as usize + 1]);
             let p = &self.postings[a as usize..b as usize];
@@ -488,18 +496,7 @@ mod tests {
             by_df.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let target = threshold - 1e-3;
             let aside = target * SET_ASIDE_SHARE;
-            let (mut l2, mut dot) = (0.0f64, 0.0f64);
-            let mut k = 0;
-            while k < by_df.len() {
-                let (w, maxw) = (f64::from(by_df[k].2), f64::from(by_df[k].3));
-                let (l2n, dotn) = (l2 + w * w, dot + w * maxw);
-                if l2n.sqrt().min(dotn) >= aside {
-                    break;
-                }
-                (l2, dot) = (l2n, dotn);
-                k += 1;
-            }
-            let rest = l2.sqrt().min(dot);
+            let (k, rest) = set_aside(by_df.iter().map(|e| (e.2, e.3)), aside);
             let mut acc: std::collections::BTreeMap<u32, f32> = Default::default();
             for &(_, t, w, _) in &by_df[k..] {
                 for &(at, wj) in self
