@@ -47,53 +47,16 @@ pub struct SentPrint {
     pub content: Vec<u64>,
 }
 
-/// Reused buffers for [`SentPrint::scan`]: the sentence's hashes are
+/// Reused buffers for [`SentPrint::scan_ids`]: the sentence's hashes are
 /// collected here and copied out once, at their final size.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    norm: String,
-    prev: [String; 2],
     words: usize,
     shingles: Vec<u64>,
     content: Vec<u64>,
 }
 
 impl Scratch {
-    /// Add the next normalised word of the sentence being fingerprinted.
-    fn push(&mut self, n: &str) {
-        use super::tokens::{fnv1a, fnv1a_extend, is_stop, stem_hash};
-        if !is_stop(n) {
-            self.content.push(stem_hash(n));
-        }
-        let prev = &mut self.prev;
-        if self.words >= 2 {
-            let mut h = fnv1a(prev[0].as_bytes());
-            h = fnv1a_extend(h, b" ");
-            h = fnv1a_extend(h, prev[1].as_bytes());
-            h = fnv1a_extend(h, b" ");
-            self.shingles.push(fnv1a_extend(h, n.as_bytes()));
-        }
-        prev.swap(0, 1);
-        prev[1].clear();
-        prev[1].push_str(n);
-        self.words += 1;
-    }
-
-    /// The print of the words pushed since the last call; resets.
-    fn finish(&mut self) -> SentPrint {
-        use super::tokens::{fnv1a, fnv1a_extend};
-        let prev = &self.prev;
-        match self.words {
-            1 => self.shingles.push(fnv1a(prev[1].as_bytes())),
-            2 => {
-                let h = fnv1a_extend(fnv1a(prev[0].as_bytes()), b" ");
-                self.shingles.push(fnv1a_extend(h, prev[1].as_bytes()));
-            }
-            _ => {}
-        }
-        self.take()
-    }
-
     /// The print of the hashes collected (the short-sentence shingle
     /// included); resets.
     fn take(&mut self) -> SentPrint {
@@ -113,46 +76,9 @@ impl Scratch {
 }
 
 impl SentPrint {
-    /// Fingerprint a sentence without allocating per word (the same print
-    /// as [`SentPrint::new`]); `at` gets the byte offset in `text` of each
-    /// word.
-    pub fn scan(text: &str, sc: &mut Scratch, at: impl FnMut(usize)) -> SentPrint {
-        use unicode_segmentation::UnicodeSegmentation;
-        SentPrint::scan_words(text.unicode_word_indices(), sc, at)
-    }
-
-    /// [`SentPrint::scan`] over word segments already found (offset, word).
-    pub fn scan_words<'a>(
-        segments: impl Iterator<Item = (usize, &'a str)>,
-        sc: &mut Scratch,
-        mut at: impl FnMut(usize),
-    ) -> SentPrint {
-        let mut norm = std::mem::take(&mut sc.norm);
-        super::tokens::for_each_word_in(segments, &mut norm, |start, _, n| {
-            at(start);
-            sc.push(n);
-        });
-        sc.norm = norm;
-        sc.finish()
-    }
-
-    /// [`SentPrint::scan`] over words already kept and normalised
-    /// (offset, normalised word), as [`super::tokens::for_each_word_in`]
-    /// gives them.
-    pub fn scan_norms<'a>(
-        norms: impl Iterator<Item = (usize, &'a str)>,
-        sc: &mut Scratch,
-        mut at: impl FnMut(usize),
-    ) -> SentPrint {
-        for (start, n) in norms {
-            at(start);
-            sc.push(n);
-        }
-        sc.finish()
-    }
-
-    /// [`SentPrint::scan_norms`] over word ids of an [`Interner`] (in
-    /// sentence order): stop tests, stems and the first word of each
+    /// Fingerprint a sentence from its words as ids of an [`Interner`] (in
+    /// sentence order), without allocating per word: the same print as
+    /// [`SentPrint::new`]. Stop tests, stems and the first word of each
     /// shingle are read from the interner, not recomputed per occurrence.
     pub fn scan_ids(
         ids: impl Iterator<Item = u32>,
@@ -1024,29 +950,7 @@ mod tests {
     }
 
     #[test]
-    fn scan_norms_gives_the_same_print_as_scan() {
-        let mut sc = Scratch::default();
-        for t in [
-            "",
-            "One",
-            "Two words",
-            "The Ministry’s officials said the harbour board’s ferries were delayed again.",
-            "Café owners in Zürich, Ünal said, “won’t” reopen.",
-        ] {
-            let ws = super::super::tokens::words(t);
-            let mut at = Vec::new();
-            let p = SentPrint::scan_norms(
-                ws.iter().map(|w| (w.start, w.norm.as_ref())),
-                &mut sc,
-                |s| at.push(s),
-            );
-            assert_eq!(p, SentPrint::scan(t, &mut sc, |_| {}), "{t}");
-            assert_eq!(at, ws.iter().map(|w| w.start).collect::<Vec<_>>());
-        }
-    }
-
-    #[test]
-    fn scan_ids_gives_the_same_print_as_scan() {
+    fn scan_ids_gives_the_same_print_as_new() {
         let mut sc = Scratch::default();
         // One interner over all the texts, as over an article's sentences.
         let mut vocab = Interner::default();
@@ -1054,6 +958,7 @@ mod tests {
             "",
             "One",
             "Two words",
+            "Three little words",
             "The Ministry’s officials said the harbour board’s ferries were delayed again.",
             "Café owners in Zürich, Ünal said, “won’t” reopen.",
             "the the the officials officials said said the",
@@ -1063,29 +968,7 @@ mod tests {
                 .map(|w| vocab.intern(&w.norm))
                 .collect();
             let p = SentPrint::scan_ids(ids.into_iter(), &vocab, &mut sc);
-            assert_eq!(p, SentPrint::scan(t, &mut sc, |_| {}), "{t}");
-        }
-    }
-
-    #[test]
-    fn scan_gives_the_same_print_as_new() {
-        let mut sc = Scratch::default();
-        for t in [
-            "",
-            "One",
-            "Two words",
-            "Three little words",
-            "The Ministry’s officials said the harbour board’s ferries were delayed again.",
-            "Café owners in Zürich, Ünal said, “won’t” reopen.",
-        ] {
-            let mut at = Vec::new();
-            let p = SentPrint::scan(t, &mut sc, |s| at.push(s));
             assert_eq!(p, SentPrint::new(t), "{t}");
-            let starts: Vec<usize> = super::super::tokens::words(t)
-                .iter()
-                .map(|w| w.start)
-                .collect();
-            assert_eq!(at, starts);
         }
     }
 
