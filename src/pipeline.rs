@@ -316,6 +316,103 @@ pub fn run_analyze_with(
     opts: &AnalyzeOptions,
     on_window: &mut dyn FnMut(&Comparison) -> Result<(), PipelineError>,
 ) -> Result<RunSummary, PipelineError> {
+    // The reader starts first: it parses the first window while the
+    // lexicons and the model are built.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Window>(1);
+    let reader = spawn_reader(inputs, opts, tx)?;
+    // `rx` goes into `run_windows`: whatever way it returns, the reader
+    // then stops at its next send, so joining it cannot hang.
+    let ran = run_windows(inputs, opts, rx, on_window);
+    let total = reader
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p));
+    let (mut summary, mut manifest, writers) = ran?;
+    summary.windows_total = total;
+
+    // Each writer publishes its files on its own thread: one's waits for
+    // the disk overlap with the others' (and with the outlets.csv bootstrap).
+    let finished: Vec<Result<(), ReportError>> = std::thread::scope(|s| {
+        let jobs: Vec<_> = writers
+            .into_iter()
+            .map(|wr| s.spawn(move || wr.finish()))
+            .collect();
+        jobs.into_iter()
+            .map(|j| j.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    for r in finished {
+        r?;
+    }
+    manifest.windows_total = summary.windows_total;
+    manifest.write(&opts.out.join(MANIFEST))?;
+    Ok(summary)
+}
+
+/// Start the reader thread: it cuts the input into windows and sends the
+/// ones this shard owns; it returns the number of windows in the whole
+/// input (all shards), or stops early when the receiver is gone.
+fn spawn_reader(
+    inputs: &[PathBuf],
+    opts: &AnalyzeOptions,
+    tx: std::sync::mpsc::SyncSender<Window>,
+) -> Result<std::thread::JoinHandle<usize>, PipelineError> {
+    let ingest_opts = opts.ingest.clone();
+    let inputs = inputs.to_vec();
+    let (max_docs, max_bytes, shard) = (opts.window_docs(), opts.window_bytes() as u64, opts.shard);
+    let read = move || -> usize {
+        let mut index = 0;
+        let mut items = Vec::new();
+        let mut bytes = 0u64;
+        let send = |index: usize, items: Vec<IngestItem>, bytes: u64| -> bool {
+            !shard.owns(index)
+                || tx
+                    .send(Window {
+                        index,
+                        items,
+                        bytes,
+                    })
+                    .is_ok()
+        };
+        for item in ingest::ingest(&inputs, &ingest_opts) {
+            if let Ok(doc) = &item {
+                bytes += doc.content.len() as u64;
+            }
+            items.push(item);
+            if items.len() >= max_docs || bytes >= max_bytes {
+                if !send(index, std::mem::take(&mut items), bytes) {
+                    return index;
+                }
+                index += 1;
+                bytes = 0;
+            }
+        }
+        if !items.is_empty() {
+            send(index, items, bytes);
+            index += 1;
+        }
+        index
+    };
+    std::thread::Builder::new()
+        .name("framelens-read".into())
+        .spawn(read)
+        .map_err(|e| PipelineError::Threads {
+            threads: 1,
+            reason: e.to_string(),
+        })
+}
+
+/// The writers of a run, the manifest so far and the summary (without
+/// [`RunSummary::windows_total`], which the reader knows).
+type Ran = (RunSummary, Manifest, Vec<Box<dyn WindowWriter>>);
+
+/// Process and write every window `rx` delivers; leave the writers
+/// unfinished.
+fn run_windows(
+    inputs: &[PathBuf],
+    opts: &AnalyzeOptions,
+    rx: std::sync::mpsc::Receiver<Window>,
+    on_window: &mut dyn FnMut(&Comparison) -> Result<(), PipelineError>,
+) -> Result<Ran, PipelineError> {
     let owned_lex;
     let lex: &Lexicons = match &opts.lexicon_dir {
         Some(d) => {
@@ -371,47 +468,7 @@ pub fn run_analyze_with(
     let mut summary = RunSummary::default();
     let pb = progress_bar(opts.progress);
 
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Window>(1);
-    let ingest_opts = opts.ingest.clone();
-    let inputs = inputs.to_vec();
-    let (max_docs, max_bytes, shard) = (opts.window_docs(), opts.window_bytes() as u64, opts.shard);
-
     std::thread::scope(|scope| -> Result<(), PipelineError> {
-        // Reader: cut the input into windows; send the ones this shard owns.
-        let reader = scope.spawn(move || -> usize {
-            let mut index = 0;
-            let mut items = Vec::new();
-            let mut bytes = 0u64;
-            let send = |index: usize, items: Vec<IngestItem>, bytes: u64| -> bool {
-                !shard.owns(index)
-                    || tx
-                        .send(Window {
-                            index,
-                            items,
-                            bytes,
-                        })
-                        .is_ok()
-            };
-            for item in ingest::ingest(&inputs, &ingest_opts) {
-                if let Ok(doc) = &item {
-                    bytes += doc.content.len() as u64;
-                }
-                items.push(item);
-                if items.len() >= max_docs || bytes >= max_bytes {
-                    if !send(index, std::mem::take(&mut items), bytes) {
-                        return index;
-                    }
-                    index += 1;
-                    bytes = 0;
-                }
-            }
-            if !items.is_empty() {
-                send(index, items, bytes);
-                index += 1;
-            }
-            index
-        });
-
         // Processor: extract, analyse, score and compare each window on the
         // pool, then hand it to this thread, which writes it while the
         // processor goes on with the next window.
@@ -424,7 +481,7 @@ pub fn run_analyze_with(
         // overlap. With one worker thread there is nothing to overlap with:
         // the windows then go strictly one after the other.
         let overlap_bytes = if pool.current_num_threads() > 1 {
-            max_bytes / 4
+            opts.window_bytes() as u64 / 4
         } else {
             0
         };
@@ -541,32 +598,10 @@ pub fn run_analyze_with(
         processor
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        let total = reader
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        result?;
-        summary.windows_total = total;
-        Ok(())
+        result
     })?;
     pb.finish_and_clear();
-
-    // Each writer publishes its files on its own thread: one's waits for
-    // the disk overlap with the others' (and with the outlets.csv bootstrap).
-    let finished: Vec<Result<(), ReportError>> = std::thread::scope(|s| {
-        let jobs: Vec<_> = writers
-            .into_iter()
-            .map(|wr| s.spawn(move || wr.finish()))
-            .collect();
-        jobs.into_iter()
-            .map(|j| j.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    for r in finished {
-        r?;
-    }
-    manifest.windows_total = summary.windows_total;
-    manifest.write(&manifest_path)?;
-    Ok(summary)
+    Ok((summary, manifest, writers))
 }
 
 #[cfg(test)]

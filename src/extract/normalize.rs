@@ -48,6 +48,41 @@ fn normalize_marking_gaps(text: &str) -> String {
     normalize_impl::<true>(text)
 }
 
+/// The end of the run of printable ASCII other than space (`0x21..0x7F`)
+/// starting at `i`, with single spaces between such bytes taken along when
+/// `spaces` is set. Eight bytes at a time: a word-sized test finds the
+/// first byte outside the range (exact for the first one, which is all
+/// that is used).
+#[inline(always)]
+fn printable_run_end(bytes: &[u8], mut i: usize, spaces: bool) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let printable = |b: u8| (0x21..0x7F).contains(&b);
+    loop {
+        while let Some(eight) = bytes.get(i..i + 8) {
+            let x = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+            let del = x ^ (ONES * 0x7F);
+            let outside = (x.wrapping_sub(ONES * 0x21) & !x & HIGH)
+                | (x & HIGH)
+                | (del.wrapping_sub(ONES) & !del & HIGH);
+            if outside != 0 {
+                i += (outside.trailing_zeros() / 8) as usize;
+                break;
+            }
+            i += 8;
+        }
+        while i < bytes.len() && printable(bytes[i]) {
+            i += 1;
+        }
+        if spaces && bytes.get(i) == Some(&b' ') && bytes.get(i + 1).is_some_and(|&b| printable(b))
+        {
+            i += 2;
+            continue;
+        }
+        return i;
+    }
+}
+
 /// [`normalize_marking_gaps`]; `SPACES_IN_RUNS` lets the printable-ASCII
 /// fast path take single spaces along (the tests check it against the
 /// path without).
@@ -72,18 +107,7 @@ fn normalize_impl<const SPACES_IN_RUNS: bool>(text: &str) -> String {
             // ASCII comes out as itself (`run` 1 gives ' '), so copying it
             // is what the slow path would do.
             let start = i;
-            while i < bytes.len() {
-                if (0x21..0x7F).contains(&bytes[i]) {
-                    i += 1;
-                } else if SPACES_IN_RUNS
-                    && bytes[i] == b' '
-                    && bytes.get(i + 1).is_some_and(|b| (0x21..0x7F).contains(b))
-                {
-                    i += 2;
-                } else {
-                    break;
-                }
-            }
+            i = printable_run_end(bytes, i, SPACES_IN_RUNS);
             out.push_str(&text[start..i]);
             line_start = false;
             continue;
@@ -347,6 +371,46 @@ mod tests {
         assert_eq!(lines[1].block, 1);
         assert!(lines[2].image);
         assert_eq!(lines[2].text, "Putin in Moscow");
+    }
+
+    /// The word-at-a-time run end equals the byte-by-byte one, at every
+    /// start of random byte strings (DEL, controls, high bytes included).
+    #[test]
+    fn printable_run_end_equals_the_bytewise_scan() {
+        let bytewise = |b: &[u8], mut i: usize, spaces: bool| {
+            while i < b.len() {
+                if (0x21..0x7F).contains(&b[i]) {
+                    i += 1;
+                } else if spaces
+                    && b[i] == b' '
+                    && b.get(i + 1).is_some_and(|c| (0x21..0x7F).contains(c))
+                {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+            i
+        };
+        let alphabet = b"ab~!  \x7f\x80\xff\x20\x21\x1f\x00\t\n";
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let b: Vec<u8> = (0..(x % 40))
+                .map(|k| alphabet[x.rotate_left(k as u32 * 5) as usize % alphabet.len()])
+                .collect();
+            for start in 0..b.len() {
+                for spaces in [false, true] {
+                    assert_eq!(
+                        printable_run_end(&b, start, spaces),
+                        bytewise(&b, start, spaces),
+                        "{b:?} from {start}"
+                    );
+                }
+            }
+        }
     }
 
     /// Copying single spaces with the printable runs changes nothing.

@@ -6,7 +6,7 @@
 //! no allocation per word.
 
 /// English function words (articles, pronouns, prepositions, auxiliaries,
-/// conjunctions). Sorted, lower case; looked up by binary search. Running
+/// conjunctions). Sorted, lower case; looked up in [`PACKED`]. Running
 /// prose has many of them; menus, tags and headlines have few.
 const FUNCTION_WORDS: &[&str] = &[
     "a", "about", "after", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
@@ -21,7 +21,9 @@ const FUNCTION_WORDS: &[&str] = &[
     "why", "will", "with", "within", "without", "would", "you", "your",
 ];
 
-/// Function words grouped by first letter, for a short scan per word.
+/// Function words grouped by first letter, for a short scan per word (the
+/// plain lookup the tests check the fast ones against).
+#[cfg(test)]
 static BY_LETTER: std::sync::LazyLock<[Vec<&'static str>; 26]> = std::sync::LazyLock::new(|| {
     let mut groups: [Vec<&'static str>; 26] = Default::default();
     for w in FUNCTION_WORDS {
@@ -88,6 +90,7 @@ fn packed_contains(k: u64) -> bool {
 }
 
 /// Whether a lower-case word is a function word.
+#[cfg(test)]
 pub(crate) fn is_function_word(lower: &str) -> bool {
     match lower.as_bytes().first() {
         Some(&b) if b.is_ascii_lowercase() && lower.len() <= 7 => {
@@ -107,6 +110,23 @@ fn is_function_word_ascii(word: &[u8]) -> bool {
         k |= u64::from(b.to_ascii_lowercase()) << (8 * i);
     }
     packed_contains(k)
+}
+
+/// [`is_function_word_ascii`] of `line[at..at + len]` (`len` at least 1),
+/// reading eight bytes at once when the line has them.
+#[inline(always)]
+fn is_function_word_at(line: &[u8], at: usize, len: usize) -> bool {
+    if len > 7 || !line[at].is_ascii_alphabetic() {
+        return false;
+    }
+    let Some(eight) = line.get(at..at + 8) else {
+        return is_function_word_ascii(&line[at..at + len]);
+    };
+    let mask = (1u64 << (8 * len)) - 1;
+    let x = u64::from_le_bytes(eight.try_into().expect("8 bytes")) & mask;
+    // Setting bit 5 lower-cases a letter and never turns another byte into
+    // a lower-case letter, so a word with a non-letter still misses.
+    packed_contains(x | (0x2020_2020_2020_2020 & mask) | ((len as u64) << 56))
 }
 
 /// Word statistics of one line.
@@ -138,13 +158,76 @@ impl LineStats {
     }
 }
 
+/// [`CLASS`] bit: an ASCII letter or digit.
+const ALNUM: u8 = 1;
+/// [`CLASS`] bit: an ASCII upper-case letter.
+const UPPER: u8 = 2;
+/// [`CLASS`] bit: an ASCII lower-case letter.
+const LOWER: u8 = 4;
+
+/// Class bits of every byte value: one table load instead of range tests.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_uppercase() {
+            t[b] = ALNUM | UPPER;
+        } else if c.is_ascii_lowercase() {
+            t[b] = ALNUM | LOWER;
+        } else if c.is_ascii_digit() {
+            t[b] = ALNUM;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Is `b` ASCII white space (tab to carriage return, or space), as
+/// `char::is_whitespace` says for ASCII?
+#[inline(always)]
+fn is_ascii_ws(b: u8) -> bool {
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
+}
+
+/// The first index from `i` on whose byte is at or below a space, or
+/// non-ASCII (`bytes.len()` if none): the only bytes where a token can
+/// end. Eight bytes at a time, most of a word at once.
+#[inline(always)]
+fn next_special(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(eight) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+        // High bit of each byte below 0x21 (exact up to the first such
+        // byte: a borrow only starts there) or at or above 0x80.
+        let special = (x.wrapping_sub(ONES * 0x21) & !x & HIGH) | (x & HIGH);
+        if special != 0 {
+            return i + (special.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && (0x21..0x80).contains(&bytes[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// The white space character starting at byte `i` of `line` (a char
+/// boundary): its length in bytes, or `None` if it is not white space.
+#[inline(always)]
+fn white_space_at(line: &str, i: usize) -> Option<usize> {
+    let b = line.as_bytes()[i];
+    if b < 0x80 {
+        return is_ascii_ws(b).then_some(1);
+    }
+    let c = line[i..].chars().next()?;
+    c.is_whitespace().then(|| c.len_utf8())
+}
+
 /// Compute [`LineStats`] for a line.
 pub(crate) fn stats(line: &str) -> LineStats {
-    let mut s = if line.is_ascii() {
-        ascii_word_stats(line.as_bytes())
-    } else {
-        word_stats(line)
-    };
+    let mut s = word_stats(line);
     let end = line
         .trim_end()
         .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*', '_']);
@@ -154,82 +237,81 @@ pub(crate) fn stats(line: &str) -> LineStats {
     s
 }
 
-/// The word counts of [`stats`] for an ASCII line, byte by byte: the same
-/// tokens as `split_whitespace` (ASCII white space is tab to CR, and
-/// space), trimmed of everything but letters and digits.
-fn ascii_word_stats(line: &[u8]) -> LineStats {
+/// The word counts of [`stats`]: the tokens of `split_whitespace`, each
+/// trimmed of everything but letters and digits. Tokens are cut byte by
+/// byte (eight at a time between spaces, see [`next_special`]); an ASCII
+/// token is counted from its bytes, the rare other one char by char.
+fn word_stats(line: &str) -> LineStats {
     let mut s = LineStats::default();
-    let ws = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
+    let bytes = line.as_bytes();
     let mut i = 0;
-    while i < line.len() {
-        if ws(line[i]) {
-            i += 1;
+    while i < bytes.len() {
+        if let Some(w) = white_space_at(line, i) {
+            i += w;
             continue;
         }
         let start = i;
-        while i < line.len() && !ws(line[i]) {
-            i += 1;
+        let mut ascii = true;
+        loop {
+            i = next_special(bytes, i);
+            if i >= bytes.len() {
+                break;
+            }
+            if white_space_at(line, i).is_some() {
+                break;
+            }
+            if bytes[i] >= 0x80 {
+                ascii = false;
+                i += line[i..].chars().next().map_or(1, char::len_utf8);
+            } else {
+                i += 1;
+            }
         }
-        ascii_token(&line[start..i], &mut s);
+        if ascii {
+            ascii_token(bytes, start, i, &mut s);
+        } else {
+            unicode_token(&line[start..i], &mut s);
+        }
     }
     s
 }
 
-/// Count one ASCII token (no white space in it) into `s`, as
-/// [`word_stats`] would.
+/// Count the ASCII token `line[start..end]` (no white space in it) into `s`.
 #[inline(always)]
-fn ascii_token(tok: &[u8], s: &mut LineStats) {
-    let Some(a) = tok.iter().position(|b| b.is_ascii_alphanumeric()) else {
+fn ascii_token(line: &[u8], start: usize, end: usize, s: &mut LineStats) {
+    let tok = &line[start..end];
+    let Some(a) = tok.iter().position(|&b| CLASS[usize::from(b)] & ALNUM != 0) else {
         return;
     };
-    let b = tok
-        .iter()
-        .rposition(|b| b.is_ascii_alphanumeric())
-        .unwrap_or(a);
-    let word = &tok[a..=b];
-    s.words += 1;
-    if word[0].is_ascii_uppercase() {
-        s.capitalised += 1;
-    } else if word[0].is_ascii_lowercase() {
-        s.lowercase += 1;
+    // The token has a letter or digit at `a`: the backward scan stops there.
+    let mut b = tok.len() - 1;
+    while CLASS[usize::from(tok[b])] & ALNUM == 0 {
+        b -= 1;
     }
-    if is_function_word_ascii(word) {
+    s.words += 1;
+    let first = CLASS[usize::from(tok[a])];
+    s.capitalised += usize::from(first & UPPER != 0);
+    s.lowercase += usize::from(first & LOWER != 0);
+    if is_function_word_at(line, start + a, b + 1 - a) {
         s.function += 1;
     }
 }
 
-/// The word counts of [`stats`] for any line.
-fn word_stats(line: &str) -> LineStats {
-    let mut s = LineStats::default();
-    let mut buf = [0u8; 8];
-    for tok in line.split_whitespace() {
-        // Most tokens of a non-ASCII line are ASCII: count them byte-wise.
-        if tok.is_ascii() {
-            ascii_token(tok.as_bytes(), &mut s);
-            continue;
-        }
-        let word = tok.trim_matches(|c: char| !c.is_alphanumeric());
-        let Some(first) = word.chars().next() else {
-            continue;
-        };
-        s.words += 1;
-        if first.is_uppercase() {
-            s.capitalised += 1;
-        } else if first.is_lowercase() {
-            s.lowercase += 1;
-        }
-        if word.len() <= 7 && word.is_ascii() {
-            let n = word.len();
-            buf[..n].copy_from_slice(word.as_bytes());
-            buf[..n].make_ascii_lowercase();
-            if let Ok(lw) = std::str::from_utf8(&buf[..n]) {
-                if is_function_word(lw) {
-                    s.function += 1;
-                }
-            }
-        }
+/// Count one token with a non-ASCII character (no white space in it) into `s`.
+fn unicode_token(tok: &str, s: &mut LineStats) {
+    let word = tok.trim_matches(|c: char| !c.is_alphanumeric());
+    let Some(first) = word.chars().next() else {
+        return;
+    };
+    s.words += 1;
+    if first.is_uppercase() {
+        s.capitalised += 1;
+    } else if first.is_lowercase() {
+        s.lowercase += 1;
     }
-    s
+    if word.len() <= 7 && word.is_ascii() && is_function_word_ascii(word.as_bytes()) {
+        s.function += 1;
+    }
 }
 
 #[cfg(test)]
@@ -278,6 +360,44 @@ mod tests {
         }
     }
 
+    /// The eight-byte read answers as the byte-wise one, for every word
+    /// start and length in lines of every length (so with and without
+    /// eight bytes left).
+    #[test]
+    fn function_word_at_matches_the_bytewise_check() {
+        let text = b"The THE of;a?an In it's-x Whether wHiCh 1st \x01by\x7fto aboutus said";
+        for end in 0..=text.len() {
+            let line = &text[..end];
+            for at in 0..end {
+                for len in 1..=(end - at).min(9) {
+                    assert_eq!(
+                        is_function_word_at(line, at, len),
+                        is_function_word_ascii(&line[at..at + len]),
+                        "{:?}",
+                        String::from_utf8_lossy(&line[at..at + len])
+                    );
+                }
+            }
+        }
+    }
+
+    /// [`next_special`] stops at the first byte at or below a space or
+    /// non-ASCII, at every start and in lines of every length.
+    #[test]
+    fn next_special_finds_the_first_special_byte() {
+        let text =
+            "abcdefghij klmnop\tqrstuvwxyz0123456789\u{1}ABCDEFG\u{7f}HIJéKLMNOP“QRSTUVWXYZ!";
+        let b = text.as_bytes();
+        for end in 0..=b.len() {
+            for start in 0..=end {
+                let want = (start..end)
+                    .find(|&i| b[i] <= b' ' || b[i] >= 0x80)
+                    .unwrap_or(end);
+                assert_eq!(next_special(&b[..end], start), want, "{start}..{end}");
+            }
+        }
+    }
+
     #[test]
     fn list_is_sorted() {
         let mut sorted = FUNCTION_WORDS.to_vec();
@@ -296,14 +416,14 @@ mod tests {
             "".into(),
             " \t ".into(),
         ];
-        let alphabet = b"aAbeEhiInoOrsStTwWy019 .,-'\"()\t\x0b\x0c\r\n|";
+        let alphabet = b"aAbeEhiInoOrsStTwWy019 .,-'\"()\t\x0b\x0c\r\n|\x01\x1f\x7f";
         let mut x = 0x2545_f491_4f6c_dd1du64;
         for _ in 0..3000 {
             let mut l = String::new();
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            for k in 0..(x % 40) {
+            for k in 0..(x % 90) {
                 let r = x.rotate_left(k as u32 * 5) as usize;
                 l.push(alphabet[r % alphabet.len()] as char);
             }
@@ -313,13 +433,12 @@ mod tests {
             lines.push(format!("{w} {} x{w} {w}s", w.to_uppercase()));
         }
         for l in &lines {
-            assert_eq!(ascii_word_stats(l.as_bytes()), plain_word_stats(l), "{l:?}");
             assert_eq!(word_stats(l), plain_word_stats(l), "{l:?}");
         }
         // Non-ASCII lines: the general path (ASCII tokens counted byte-wise)
         // against the plain one.
         let alphabet: Vec<char> =
-            "aAbeEhiInoOrsStTwWy019 .,-'\"()\t|“”’«»éÉßЖж\u{a0}\u{2009}\u{3000}—…"
+            "aAbeEhiInoOrsStTwWy019 .,-'\"()\t|“”’«»éÉßЖж\u{a0}\u{2009}\u{3000}—…\u{85}\u{1680}\u{2028}\u{205f}\u{1}\u{7f}\u{200b}"
                 .chars()
                 .collect();
         for _ in 0..3000 {
@@ -327,7 +446,7 @@ mod tests {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            for k in 0..(x % 40) {
+            for k in 0..(x % 90) {
                 let r = x.rotate_left(k as u32 * 5) as usize;
                 l.push(alphabet[r % alphabet.len()]);
             }

@@ -6,6 +6,10 @@
 //! a file or symlink already at its name (planted in a folder others can
 //! write to) is never opened, followed or truncated: the next name is tried,
 //! up to [`TEMP_ATTEMPTS`] names, then the write fails with an error.
+//!
+//! A long streamed file can start going to disk while it is still being
+//! written ([`AtomicFile::start_writeback`]): the sync at commit then has
+//! only the last part left to wait for, instead of the whole file.
 
 use super::ReportError;
 use std::fs::{File, OpenOptions};
@@ -18,6 +22,9 @@ pub struct AtomicFile {
     tmp: PathBuf,
     dest: PathBuf,
     writer: Option<BufWriter<File>>,
+    /// The background data sync started by [`AtomicFile::start_writeback`],
+    /// not yet joined.
+    writeback: Option<std::thread::JoinHandle<std::io::Result<()>>>,
 }
 
 /// How many temporary names [`AtomicFile::create`] tries before giving up.
@@ -49,6 +56,7 @@ impl AtomicFile {
                         tmp,
                         dest: dest.to_path_buf(),
                         writer: Some(BufWriter::new(f)),
+                        writeback: None,
                     })
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
@@ -68,11 +76,58 @@ impl AtomicFile {
         &self.dest
     }
 
+    /// Flush what is buffered and start syncing the file's data to disk on
+    /// a background thread (`fdatasync` of a second handle to the file),
+    /// while the caller goes on writing. Does nothing while the previous
+    /// one is still running. The output is the same either way; the final
+    /// sync at commit just has less left to do. An error of the background
+    /// sync is returned by the next call or by the commit (the kernel
+    /// reports a write-back error only once per open file, so it must not
+    /// be dropped here).
+    pub fn start_writeback(&mut self) -> Result<(), ReportError> {
+        if self.writeback.as_ref().is_some_and(|h| !h.is_finished()) {
+            return Ok(());
+        }
+        self.join_writeback()?;
+        let w = self.writer.as_mut().expect("writer present until commit");
+        w.flush().map_err(|e| io_err(&self.tmp, e))?;
+        let f = w.get_ref().try_clone().map_err(|e| io_err(&self.tmp, e))?;
+        // No thread to be had is no error: the commit syncs everything anyway.
+        self.writeback = std::thread::Builder::new()
+            .name("framelens-sync".into())
+            .spawn(move || f.sync_data())
+            .ok();
+        Ok(())
+    }
+
+    /// Wait for the background sync, if any, and return its error.
+    fn join_writeback(&mut self) -> Result<(), ReportError> {
+        match self.writeback.take() {
+            Some(h) => h
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+                .map_err(|e| io_err(&self.tmp, e)),
+            None => Ok(()),
+        }
+    }
+
     /// Flush and sync to disk, without publishing yet.
     fn sync(&mut self) -> Result<(), ReportError> {
+        self.join_writeback()?;
         let w = self.writer.as_mut().expect("writer present until commit");
         w.flush().map_err(|e| io_err(&self.tmp, e))?;
         w.get_ref().sync_all().map_err(|e| io_err(&self.tmp, e))
+    }
+
+    /// Close a file [`AtomicFile::sync`] has synced (nothing written since)
+    /// and rename it into place.
+    fn publish(mut self) -> Result<(), ReportError> {
+        let w = self.writer.take().expect("writer present until commit");
+        let f = w
+            .into_inner()
+            .map_err(|e| io_err(&self.tmp, e.into_error()))?;
+        drop(f);
+        std::fs::rename(&self.tmp, &self.dest).map_err(|e| io_err(&self.dest, e))
     }
 
     /// [`AtomicFile::commit`] several files: flush and sync them all at the
@@ -87,19 +142,15 @@ impl AtomicFile {
                 .collect()
         });
         synced.into_iter().collect::<Result<Vec<()>, _>>()?;
-        // Each file is synced: `commit` only re-checks and renames.
-        files.into_iter().try_for_each(AtomicFile::commit)
+        // Each file is synced and written no more: no second sync (each
+        // would wait for a journal commit of the renames before it).
+        files.into_iter().try_for_each(AtomicFile::publish)
     }
 
     /// Flush, sync and rename into place.
     pub fn commit(mut self) -> Result<(), ReportError> {
-        let w = self.writer.take().expect("writer present until commit");
-        let f = w
-            .into_inner()
-            .map_err(|e| io_err(&self.tmp, e.into_error()))?;
-        f.sync_all().map_err(|e| io_err(&self.tmp, e))?;
-        drop(f);
-        std::fs::rename(&self.tmp, &self.dest).map_err(|e| io_err(&self.dest, e))
+        self.sync()?;
+        self.publish()
     }
 }
 
@@ -166,6 +217,35 @@ mod tests {
             assert_eq!(text, format!("file {i}"));
         }
         AtomicFile::commit_all(Vec::new()).unwrap();
+    }
+
+    #[test]
+    fn writeback_while_writing_keeps_every_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("long.csv");
+        let mut f = AtomicFile::create(&dest).unwrap();
+        let mut expected = Vec::new();
+        for i in 0..200 {
+            let line = format!("row {i},{}\n", "x".repeat(i * 37 % 5000));
+            f.write_all(line.as_bytes()).unwrap();
+            expected.extend_from_slice(line.as_bytes());
+            if i % 7 == 0 {
+                f.start_writeback().unwrap();
+            }
+        }
+        f.start_writeback().unwrap();
+        AtomicFile::commit_all(vec![f]).unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), expected);
+        // Dropped unfinished with a sync still running: no file is left.
+        let mut g = AtomicFile::create(&dest.with_file_name("gone.csv")).unwrap();
+        g.write_all(b"a,b\n").unwrap();
+        g.start_writeback().unwrap();
+        drop(g);
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("long.csv")]);
     }
 
     #[test]

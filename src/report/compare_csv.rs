@@ -567,6 +567,9 @@ impl WindowWriter for CompareExports {
     ) -> Result<WindowRows, ReportError> {
         let before = self.rows();
         self.write(cmp)?;
+        // The long table starts going to disk while the next windows are
+        // processed (see `Exports`).
+        self.alignment.start_writeback()?;
         Ok(self
             .rows()
             .into_iter()

@@ -650,6 +650,12 @@ impl CsvOut {
         self.rows
     }
 
+    /// Start syncing what is written so far to disk in the background
+    /// ([`AtomicFile::start_writeback`]).
+    pub fn start_writeback(&mut self) -> Result<(), ReportError> {
+        self.file.start_writeback()
+    }
+
     /// The final path of the file.
     pub fn path(&self) -> &str {
         &self.path
@@ -1196,6 +1202,12 @@ impl WindowWriter for Exports {
         let before = self.rows();
         self.write(cmp)?;
         self.write_errors(errors)?;
+        // The long files start going to disk while the next windows are
+        // processed, so that the syncs at `finish` have little left to do.
+        self.jsonl.start_writeback()?;
+        self.spans.start_writeback()?;
+        self.sents.start_writeback()?;
+        self.arts.start_writeback()?;
         Ok(self
             .rows()
             .into_iter()
