@@ -576,16 +576,25 @@ const ASCII_BREAK_CANDIDATE: [bool; 256] = {
 };
 
 /// For a `.`, `!` or `?` at byte `i`, then closing marks (`"`, `'`, `)`,
-/// `]`), one or more ASCII spaces, and an ASCII capital letter, perhaps
-/// after an opening `"`: the offset after the spaces, where UAX #29 puts
+/// `]`, `”`, `’`), one or more ASCII spaces, and an ASCII capital letter,
+/// perhaps after an opening `"` or `“`: the offset after the spaces, where UAX #29 puts
 /// the sentence boundary (SB9-SB11; SB8 would need a lower-case letter).
 fn break_before_capital(b: &[u8], i: usize) -> Option<usize> {
     if !matches!(b[i], b'.' | b'!' | b'?') {
         return None;
     }
     let mut j = i + 1;
-    while j < b.len() && matches!(b[j], b'"' | b'\'' | b')' | b']') {
-        j += 1;
+    loop {
+        if j < b.len() && matches!(b[j], b'"' | b'\'' | b')' | b']') {
+            j += 1;
+        } else if b
+            .get(j..j + 3)
+            .is_some_and(|m| m == CLOSE_QUOTE || m == CLOSE_SINGLE)
+        {
+            j += 3;
+        } else {
+            break;
+        }
     }
     let spaces = j;
     while j < b.len() && b[j] == b' ' {
@@ -597,9 +606,17 @@ fn break_before_capital(b: &[u8], i: usize) -> Option<usize> {
     let p = j;
     if j < b.len() && b[j] == b'"' {
         j += 1;
+    } else if b.get(j..j + 3) == Some(OPEN_QUOTE) {
+        j += 3;
     }
     (j < b.len() && b[j].is_ascii_uppercase()).then_some(p)
 }
+
+/// `“`, `”` and `’` in UTF-8: quotation marks (sentence-break class Close)
+/// that [`break_before_capital`] steps over like `"` and `'`.
+const OPEN_QUOTE: &[u8] = "\u{201c}".as_bytes();
+const CLOSE_QUOTE: &[u8] = "\u{201d}".as_bytes();
+const CLOSE_SINGLE: &[u8] = "\u{2019}".as_bytes();
 
 /// In `copy` (a byte-for-byte copy of `text`), turn line breaks that look
 /// like wrapped lines into spaces, so the sentence splitter does not cut
@@ -660,7 +677,7 @@ fn tokenize(body: &str, layout: &mut Layout) {
                 sentence: si as u32,
             });
         };
-        if text.is_ascii() {
+        if ascii_words_apply(text) {
             ascii_word_indices(text, &mut push);
         } else {
             for (off, w) in text.unicode_word_indices() {
@@ -671,11 +688,32 @@ fn tokenize(body: &str, layout: &mut Layout) {
     layout.tokens = tokens;
 }
 
-/// `text.unicode_word_indices()` for an ASCII `text`, without the general
-/// Unicode tables: UAX #29 words of ASCII are runs of letters, digits and
-/// `_` (WB5, WB8-WB10, WB13a/b), joined across one `:`, `.` or `'` between
-/// two letters (WB6/7) or one `,`, `;`, `.` or `'` between two digits
-/// (WB11/12); words without a letter or digit are left out. `f` also
+/// Whether [`ascii_word_indices`] segments `text` as UAX #29 does: its
+/// only non-ASCII characters (if any) are the quotation marks and dashes
+/// of news prose (`“ ” ‘ ’ – — …`).
+fn ascii_words_apply(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        match b.get(i..i + 3) {
+            Some([0xE2, 0x80, 0x93 | 0x94 | 0x98 | 0x99 | 0x9C | 0x9D | 0xA6]) => i += 3,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// `text.unicode_word_indices()` without the general Unicode tables, for a
+/// `text` that is ASCII but for `“ ” – — …` (word-break class Other, like
+/// ASCII punctuation) and `‘ ’` (MidNumLet, like `.`) ([`ascii_words_apply`]):
+/// UAX #29 words are then runs of ASCII letters, digits and `_` (WB5,
+/// WB8-WB10, WB13a/b), joined across one `:`, `.`, `'`, `‘` or `’` between
+/// two letters (WB6/7) or one `,`, `;`, `.`, `'`, `‘` or `’` between two
+/// digits (WB11/12); words without a letter or digit are left out. `f` also
 /// gets whether the word has a letter.
 fn ascii_word_indices<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str, bool)) {
     let t = text.as_bytes();
@@ -705,6 +743,14 @@ fn ascii_word_indices<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str, bool)
             } {
                 seen |= class(t[i + 1]);
                 i += 2;
+            } else if i + 3 < t.len() && matches!(t[i..i + 3], [0xE2, 0x80, 0x98 | 0x99]) && {
+                let (p, q) = (t[i - 1], t[i + 3]);
+                (p.is_ascii_alphabetic() && q.is_ascii_alphabetic())
+                    || (p.is_ascii_digit() && q.is_ascii_digit())
+            } {
+                // `‘` or `’` between two letters or two digits.
+                seen |= class(t[i + 3]);
+                i += 4;
             } else {
                 break;
             }
@@ -2127,6 +2173,7 @@ mod tests {
             "",
             "A.B.C. D.",
             "He said \"no.\"\n\"Yes,\" she said.",
+            "He left. “We will not,” she said. “No.” Then ‘Yes.’ Go. “a” b.” C",
         ] {
             let mut v = Vec::new();
             sentence_breaks(t, &mut v);
@@ -2154,7 +2201,9 @@ mod tests {
             "U.S. a.m. e.g. 10:30 a:b 1;2 1.a a.1 x_y __ _1 a__ 'quoted' it's. end'",
             "",
             "...",
+            "“We won’t,” she said — 1’000 ‘a’ 3’x don’’t …end’ ‘",
         ] {
+            assert!(ascii_words_apply(t));
             assert_eq!(ascii_words(t), unicode_words(t), "{t:?}");
         }
     }
@@ -2174,6 +2223,33 @@ mod tests {
         ) {
             let t = String::from_utf8(t).unwrap();
             proptest::prop_assert_eq!(ascii_words(&t), unicode_words(&t), "{:?}", t);
+        }
+
+        #[test]
+        fn news_words_equal_unicode_words(
+            t in "[a-zA-Z0-9_ .,;:'\"!?()-]{0,10}([“”‘’–—…][a-zA-Z0-9 .,:'-]{0,4}){0,8}"
+        ) {
+            proptest::prop_assert!(ascii_words_apply(&t));
+            proptest::prop_assert_eq!(ascii_words(&t), unicode_words(&t), "{:?}", t);
+        }
+
+        #[test]
+        fn news_words_apply_only_to_their_marks(t in proptest::prelude::any::<String>()) {
+            let marks = ['“', '”', '‘', '’', '–', '—', '…'];
+            let want = t.chars().all(|c| c.is_ascii() || marks.contains(&c));
+            proptest::prop_assert_eq!(ascii_words_apply(&t), want);
+            if want {
+                proptest::prop_assert_eq!(ascii_words(&t), unicode_words(&t), "{:?}", t);
+            }
+        }
+
+        #[test]
+        fn windowed_breaks_equal_full_segmenter_on_news_quotes(
+            t in "([“‘\"]?[A-Za-z]{1,5}[.!?]?[”’\"')]{0,2}( {1,2}|\n)?){0,20}"
+        ) {
+            let mut v = Vec::new();
+            sentence_breaks(&t, &mut v);
+            proptest::prop_assert_eq!(v, full_uax29(&t), "{:?}", t);
         }
 
         #[test]
