@@ -365,6 +365,45 @@ impl BodyWords {
     }
 }
 
+/// One body sentence's words for the mention finder: interned words read
+/// in place (no [`tokens::Word`] per word), the name test's word part
+/// looked up by id.
+struct BodySentence<'b> {
+    words: &'b BodyWords,
+    ws: &'b [BodyWord],
+    body: &'b str,
+    /// Where the sentence starts in the body.
+    s0: usize,
+    /// [`actors::name_candidate`] by word id (asked for capitalised words).
+    name: &'b [bool],
+}
+
+impl actors::SentWords for BodySentence<'_> {
+    fn len(&self) -> usize {
+        self.ws.len()
+    }
+    fn raw(&self, i: usize) -> &str {
+        let w = &self.ws[i];
+        &self.body[w.start..w.end]
+    }
+    fn start(&self, i: usize) -> usize {
+        self.ws[i].start - self.s0
+    }
+    fn norm(&self, i: usize) -> &str {
+        self.words.norm(&self.ws[i])
+    }
+    fn cap(&self, i: usize) -> bool {
+        self.ws[i].cap
+    }
+    fn stop(&self, i: usize) -> bool {
+        self.words.vocab.info(self.ws[i].id).stop
+    }
+    fn name_word(&self, i: usize) -> bool {
+        let w = &self.ws[i];
+        w.cap && self.name[w.id as usize] && self.raw(i).chars().any(char::is_alphabetic)
+    }
+}
+
 fn category_ranges(spans: &[lexicon::Span], c: Category) -> Vec<(usize, usize)> {
     spans
         .iter()
@@ -505,14 +544,24 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         );
     }
     let loaded = category_ranges(&an.spans, Category::LoadedLanguage);
+    // The name test's word part, once per distinct capitalised word.
+    let mut name = vec![false; words.vocab.len()];
+    let mut asked = vec![false; words.vocab.len()];
+    for w in words.words.iter().filter(|w| w.cap) {
+        let id = w.id as usize;
+        if !std::mem::replace(&mut asked[id], true) {
+            name[id] = actors::name_candidate(words.vocab.norm(w.id));
+        }
+    }
     mentions.extend(
-        actors::mentions_with(body, &sent_ranges, &loaded, is_known, |si, _, out| {
-            let s0 = sent_ranges[si].0;
-            out.extend(words.of(si).iter().map(|w| tokens::Word {
-                raw: &body[w.start..w.end],
-                start: w.start - s0,
-                norm: std::borrow::Cow::Borrowed(words.norm(w)),
-            }))
+        actors::mentions_in(body, &sent_ranges, &loaded, is_known, |si, _, f| {
+            f(&BodySentence {
+                words: &words,
+                ws: words.of(si),
+                body,
+                s0: sent_ranges[si].0,
+                name: &name,
+            })
         })
         .into_iter()
         .map(|m| (m, false)),
