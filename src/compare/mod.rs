@@ -303,6 +303,8 @@ struct BodyWords {
     words: Vec<BodyWord>,
     /// The distinct normalised words.
     vocab: tokens::Interner,
+    /// Words of earlier articles (of this thread).
+    cache: tokens::WordCache,
     /// Sentence `i` holds `words[at[i]..at[i + 1]]`.
     at: Vec<usize>,
 }
@@ -327,7 +329,7 @@ impl BodyWords {
         segments: impl Iterator<Item = (usize, usize, &'a str)>,
         mut bw: BodyWords,
     ) -> BodyWords {
-        bw.vocab.clear(words / 2);
+        bw.cache.start(&mut bw.vocab, words / 2);
         bw.words.clear();
         bw.words.reserve(words);
         bw.at.clear();
@@ -336,7 +338,7 @@ impl BodyWords {
         let mut buf = String::new();
         // As `tokens::for_each_word_in` visits them.
         for (si, start, raw) in segments {
-            if let Some(id) = bw.vocab.intern_raw(raw, &mut buf) {
+            if let Some(id) = bw.cache.intern_raw(raw, &mut bw.vocab, &mut buf) {
                 while bw.at.len() <= si {
                     bw.at.push(bw.words.len());
                 }
@@ -580,7 +582,7 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         tc.finish()
     };
     // Giant articles do not pin their word buffers (the interner shrinks
-    // itself on `clear`).
+    // itself on `clear`, the word cache is capped).
     let mut words = words;
     if words.words.capacity() > 1 << 16 {
         words.words = Vec::new();
