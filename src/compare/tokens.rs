@@ -397,7 +397,7 @@ impl StrTable {
             if x >> 32 == tag {
                 let id = (x as u32) - 1;
                 let (a, b) = self.spans[id as usize];
-                if self.text.as_bytes()[a as usize..b as usize] == *s.as_bytes() {
+                if same_bytes(&self.text.as_bytes()[a as usize..b as usize], s.as_bytes()) {
                     return Ok(id);
                 }
             }
@@ -432,6 +432,25 @@ impl StrTable {
             }
             self.slots[i] = (h >> 32) << 32 | u64::from(id + 1);
         }
+    }
+}
+
+/// `a == b`, for the short words of [`StrTable::find`]: up to 16 bytes are
+/// compared in at most two overlapping loads each side, inline (a call to
+/// `memcmp` per token cost more than the comparison).
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let read4 = |x: &[u8], i: usize| u32::from_le_bytes(x[i..i + 4].try_into().expect("4"));
+    let read8 = |x: &[u8], i: usize| u64::from_le_bytes(x[i..i + 8].try_into().expect("8"));
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=8 => read4(a, 0) == read4(b, 0) && read4(a, n - 4) == read4(b, n - 4),
+        9..=16 => read8(a, 0) == read8(b, 0) && read8(a, n - 8) == read8(b, n - 8),
+        _ => a == b,
     }
 }
 
@@ -867,6 +886,25 @@ mod tests {
             "ies", "flies", "going", "sing", "used", "bed", "boxes", "bus", "make", "takes",
         ] {
             assert_eq!(stem_hash(w), hash_str(&stem(w)), "{w}");
+        }
+    }
+
+    #[test]
+    fn same_bytes_is_equality() {
+        // Every pair of strings up to 20 bytes over a small alphabet that
+        // differ in at most one byte, and pairs of different lengths.
+        for n in 0..=20usize {
+            let a: Vec<u8> = (0..n).map(|i| b"abcXyz12"[i % 8]).collect();
+            assert!(same_bytes(&a, &a.clone()));
+            for i in 0..n {
+                let mut b = a.clone();
+                b[i] ^= 0x20;
+                assert!(!same_bytes(&a, &b), "{n} {i}");
+            }
+            for m in 0..=20usize {
+                let b: Vec<u8> = (0..m).map(|i| b"abcXyz12"[i % 8]).collect();
+                assert_eq!(same_bytes(&a, &b), a == b, "{n} {m}");
+            }
         }
     }
 
