@@ -323,105 +323,87 @@ pub fn mentions_with<'a>(
     known: impl Fn(&str) -> bool,
     mut words_of: impl FnMut(usize, &'a str, &mut Vec<Word<'a>>),
 ) -> Vec<Mention> {
+    let mut ws: Vec<Word<'a>> = Vec::new();
+    mentions_in(text, sentences, loaded, known, |si, sent, f| {
+        ws.clear();
+        words_of(si, sent, &mut ws);
+        f(ws.as_slice())
+    })
+}
+
+/// The words of one sentence as the mention finder reads them: word `i`'s
+/// text as written, its offset in the sentence, its normalised form, and
+/// the tests asked of it. [`Word`] slices are one; the per-article digest
+/// supplies interned words whose name test was made once per distinct word
+/// (see [`name_candidate`]), so no [`Word`] is built per body word.
+pub(crate) trait SentWords {
+    fn len(&self) -> usize;
+    /// The word as written.
+    fn raw(&self, i: usize) -> &str;
+    /// Byte offset of the word in the sentence.
+    fn start(&self, i: usize) -> usize;
+    /// [`normalise`] of the word.
+    fn norm(&self, i: usize) -> &str;
+    /// [`Word::is_capitalised`].
+    fn cap(&self, i: usize) -> bool;
+    /// [`is_stop`] of the normalised word.
+    fn stop(&self, i: usize) -> bool {
+        is_stop(self.norm(i))
+    }
+    /// [`is_name_word`].
+    fn name_word(&self, i: usize) -> bool;
+}
+
+impl SentWords for [Word<'_>] {
+    fn len(&self) -> usize {
+        <[Word<'_>]>::len(self)
+    }
+    fn raw(&self, i: usize) -> &str {
+        self[i].raw
+    }
+    fn start(&self, i: usize) -> usize {
+        self[i].start
+    }
+    fn norm(&self, i: usize) -> &str {
+        &self[i].norm
+    }
+    fn cap(&self, i: usize) -> bool {
+        self[i].is_capitalised()
+    }
+    fn name_word(&self, i: usize) -> bool {
+        is_name_word(&self[i])
+    }
+}
+
+/// The part of [`is_name_word`] that depends on the normalised word only:
+/// `is_name_word(w) == w.is_capitalised() && name_candidate(&w.norm) &&
+/// w.raw has a letter`.
+pub(crate) fn name_candidate(norm: &str) -> bool {
+    !is_role_nationality_or_calendar(norm) && !is_stop(norm)
+}
+
+/// [`mentions_with`] over any [`SentWords`]: `words_of(sentence index,
+/// sentence text, f)` calls `f` once with that sentence's words.
+pub(crate) fn mentions_in<'a, S, F>(
+    text: &'a str,
+    sentences: &[(usize, usize)],
+    loaded: &[(usize, usize)],
+    known: impl Fn(&str) -> bool,
+    mut words_of: F,
+) -> Vec<Mention>
+where
+    S: SentWords + ?Sized,
+    F: FnMut(usize, &'a str, &mut dyn FnMut(&S)),
+{
     let mut out = Vec::new();
     let overlaps = super::Ranges::new(loaded.iter().copied());
-    let mut ws: Vec<Word<'a>> = Vec::new();
     for (si, &(s0, s1)) in sentences.iter().enumerate() {
         let Some(sent) = text.get(s0..s1) else {
             continue;
         };
-        ws.clear();
-        words_of(si, sent, &mut ws);
-        let ws = &ws;
-        let gap_ok = |i: usize| -> bool {
-            // Whether word i-1 and word i are adjacent inside a label.
-            let prev = &ws[i - 1];
-            let gap = &sent[prev.start + prev.raw.len()..ws[i].start];
-            let spaces = !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '\u{a0}');
-            let abbrev = (gap == ". " || gap == ".\u{a0}")
-                && ABBREVIATIONS.binary_search(&prev.norm.as_ref()).is_ok();
-            spaces || abbrev
-        };
-        let mut i = 0;
-        while i < ws.len() {
-            if !is_name_word(&ws[i]) {
-                i += 1;
-                continue;
-            }
-            // Maximal run of name words joined by plain spaces; a possessive
-            // word ends the run.
-            let mut j = i + 1;
-            while j < ws.len() && is_name_word(&ws[j]) && gap_ok(j) && !is_possessive(ws[j - 1].raw)
-            {
-                j += 1;
-            }
-            // An acronym directly before a longer name is a label ("PRC Li").
-            let mut n0 = i;
-            while n0 + 1 < j && is_all_caps(ws[n0].raw) && !is_all_caps(ws[n0 + 1].raw) {
-                n0 += 1;
-            }
-            let name_words = &ws[n0..j];
-            let acronym = name_words.len() == 1 && is_all_caps(name_words[0].raw);
-            let single_initial = i == 0 && j - n0 == 1 && n0 == 0 && !acronym;
-            if single_initial && !known(ws[0].norm.as_ref()) {
-                i = j;
-                continue;
-            }
-            // Extend the label left.
-            let mut l = n0;
-            let mut roles = BTreeSet::new();
-            while l > 0 && n0 - (l - 1) <= MAX_LABEL_WORDS && gap_ok(l) {
-                let w = &ws[l - 1];
-                let ok = if w.is_capitalised() {
-                    !is_stop(&w.norm) && !is_calendar(&w.norm)
-                } else {
-                    !is_stop(&w.norm)
-                        && !is_verb_like(&w.norm)
-                        && NOT_LABEL.binary_search(&w.norm.as_ref()).is_err()
-                        && !w.norm.chars().all(|c| c.is_numeric())
-                };
-                if !ok {
-                    break;
-                }
-                l -= 1;
-            }
-            for w in &ws[l..n0] {
-                if is_role_word(&w.norm) || !w.is_capitalised() {
-                    roles.insert(stem(&w.norm));
-                }
-            }
-            let last = &name_words[name_words.len() - 1];
-            let last_end = last.start + strip_possessive(last.raw).len();
-            let after_the = l > 0 && ws[l - 1].norm == "the" && gap_ok(l);
-            let lstart = ws[l].start;
-            let dstart = name_words[0].start;
-            let label = collapse(&sent[lstart..last_end]);
-            // The name's words are the label's last words (the label
-            // extends left over whitespace gaps only), so the collapsed
-            // name is the end of the collapsed label.
-            let display_at = label.len() - collapsed_len(&sent[dstart..last_end]);
-            let (a, b) = (s0 + lstart, s0 + last_end);
-            let mut key = String::with_capacity(last_end - dstart);
-            for (k, w) in name_words.iter().enumerate() {
-                if k > 0 {
-                    key.push(' ');
-                }
-                key.push_str(&w.norm);
-            }
-            out.push(Mention {
-                key,
-                name_words: name_words.len(),
-                label,
-                display_at,
-                start: a,
-                end: b,
-                roles,
-                loaded: overlaps.any_overlap(a, b),
-                acronym,
-                after_the,
-            });
-            i = j;
-        }
+        words_of(si, sent, &mut |ws| {
+            sentence_mentions(sent, s0, ws, &known, &overlaps, &mut out)
+        });
     }
     // A mention inside another mention's label ("China" in "China's defence
     // minister Li Shangfu") is part of that label, not a naming of its own.
@@ -436,6 +418,108 @@ pub fn mentions_with<'a>(
         !inner[k - 1]
     });
     out
+}
+
+/// The mentions of one sentence (`sent`, at `s0` in the text; its words
+/// `ws`), added to `out`.
+fn sentence_mentions<S: SentWords + ?Sized>(
+    sent: &str,
+    s0: usize,
+    ws: &S,
+    known: &dyn Fn(&str) -> bool,
+    overlaps: &super::Ranges,
+    out: &mut Vec<Mention>,
+) {
+    let n = ws.len();
+    let end_of = |i: usize| ws.start(i) + ws.raw(i).len();
+    let gap_ok = |i: usize| -> bool {
+        // Whether word i-1 and word i are adjacent inside a label.
+        let gap = &sent[end_of(i - 1)..ws.start(i)];
+        let spaces = !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '\u{a0}');
+        let abbrev = (gap == ". " || gap == ".\u{a0}")
+            && ABBREVIATIONS.binary_search(&ws.norm(i - 1)).is_ok();
+        spaces || abbrev
+    };
+    let mut i = 0;
+    while i < n {
+        if !ws.name_word(i) {
+            i += 1;
+            continue;
+        }
+        // Maximal run of name words joined by plain spaces; a possessive
+        // word ends the run.
+        let mut j = i + 1;
+        while j < n && ws.name_word(j) && gap_ok(j) && !is_possessive(ws.raw(j - 1)) {
+            j += 1;
+        }
+        // An acronym directly before a longer name is a label ("PRC Li").
+        let mut n0 = i;
+        while n0 + 1 < j && is_all_caps(ws.raw(n0)) && !is_all_caps(ws.raw(n0 + 1)) {
+            n0 += 1;
+        }
+        let name_words = n0..j;
+        let acronym = j - n0 == 1 && is_all_caps(ws.raw(n0));
+        let single_initial = i == 0 && j - n0 == 1 && n0 == 0 && !acronym;
+        if single_initial && !known(ws.norm(0)) {
+            i = j;
+            continue;
+        }
+        // Extend the label left.
+        let mut l = n0;
+        let mut roles = BTreeSet::new();
+        while l > 0 && n0 - (l - 1) <= MAX_LABEL_WORDS && gap_ok(l) {
+            let w = l - 1;
+            let norm = ws.norm(w);
+            let ok = if ws.cap(w) {
+                !ws.stop(w) && !is_calendar(norm)
+            } else {
+                !ws.stop(w)
+                    && !is_verb_like(norm)
+                    && NOT_LABEL.binary_search(&norm).is_err()
+                    && !norm.chars().all(|c| c.is_numeric())
+            };
+            if !ok {
+                break;
+            }
+            l -= 1;
+        }
+        for w in l..n0 {
+            if is_role_word(ws.norm(w)) || !ws.cap(w) {
+                roles.insert(stem(ws.norm(w)));
+            }
+        }
+        let last = j - 1;
+        let last_end = ws.start(last) + strip_possessive(ws.raw(last)).len();
+        let after_the = l > 0 && ws.norm(l - 1) == "the" && gap_ok(l);
+        let lstart = ws.start(l);
+        let dstart = ws.start(n0);
+        let label = collapse(&sent[lstart..last_end]);
+        // The name's words are the label's last words (the label
+        // extends left over whitespace gaps only), so the collapsed
+        // name is the end of the collapsed label.
+        let display_at = label.len() - collapsed_len(&sent[dstart..last_end]);
+        let (a, b) = (s0 + lstart, s0 + last_end);
+        let mut key = String::with_capacity(last_end - dstart);
+        for k in name_words.clone() {
+            if k > n0 {
+                key.push(' ');
+            }
+            key.push_str(ws.norm(k));
+        }
+        out.push(Mention {
+            key,
+            name_words: name_words.len(),
+            label,
+            display_at,
+            start: a,
+            end: b,
+            roles,
+            loaded: overlaps.any_overlap(a, b),
+            acronym,
+            after_the,
+        });
+        i = j;
+    }
 }
 
 fn strip_possessive(raw: &str) -> &str {

@@ -303,6 +303,8 @@ struct BodyWords {
     words: Vec<BodyWord>,
     /// The distinct normalised words.
     vocab: tokens::Interner,
+    /// Words of earlier articles (of this thread).
+    cache: tokens::WordCache,
     /// Sentence `i` holds `words[at[i]..at[i + 1]]`.
     at: Vec<usize>,
 }
@@ -327,7 +329,7 @@ impl BodyWords {
         segments: impl Iterator<Item = (usize, usize, &'a str)>,
         mut bw: BodyWords,
     ) -> BodyWords {
-        bw.vocab.clear(words / 2);
+        bw.cache.start(&mut bw.vocab, words / 2);
         bw.words.clear();
         bw.words.reserve(words);
         bw.at.clear();
@@ -336,7 +338,7 @@ impl BodyWords {
         let mut buf = String::new();
         // As `tokens::for_each_word_in` visits them.
         for (si, start, raw) in segments {
-            if let Some(id) = bw.vocab.intern_raw(raw, &mut buf) {
+            if let Some(id) = bw.cache.intern_raw(raw, &mut bw.vocab, &mut buf) {
                 while bw.at.len() <= si {
                     bw.at.push(bw.words.len());
                 }
@@ -362,6 +364,45 @@ impl BodyWords {
     /// The normalised form of a word.
     fn norm(&self, w: &BodyWord) -> &str {
         self.vocab.norm(w.id)
+    }
+}
+
+/// One body sentence's words for the mention finder: interned words read
+/// in place (no [`tokens::Word`] per word), the name test's word part
+/// looked up by id.
+struct BodySentence<'b> {
+    words: &'b BodyWords,
+    ws: &'b [BodyWord],
+    body: &'b str,
+    /// Where the sentence starts in the body.
+    s0: usize,
+    /// [`actors::name_candidate`] by word id (asked for capitalised words).
+    name: &'b [bool],
+}
+
+impl actors::SentWords for BodySentence<'_> {
+    fn len(&self) -> usize {
+        self.ws.len()
+    }
+    fn raw(&self, i: usize) -> &str {
+        let w = &self.ws[i];
+        &self.body[w.start..w.end]
+    }
+    fn start(&self, i: usize) -> usize {
+        self.ws[i].start - self.s0
+    }
+    fn norm(&self, i: usize) -> &str {
+        self.words.norm(&self.ws[i])
+    }
+    fn cap(&self, i: usize) -> bool {
+        self.ws[i].cap
+    }
+    fn stop(&self, i: usize) -> bool {
+        self.words.vocab.info(self.ws[i].id).stop
+    }
+    fn name_word(&self, i: usize) -> bool {
+        let w = &self.ws[i];
+        w.cap && self.name[w.id as usize] && self.raw(i).chars().any(char::is_alphabetic)
     }
 }
 
@@ -428,11 +469,15 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         BodyWords::new(0, sent_ranges.len(), segs, reused)
     };
     let mut scratch = align::Scratch::default();
+    let mut walk = PointWalk::default();
     let (sents, quoted_share): (Vec<SentPrint>, Vec<f64>) = (0..sent_ranges.len())
         .map(|si| {
             let ws = words.of(si);
             let print = SentPrint::scan_ids(ws.iter().map(|w| w.id), &words.vocab, &mut scratch);
-            let inside = ws.iter().filter(|w| inner.covers_point(w.start)).count();
+            let inside = ws
+                .iter()
+                .filter(|w| inner.covers_point_walk(w.start, &mut walk))
+                .count();
             let share = if print.words == 0 {
                 0.0
             } else {
@@ -505,14 +550,24 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         );
     }
     let loaded = category_ranges(&an.spans, Category::LoadedLanguage);
+    // The name test's word part, once per distinct capitalised word.
+    let mut name = vec![false; words.vocab.len()];
+    let mut asked = vec![false; words.vocab.len()];
+    for w in words.words.iter().filter(|w| w.cap) {
+        let id = w.id as usize;
+        if !std::mem::replace(&mut asked[id], true) {
+            name[id] = actors::name_candidate(words.vocab.norm(w.id));
+        }
+    }
     mentions.extend(
-        actors::mentions_with(body, &sent_ranges, &loaded, is_known, |si, _, out| {
-            let s0 = sent_ranges[si].0;
-            out.extend(words.of(si).iter().map(|w| tokens::Word {
-                raw: &body[w.start..w.end],
-                start: w.start - s0,
-                norm: std::borrow::Cow::Borrowed(words.norm(w)),
-            }))
+        actors::mentions_in(body, &sent_ranges, &loaded, is_known, |si, _, f| {
+            f(&BodySentence {
+                words: &words,
+                ws: words.of(si),
+                body,
+                s0: sent_ranges[si].0,
+                name: &name,
+            })
         })
         .into_iter()
         .map(|m| (m, false)),
@@ -531,7 +586,7 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
         tc.finish()
     };
     // Giant articles do not pin their word buffers (the interner shrinks
-    // itself on `clear`).
+    // itself on `clear`, the word cache is capped).
     let mut words = words;
     if words.words.capacity() > 1 << 16 {
         words.words = Vec::new();
@@ -622,6 +677,20 @@ impl Ranges {
         self.max_end_where(|s| s <= p).is_some_and(|e| e > p)
     }
 
+    /// [`Ranges::covers_point`] for points asked in increasing order (the
+    /// words of a text): the sorted starts are walked once, not searched per
+    /// point (a point before the previous one is searched).
+    fn covers_point_walk(&self, p: usize, w: &mut PointWalk) -> bool {
+        if p < w.last {
+            return self.covers_point(p);
+        }
+        w.last = p;
+        while self.starts.get(w.next).is_some_and(|&s| s <= p) {
+            w.next += 1;
+        }
+        w.next.checked_sub(1).is_some_and(|i| self.max_end[i] > p)
+    }
+
     /// Some range has `start <= a` and `b <= end`.
     pub(crate) fn covers_range(&self, a: usize, b: usize) -> bool {
         self.max_end_where(|s| s <= a).is_some_and(|e| e >= b)
@@ -638,6 +707,14 @@ impl Ranges {
         self.max_end_where(|x| x < a).is_some_and(|y| y >= b)
             || self.max_end_where(|x| x <= a).is_some_and(|y| y > b)
     }
+}
+
+/// Where [`Ranges::covers_point_walk`] is: the ranges starting at or before
+/// the last point asked are `..next`.
+#[derive(Default)]
+struct PointWalk {
+    next: usize,
+    last: usize,
 }
 
 // ---------------------------------------------------------------------------
@@ -906,10 +983,10 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         let mut hits: tokens::FnvMap<usize, u32> = tokens::FnvMap::default();
         for &i in &st.members {
             for (qi, q) in digests[i].quotes.iter().enumerate() {
-                let mut keys = q.print.content.clone();
-                keys.push(q.print.wording_key());
+                let wording = [q.print.wording_key()];
+                let keys = || q.print.content.iter().chain(&wording);
                 hits.clear();
-                for k in &keys {
+                for k in keys() {
                     if let Some(v) = index.get(k) {
                         for &c in v.iter().rev().take(QUOTE_POSTING_CAP) {
                             *hits.entry(c).or_default() += 1;
@@ -945,7 +1022,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                         st.clusters.len() - 1
                     }
                 };
-                for k in keys {
+                for &k in keys() {
                     let v = index.entry(k).or_default();
                     if v.last() != Some(&c) {
                         v.push(c);
@@ -1035,7 +1112,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             let role_words = aidx.role_words(all_mentions.iter().copied());
             let roles_of = |w: &str| role_words.get(w).cloned().unwrap_or_default();
             for (ci, cl) in st.clusters.iter().enumerate() {
-                let wordings: Vec<&[String]> = cl
+                let wordings: Vec<&[u64]> = cl
                     .iter()
                     .map(|&(i, q)| digests[i].quotes[q].print.norm.as_slice())
                     .collect();
@@ -1604,6 +1681,37 @@ fn attributed_sentences(s: &Scored) -> BTreeSet<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn covers_point_walk_agrees_with_covers_point() {
+        // A small fixed-seed generator: random ranges (overlapping, nested,
+        // empty) and points mostly increasing, sometimes going back.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m) as usize
+        };
+        for _ in 0..300 {
+            let n = next(8);
+            let rs: Vec<(usize, usize)> = (0..n)
+                .map(|_| {
+                    let a = next(60);
+                    (a, a + next(12))
+                })
+                .collect();
+            let r = Ranges::new(rs.iter().copied());
+            let mut w = PointWalk::default();
+            let mut p = 0;
+            for _ in 0..40 {
+                p = if next(10) == 0 { next(70) } else { p + next(4) };
+                let plain = rs.iter().any(|&(a, b)| a <= p && p < b);
+                assert_eq!(r.covers_point(p), plain);
+                assert_eq!(r.covers_point_walk(p, &mut w), plain, "{rs:?} {p}");
+            }
+        }
+    }
 
     #[test]
     fn body_words_are_the_words_of_each_sentence() {

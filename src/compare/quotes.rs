@@ -31,40 +31,46 @@ pub const QUOTE_MIN_COMMON: usize = 3;
 /// Fingerprint of one quotation.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QuotePrint {
-    /// Normalised words of the quoted text.
-    pub norm: Vec<String>,
+    /// The normalised words of the quoted text, each as its [`hash_str`]:
+    /// wordings are only compared word for word, and a 64-bit hash per
+    /// word does that without a `String` per word.
+    pub norm: Vec<u64>,
     /// Hashed content-word stems (sorted, unique).
     pub content: Vec<u64>,
+    /// [`QuotePrint::wording_key`].
+    key: u64,
 }
 
 impl QuotePrint {
     pub fn new(text: &str) -> QuotePrint {
         // One segmentation for both (the words of `words(text)` and
         // `content_set(text)`), as `tokens::for_each_word` visits them.
-        use super::tokens::{for_each_word, stem_hash};
+        use super::tokens::{fnv1a, fnv1a_extend, for_each_word, hash_str, stem_hash};
         let mut norm = Vec::new();
         let mut content = Vec::new();
+        let mut key: Option<u64> = None;
         for_each_word(text, &mut String::new(), |_, _, n| {
             if !is_stop(n) {
                 content.push(stem_hash(n));
             }
-            norm.push(n.to_string());
+            norm.push(hash_str(n));
+            key = Some(match key {
+                None => fnv1a(n.as_bytes()),
+                Some(h) => fnv1a_extend(fnv1a_extend(h, b" "), n.as_bytes()),
+            });
         });
         content.sort_unstable();
         content.dedup();
-        QuotePrint { norm, content }
+        QuotePrint {
+            norm,
+            content,
+            key: key.unwrap_or_else(|| fnv1a(b"")),
+        }
     }
 
     /// Hash of the whole normalised wording (words joined by one space).
     pub fn wording_key(&self) -> u64 {
-        use super::tokens::{fnv1a, fnv1a_extend};
-        let mut it = self.norm.iter();
-        let Some(first) = it.next() else {
-            return fnv1a(b"");
-        };
-        it.fold(fnv1a(first.as_bytes()), |h, w| {
-            fnv1a_extend(fnv1a_extend(h, b" "), w.as_bytes())
-        })
+        self.key
     }
 }
 
@@ -85,12 +91,12 @@ pub fn same_quote(a: &QuotePrint, b: &QuotePrint) -> Option<(usize, f64)> {
 /// True when `a` is the same wording as `canonical`, or a contiguous run of
 /// it, or contains it. Linear time (Knuth-Morris-Pratt over words), so a
 /// huge quotation cannot make it quadratic.
-pub fn is_verbatim(a: &[String], canonical: &[String]) -> bool {
+pub fn is_verbatim<T: Eq>(a: &[T], canonical: &[T]) -> bool {
     a == canonical || contains_run(canonical, a) || contains_run(a, canonical)
 }
 
 /// Whether `needle` (non-empty) occurs as a contiguous run in `hay`.
-fn contains_run(hay: &[String], needle: &[String]) -> bool {
+fn contains_run<T: Eq>(hay: &[T], needle: &[T]) -> bool {
     if needle.is_empty() || needle.len() > hay.len() {
         return false;
     }
@@ -124,9 +130,9 @@ fn contains_run(hay: &[String], needle: &[String]) -> bool {
 
 /// Canonical wording of a cluster: the most frequent normalised wording,
 /// the earliest one on ties. Returns the index into `wordings`.
-pub fn canonical(wordings: &[&[String]]) -> usize {
+pub fn canonical<T: Eq + std::hash::Hash>(wordings: &[&[T]]) -> usize {
     // wording -> (count, first index); linear in the cluster's size.
-    let mut counts: std::collections::HashMap<&[String], (usize, usize)> =
+    let mut counts: std::collections::HashMap<&[T], (usize, usize)> =
         std::collections::HashMap::with_capacity(wordings.len());
     for (i, w) in wordings.iter().enumerate() {
         counts.entry(*w).or_insert((0, i)).0 += 1;
@@ -327,8 +333,18 @@ mod tests {
                 .into_iter()
                 .map(|w| w.norm.into_owned())
                 .collect();
-            assert_eq!(p.norm, norm, "{text}");
+            let hashes: Vec<u64> = norm
+                .iter()
+                .map(|w| super::super::tokens::hash_str(w))
+                .collect();
+            assert_eq!(p.norm, hashes, "{text}");
             assert_eq!(p.content, super::super::tokens::content_set(text), "{text}");
+            // The wording key: the hash of the words joined by one space.
+            assert_eq!(
+                p.wording_key(),
+                super::super::tokens::hash_str(&norm.join(" ")),
+                "{text}"
+            );
         }
     }
 
@@ -440,6 +456,6 @@ mod tests {
         assert_eq!(canonical(&[&a, &b, &b]), 1);
         assert_eq!(canonical(&[&a, &b]), 0);
         assert_eq!(canonical(&[&a, &b, &b, &a]), 0, "earliest on ties");
-        assert_eq!(canonical(&[]), 0);
+        assert_eq!(canonical::<String>(&[]), 0);
     }
 }

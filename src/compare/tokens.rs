@@ -197,12 +197,19 @@ impl Interner {
         match self.norms.find(norm) {
             Ok(id) => id,
             Err(slot) => {
-                self.words.push(WordInfo {
-                    stop: is_stop(norm),
-                    multi: norm.chars().nth(1).is_some(),
-                    stem: stem_hash(norm),
-                    hash: hash_str(norm),
-                });
+                self.words.push(WordInfo::of(norm));
+                self.norms.insert(slot, norm)
+            }
+        }
+    }
+
+    /// [`Interner::intern`] with the word's facts already known
+    /// (`info == WordInfo::of(norm)`).
+    fn intern_info(&mut self, norm: &str, info: WordInfo) -> u32 {
+        match self.norms.find(norm) {
+            Ok(id) => id,
+            Err(slot) => {
+                self.words.push(info);
                 self.norms.insert(slot, norm)
             }
         }
@@ -242,6 +249,104 @@ impl Interner {
     /// What is known about the word of an id.
     pub fn info(&self, id: u32) -> &WordInfo {
         &self.words[id as usize]
+    }
+}
+
+impl WordInfo {
+    /// The facts of a normalised word.
+    pub fn of(norm: &str) -> WordInfo {
+        WordInfo {
+            stop: is_stop(norm),
+            multi: norm.chars().nth(1).is_some(),
+            stem: stem_hash(norm),
+            hash: hash_str(norm),
+        }
+    }
+}
+
+/// Words met in earlier texts, kept from one text to the next (one cache
+/// per thread): [`WordCache::intern_raw`] gives the same ids as
+/// [`Interner::intern_raw`], but a word as written that an earlier text
+/// had is not looked at again (segment test, normalisation, stop test,
+/// stem and hash), only looked up. Each text still has its own
+/// [`Interner`] (ids in order of first occurrence in that text); half the
+/// words of an article are the first of their kind in it, and most of
+/// those are common words every article has.
+#[derive(Debug, Clone, Default)]
+pub struct WordCache {
+    /// Words as written → `raw_norm` index.
+    raws: StrTable,
+    /// The cached normalised word of each word as written (`u32::MAX`:
+    /// not a word).
+    raw_norm: Vec<u32>,
+    norms: StrTable,
+    infos: Vec<WordInfo>,
+    /// Per cached normalised word: (text number, its id in that text's
+    /// interner); the id is current when the number is `text`.
+    local: Vec<(u32, u32)>,
+    /// The current text's number (from 1).
+    text: u32,
+}
+
+/// Most distinct words as written a [`WordCache`] keeps, and most bytes of
+/// them: past either it starts afresh (hostile input cannot grow it).
+const CACHE_MAX_WORDS: usize = 1 << 18;
+const CACHE_MAX_BYTES: usize = 1 << 23;
+
+impl WordCache {
+    /// Start a new text: `vocab` (the new text's interner) is cleared with
+    /// room for about `n` distinct words ([`Interner::clear`]).
+    pub fn start(&mut self, vocab: &mut Interner, n: usize) {
+        self.start_capped(vocab, n, CACHE_MAX_WORDS, CACHE_MAX_BYTES);
+    }
+
+    fn start_capped(&mut self, vocab: &mut Interner, n: usize, words: usize, bytes: usize) {
+        vocab.clear(n);
+        if self.raw_norm.len() > words
+            || self.raws.text.len() + self.norms.text.len() > bytes
+            || self.text == u32::MAX
+        {
+            *self = WordCache::default();
+        }
+        self.text += 1;
+    }
+
+    /// The id in `vocab` of the normalised form of `raw`, a word segment,
+    /// or `None` when [`words`] would drop it: the same as
+    /// `vocab.intern_raw(raw, buf)` when `vocab` has been interned through
+    /// this cache only since [`WordCache::start`].
+    pub fn intern_raw(&mut self, raw: &str, vocab: &mut Interner, buf: &mut String) -> Option<u32> {
+        let g = match self.raws.find(raw) {
+            Ok(r) => self.raw_norm[r as usize],
+            Err(slot) => {
+                let g = if is_word(raw) {
+                    normalise_into(raw, buf);
+                    match self.norms.find(buf) {
+                        Ok(g) => g,
+                        Err(s) => {
+                            self.infos.push(WordInfo::of(buf));
+                            self.local.push((0, 0));
+                            self.norms.insert(s, buf)
+                        }
+                    }
+                } else {
+                    u32::MAX
+                };
+                self.raws.insert(slot, raw);
+                self.raw_norm.push(g);
+                g
+            }
+        };
+        if g == u32::MAX {
+            return None;
+        }
+        let (text, id) = self.local[g as usize];
+        if text == self.text {
+            return Some(id);
+        }
+        let id = vocab.intern_info(self.norms.get(g), self.infos[g as usize]);
+        self.local[g as usize] = (self.text, id);
+        Some(id)
     }
 }
 
@@ -292,7 +397,7 @@ impl StrTable {
             if x >> 32 == tag {
                 let id = (x as u32) - 1;
                 let (a, b) = self.spans[id as usize];
-                if self.text.as_bytes()[a as usize..b as usize] == *s.as_bytes() {
+                if same_bytes(&self.text.as_bytes()[a as usize..b as usize], s.as_bytes()) {
                     return Ok(id);
                 }
             }
@@ -327,6 +432,25 @@ impl StrTable {
             }
             self.slots[i] = (h >> 32) << 32 | u64::from(id + 1);
         }
+    }
+}
+
+/// `a == b`, for the short words of [`StrTable::find`]: up to 16 bytes are
+/// compared in at most two overlapping loads each side, inline (a call to
+/// `memcmp` per token cost more than the comparison).
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let read4 = |x: &[u8], i: usize| u32::from_le_bytes(x[i..i + 4].try_into().expect("4"));
+    let read8 = |x: &[u8], i: usize| u64::from_le_bytes(x[i..i + 8].try_into().expect("8"));
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=8 => read4(a, 0) == read4(b, 0) && read4(a, n - 4) == read4(b, n - 4),
+        9..=16 => read8(a, 0) == read8(b, 0) && read8(a, n - 8) == read8(b, n - 8),
+        _ => a == b,
     }
 }
 
@@ -762,6 +886,66 @@ mod tests {
             "ies", "flies", "going", "sing", "used", "bed", "boxes", "bus", "make", "takes",
         ] {
             assert_eq!(stem_hash(w), hash_str(&stem(w)), "{w}");
+        }
+    }
+
+    #[test]
+    fn same_bytes_is_equality() {
+        // Every pair of strings up to 20 bytes over a small alphabet that
+        // differ in at most one byte, and pairs of different lengths.
+        for n in 0..=20usize {
+            let a: Vec<u8> = (0..n).map(|i| b"abcXyz12"[i % 8]).collect();
+            assert!(same_bytes(&a, &a.clone()));
+            for i in 0..n {
+                let mut b = a.clone();
+                b[i] ^= 0x20;
+                assert!(!same_bytes(&a, &b), "{n} {i}");
+            }
+            for m in 0..=20usize {
+                let b: Vec<u8> = (0..m).map(|i| b"abcXyz12"[i % 8]).collect();
+                assert_eq!(same_bytes(&a, &b), a == b, "{n} {m}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_cache_gives_the_ids_of_a_fresh_interner_per_text() {
+        let texts = [
+            "The Ministry’s officials: THE minister's ... the Ministry's 3.5 Ünal ÜNAL café.",
+            "",
+            "the the The Officials officials' café Café 3.5 -- ...",
+            "New words here, and the Ministry again; Ünal’s café.",
+            "The Ministry’s officials: THE minister's ... the Ministry's 3.5 Ünal ÜNAL café.",
+        ];
+        // Tiny caps: the cache starts afresh between some texts.
+        for (words, bytes) in [
+            (CACHE_MAX_WORDS, CACHE_MAX_BYTES),
+            (3, 1 << 20),
+            (1 << 20, 40),
+        ] {
+            let mut cache = WordCache::default();
+            let mut vocab = Interner::default();
+            for _ in 0..3 {
+                for t in texts {
+                    cache.start_capped(&mut vocab, 8, words, bytes);
+                    let mut plain = Interner::default();
+                    let (mut b1, mut b2) = (String::new(), String::new());
+                    for (_, raw) in t.unicode_word_indices() {
+                        let want = plain.intern_raw(raw, &mut b1);
+                        assert_eq!(cache.intern_raw(raw, &mut vocab, &mut b2), want, "{raw}");
+                    }
+                    assert_eq!(vocab.len(), plain.len());
+                    for id in 0..plain.len() as u32 {
+                        assert_eq!(vocab.norm(id), plain.norm(id));
+                        let (a, b) = (vocab.info(id), plain.info(id));
+                        assert_eq!(
+                            (a.stop, a.multi, a.stem, a.hash),
+                            (b.stop, b.multi, b.stem, b.hash)
+                        );
+                        assert_eq!(vocab.get(plain.norm(id)), Some(id));
+                    }
+                }
+            }
         }
     }
 
