@@ -611,21 +611,22 @@ impl DensePostings {
         let mut sents = vec![0u32; ids.len()];
         let mut before = vec![0u32; ids.len()];
         let mut longest = vec![0u32; slots];
-        // Per id: (article of its last entry, where that article's run began).
-        let mut run: Vec<(u32, u32)> = vec![(u32::MAX, 0); count.len()];
+        // Per id, side by side: (next free entry, article of the last
+        // entry, where that article's run began).
+        let mut cur: Vec<(u32, u32, u32)> = count.iter().map(|&c| (c, u32::MAX, 0)).collect();
+        drop(count);
         for g in 0..id_at.len() - 1 {
             let s = slot_of[g];
             for x in id_at[g] as usize..id_at[g + 1] as usize {
-                let t = ids[x] as usize;
-                let c = count[t];
-                if run[t].0 != s {
-                    run[t] = (s, c);
+                let e = &mut cur[ids[x] as usize];
+                if e.1 != s {
+                    (e.1, e.2) = (s, e.0);
                 }
-                before[x] = run[t].1;
-                sents[c as usize] = g as u32;
-                count[t] = c + 1;
+                before[x] = e.2;
+                sents[e.0 as usize] = g as u32;
+                e.0 += 1;
                 let l = &mut longest[s as usize];
-                *l = (*l).max(c + 1 - run[t].1);
+                *l = (*l).max(e.0 - e.2);
             }
         }
         DensePostings {
