@@ -497,10 +497,10 @@ impl StoryIndex {
         let mut out: Vec<usize> = Vec::new();
         if dense {
             for (at, a) in acc[..pos].iter_mut().enumerate() {
-                if *a != 0.0 {
-                    if f64::from(std::mem::take(a)) + rest >= target {
-                        out.push(at);
-                    }
+                // Read and reset: untouched entries are 0 and stay out.
+                let a = std::mem::take(a);
+                if a != 0.0 && f64::from(a) + rest >= target {
+                    out.push(at);
                 }
             }
             return out;
