@@ -41,10 +41,11 @@ pub const PARA_CONTAINMENT: f64 = 0.4;
 pub struct SentPrint {
     /// Word tokens.
     pub words: usize,
-    /// Hashed word 3-shingles (sorted, unique).
-    pub shingles: Vec<u64>,
-    /// Hashed content-word stems (sorted, unique).
-    pub content: Vec<u64>,
+    /// The hashed word 3-shingles (sorted, unique), then the hashed
+    /// content-word stems (sorted, unique): one allocation per sentence.
+    hashes: Box<[u64]>,
+    /// `hashes[..shingles]` are the shingles.
+    shingles: u32,
 }
 
 /// Reused buffers for [`SentPrint::scan_ids`]: the sentence's hashes are
@@ -64,11 +65,11 @@ impl Scratch {
         self.content.dedup();
         self.shingles.sort_unstable();
         self.shingles.dedup();
-        let print = SentPrint {
-            words: std::mem::take(&mut self.words),
-            shingles: self.shingles.as_slice().to_vec(),
-            content: self.content.as_slice().to_vec(),
-        };
+        let print = SentPrint::from_parts(
+            std::mem::take(&mut self.words),
+            &self.shingles,
+            &self.content,
+        );
         self.shingles.clear();
         self.content.clear();
         print
@@ -76,6 +77,29 @@ impl Scratch {
 }
 
 impl SentPrint {
+    /// The print of a sentence of `words` words with these shingle and
+    /// content hashes (each sorted and unique).
+    pub fn from_parts(words: usize, shingles: &[u64], content: &[u64]) -> SentPrint {
+        let mut hashes = Vec::with_capacity(shingles.len() + content.len());
+        hashes.extend_from_slice(shingles);
+        hashes.extend_from_slice(content);
+        SentPrint {
+            words,
+            hashes: hashes.into_boxed_slice(),
+            shingles: u32::try_from(shingles.len()).expect("under 2^32 shingles"),
+        }
+    }
+
+    /// Hashed word 3-shingles (sorted, unique).
+    pub fn shingles(&self) -> &[u64] {
+        &self.hashes[..self.shingles as usize]
+    }
+
+    /// Hashed content-word stems (sorted, unique).
+    pub fn content(&self) -> &[u64] {
+        &self.hashes[self.shingles as usize..]
+    }
+
     /// Fingerprint a sentence from its words as ids of an [`Interner`] (in
     /// sentence order), without allocating per word: the same print as
     /// [`SentPrint::new`]. Stop tests, stems and the first word of each
@@ -125,11 +149,7 @@ impl SentPrint {
             .collect();
         content.sort_unstable();
         content.dedup();
-        SentPrint {
-            words: ws.len(),
-            shingles: super::tokens::shingles_of(&norms),
-            content,
-        }
+        SentPrint::from_parts(ws.len(), &super::tokens::shingles_of(&norms), &content)
     }
 
     /// Fingerprint a sentence.
@@ -164,26 +184,52 @@ pub fn classify(a: &SentPrint, b: &SentPrint) -> Option<(MatchKind, f64)> {
     if a.words < MIN_WORDS || b.words < MIN_WORDS {
         return None;
     }
-    let common = intersect(&a.content, &b.content);
-    let si = intersect(&a.shingles, &b.shingles);
-    classify_counts(a, b, common, si)
+    let common = intersect(a.content(), b.content());
+    let si = intersect(a.shingles(), b.shingles());
+    classify_counts(Sizes::of(a), Sizes::of(b), common, si)
+}
+
+/// The sizes of a fingerprint that [`classify_counts`] reads: words,
+/// shingles and content words (the story aligner keeps these side by
+/// side, so a candidate pair is classed without reading its prints).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Sizes {
+    words: u32,
+    shingles: u32,
+    content: u32,
+}
+
+impl Sizes {
+    fn of(s: &SentPrint) -> Sizes {
+        // Saturating: a sentence of 2^32 words would only be capped here.
+        let c = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Sizes {
+            words: c(s.words),
+            shingles: c(s.shingles().len()),
+            content: c(s.content().len()),
+        }
+    }
 }
 
 /// [`classify`] given the sizes of the two intersections (content words
 /// and shingles), which [`align`] counts from its indexes.
-fn classify_counts(
-    a: &SentPrint,
-    b: &SentPrint,
-    common: usize,
-    si: usize,
-) -> Option<(MatchKind, f64)> {
-    if a.words < MIN_WORDS || b.words < MIN_WORDS {
+fn classify_counts(a: Sizes, b: Sizes, common: usize, si: usize) -> Option<(MatchKind, f64)> {
+    if (a.words as usize) < MIN_WORDS || (b.words as usize) < MIN_WORDS {
         return None;
     }
     if common == 0 && si == 0 {
         return None;
     }
-    let (na, nb) = (a.shingles.len(), b.shingles.len());
+    let (na, nb) = (a.shingles as usize, b.shingles as usize);
+    // Most pairs reaching this point share two or three content words and
+    // no wording: rejected here without a division. Below PARA_MIN_COMMON
+    // common words only the containment `c` (≥ the Jaccard `j`) can make a
+    // match, and `5·si < 2·shorter` keeps `c` below PARA_CONTAINMENT (0.4)
+    // even after rounding (the gap, at least 1 / (5·shorter), is far wider
+    // than an f64 rounding step).
+    if common < PARA_MIN_COMMON && 5 * si < 2 * na.min(nb) {
+        return None;
+    }
     let j = if na + nb - si == 0 {
         0.0
     } else {
@@ -198,7 +244,7 @@ fn classify_counts(
     if j >= SHARED_JACCARD || (c >= SHARED_CONTAINMENT && shorter >= MIN_CONTAINED_SHINGLES) {
         return Some((MatchKind::Shared, j.max(c)));
     }
-    let total = a.content.len() + b.content.len();
+    let total = a.content as usize + b.content as usize;
     let d = if total == 0 {
         0.0
     } else {
@@ -289,11 +335,11 @@ pub fn sent_index(sents: &[SentPrint]) -> SentIndex {
         .enumerate()
         .filter(|(_, s)| s.words >= MIN_WORDS)
         .map(|(i, s)| (i as u32, s));
-    let content = Postings::new(indexed.clone().map(|(i, s)| (i, s.content.as_slice())));
+    let content = Postings::new(indexed.clone().map(|(i, s)| (i, s.content())));
     SentIndex {
         long: content.longest() > POSTING_CAP,
         content,
-        shingles: Postings::new(indexed.map(|(i, s)| (i, s.shingles.as_slice()))),
+        shingles: Postings::new(indexed.map(|(i, s)| (i, s.shingles()))),
     }
 }
 
@@ -344,8 +390,8 @@ pub struct AlignScratch {
 
 /// Shared content words a sentence pair needs before it is classified:
 /// one when either sentence has at most two content words, else two.
-fn min_common(a: &SentPrint, b: &SentPrint) -> usize {
-    if a.content.len().min(b.content.len()) <= 2 {
+fn min_common(a: Sizes, b: Sizes) -> usize {
+    if a.content.min(b.content) <= 2 {
         1
     } else {
         2
@@ -376,7 +422,7 @@ pub fn align_with(
         if sa.words < MIN_WORDS {
             continue;
         }
-        for h in &sa.content {
+        for h in sa.content() {
             if let Some(v) = b_index.content.get(h) {
                 if b_index.long && v.len() > POSTING_CAP {
                     continue;
@@ -390,11 +436,11 @@ pub fn align_with(
                 }
             }
         }
-        let need = |sb: &SentPrint| min_common(sa, sb);
+        let need = |sb: &SentPrint| min_common(Sizes::of(sa), Sizes::of(sb));
         // Shingles are only counted for pairs that can be classified (the
         // common case: a sentence shares one word with some others only).
         if !b_index.long && touched.iter().any(|&j| hits[j].0 as usize >= need(&b[j])) {
-            for h in &sa.shingles {
+            for h in sa.shingles() {
                 if let Some(v) = b_index.shingles.get(h) {
                     for &j in v {
                         // Only sentences that already share content words
@@ -414,14 +460,16 @@ pub fn align_with(
             let (common, si) = if b_index.long {
                 // Counts from capped postings are partial: count exactly.
                 (
-                    intersect(&sa.content, &sb.content),
-                    intersect(&sa.shingles, &sb.shingles),
+                    intersect(sa.content(), sb.content()),
+                    intersect(sa.shingles(), sb.shingles()),
                 )
             } else {
                 (hits[j].0 as usize, hits[j].1 as usize)
             };
             if common >= need {
-                if let Some((kind, score)) = classify_counts(sa, sb, common, si) {
+                if let Some((kind, score)) =
+                    classify_counts(Sizes::of(sa), Sizes::of(sb), common, si)
+                {
                     cands.push(SentMatch {
                         a: i,
                         b: j,
@@ -450,11 +498,12 @@ pub fn align_with(
 pub struct StoryAligner<'a> {
     /// Each article's sentences, in story order.
     arts: Vec<&'a [SentPrint]>,
-    /// The sentences of all the story's articles, back to back.
-    flat: Vec<&'a SentPrint>,
-    /// Article (position in the story) of each sentence of `flat`.
+    /// The sizes of the sentences of all the story's articles, back to back
+    /// (sentence `g` of the story).
+    sizes: Vec<Sizes>,
+    /// Article (position in the story) of each sentence.
     slot_of: Vec<u32>,
-    /// Article `s` holds `flat[base[s]..base[s + 1]]`.
+    /// Article `s` holds sentences `base[s]..base[s + 1]`.
     base: Vec<usize>,
     content: DensePostings,
     shingles: DensePostings,
@@ -469,26 +518,79 @@ struct DensePostings {
     /// Id `t` is in sentences `sents[at[t]..at[t + 1]]` (ascending).
     at: Vec<u32>,
     sents: Vec<u32>,
-    /// Sentence `g` (of `flat`) has ids `ids[id_at[g]..id_at[g + 1]]`.
+    /// Sentence `g` has the ids `ids[id_at[g]..id_at[g + 1]]`.
     id_at: Vec<u32>,
     ids: Vec<u32>,
+    /// Parallel to `ids`: where the entries of the sentence's own article
+    /// begin in that id's list, so `sents[at[t]..before[x]]` are the
+    /// sentences of earlier articles holding the id (no search per lookup).
+    before: Vec<u32>,
+    /// Per article: the most sentences of it one id is in.
+    longest: Vec<u32>,
+}
+
+/// A map from hash values (already well spread: FNV-1a outputs) to dense
+/// ids in order of first appearance: open addressing with linear probing,
+/// indexed by the top bits of a multiplicative mix, so a lookup is one
+/// multiplication and usually one probe (no general-purpose hashing).
+struct HashIds {
+    /// (key, id) pairs side by side (one cache line per probe); id
+    /// `u32::MAX` marks an empty slot.
+    slots: Vec<(u64, u32)>,
+    shift: u32,
+    len: u32,
+}
+
+impl HashIds {
+    /// A map for at most `n` distinct keys (at most two thirds full).
+    fn with_capacity(n: usize) -> HashIds {
+        let bits = (n.max(4) * 3 / 2).next_power_of_two().trailing_zeros();
+        HashIds {
+            slots: vec![(0, u32::MAX); 1 << bits],
+            shift: 64 - bits,
+            len: 0,
+        }
+    }
+
+    /// The id of `h`, a new one (the number of keys so far) when unseen;
+    /// and whether it is new.
+    fn id(&mut self, h: u64) -> (u32, bool) {
+        let mask = self.slots.len() - 1;
+        let mut i = (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+        loop {
+            let (k, v) = self.slots[i];
+            if v == u32::MAX {
+                self.slots[i] = (h, self.len);
+                self.len += 1;
+                return (self.len - 1, true);
+            }
+            if k == h {
+                return (v, false);
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 impl DensePostings {
     /// From the hash lists of every sentence of the story (`None` for one
-    /// that is not indexed), in sentence order.
-    fn new<'b>(lists: impl Iterator<Item = Option<&'b [u64]>> + Clone) -> DensePostings {
+    /// that is not indexed), in sentence order; `slot_of` gives each
+    /// sentence's article (ascending), `slots` is the number of articles.
+    fn new<'b>(
+        lists: impl Iterator<Item = Option<&'b [u64]>> + Clone,
+        slot_of: &[u32],
+        slots: usize,
+    ) -> DensePostings {
         let total: usize = lists.clone().map(|l| l.map_or(0, <[u64]>::len)).sum();
-        let mut dict: super::tokens::FnvMap<u64, u32> =
-            super::tokens::FnvMap::with_capacity_and_hasher(total, Default::default());
+        let mut dict = HashIds::with_capacity(total);
         let mut ids = Vec::with_capacity(total);
-        let mut id_at = vec![0u32];
+        let mut id_at = Vec::with_capacity(slot_of.len() + 1);
+        id_at.push(0u32);
         let mut count: Vec<u32> = Vec::new();
         for l in lists {
             for &h in l.unwrap_or(&[]) {
-                let next = dict.len() as u32;
-                let id = *dict.entry(h).or_insert(next);
-                if id == next {
+                let (id, new) = dict.id(h);
+                if new {
                     count.push(0);
                 }
                 count[id as usize] += 1;
@@ -496,7 +598,8 @@ impl DensePostings {
             }
             id_at.push(ids.len() as u32);
         }
-        // Lay the lists out back to back, then fill each in sentence order.
+        // Lay the lists out back to back, then fill each in sentence order,
+        // noting where each article's run of an id begins.
         let mut at = Vec::with_capacity(count.len() + 1);
         let mut off = 0u32;
         at.push(0);
@@ -506,11 +609,24 @@ impl DensePostings {
             *c = off - *c;
         }
         let mut sents = vec![0u32; ids.len()];
+        let mut before = vec![0u32; ids.len()];
+        let mut longest = vec![0u32; slots];
+        // Per id, side by side: (next free entry, article of the last
+        // entry, where that article's run began).
+        let mut cur: Vec<(u32, u32, u32)> = count.iter().map(|&c| (c, u32::MAX, 0)).collect();
+        drop(count);
         for g in 0..id_at.len() - 1 {
-            for &id in &ids[id_at[g] as usize..id_at[g + 1] as usize] {
-                let c = &mut count[id as usize];
-                sents[*c as usize] = g as u32;
-                *c += 1;
+            let s = slot_of[g];
+            for x in id_at[g] as usize..id_at[g + 1] as usize {
+                let e = &mut cur[ids[x] as usize];
+                if e.1 != s {
+                    (e.1, e.2) = (s, e.0);
+                }
+                before[x] = e.2;
+                sents[e.0 as usize] = g as u32;
+                e.0 += 1;
+                let l = &mut longest[s as usize];
+                *l = (*l).max(e.0 - e.2);
             }
         }
         DensePostings {
@@ -518,24 +634,26 @@ impl DensePostings {
             sents,
             id_at,
             ids,
+            before,
+            longest,
         }
     }
 
-    /// The ids of sentence `g`.
-    fn ids_of(&self, g: usize) -> &[u32] {
-        &self.ids[self.id_at[g] as usize..self.id_at[g + 1] as usize]
+    /// Positions in `ids` of the ids of sentence `g`.
+    fn id_range(&self, g: usize) -> std::ops::Range<usize> {
+        self.id_at[g] as usize..self.id_at[g + 1] as usize
     }
 
-    /// The sentences holding id `t` in `lo..hi`.
-    fn sents_in(&self, t: u32, lo: u32, hi: u32) -> &[u32] {
-        let l = &self.sents[self.at[t as usize] as usize..self.at[t as usize + 1] as usize];
-        let a = if l.first().is_some_and(|&g| g >= lo) {
-            0
+    /// The sentences at or after `lo` and in articles before the one of
+    /// `ids[x]`'s sentence, holding id `ids[x]`, ascending.
+    fn earlier(&self, x: usize, lo: u32) -> &[u32] {
+        let t = self.ids[x] as usize;
+        let l = &self.sents[self.at[t] as usize..self.before[x] as usize];
+        if lo == 0 || l.first().is_some_and(|&g| g >= lo) {
+            l
         } else {
-            l.partition_point(|&g| g < lo)
-        };
-        let b = a + l[a..].partition_point(|&g| g < hi);
-        &l[a..b]
+            &l[l.partition_point(|&g| g < lo)..]
+        }
     }
 }
 
@@ -556,42 +674,36 @@ pub struct StoryScratch {
 impl<'a> StoryAligner<'a> {
     /// The aligner of a story's articles (their sentences, in story order).
     pub fn new(articles: &[&'a [SentPrint]]) -> StoryAligner<'a> {
-        let mut flat = Vec::new();
-        let mut slot_of = Vec::new();
-        let mut base = vec![0];
+        let n: usize = articles.iter().map(|a| a.len()).sum();
+        let mut sizes = Vec::with_capacity(n);
+        let mut slot_of = Vec::with_capacity(n);
+        let mut base = Vec::with_capacity(articles.len() + 1);
+        base.push(0);
         for (s, sents) in articles.iter().enumerate() {
-            flat.extend(sents.iter());
+            sizes.extend(sents.iter().map(Sizes::of));
             slot_of.extend(std::iter::repeat(s as u32).take(sents.len()));
-            base.push(flat.len());
+            base.push(sizes.len());
         }
         let indexed = |f: fn(&SentPrint) -> &[u64]| {
-            flat.iter()
+            articles
+                .iter()
+                .flat_map(|a| a.iter())
                 .map(move |s| (s.words >= MIN_WORDS).then(|| f(s)))
         };
-        let content = DensePostings::new(indexed(|s| &s.content));
+        let content = DensePostings::new(indexed(|s| s.content()), &slot_of, articles.len());
         // An article is long when one id's list has more than POSTING_CAP
-        // entries of it (lists are in sentence order: runs per article).
-        let mut long = vec![false; articles.len()];
-        for t in 0..content.at.len() - 1 {
-            let l = &content.sents[content.at[t] as usize..content.at[t + 1] as usize];
-            let mut run = 0;
-            for (n, &g) in l.iter().enumerate() {
-                run = if n > 0 && slot_of[l[n - 1] as usize] == slot_of[g as usize] {
-                    run + 1
-                } else {
-                    1
-                };
-                if run > POSTING_CAP {
-                    long[slot_of[g as usize] as usize] = true;
-                }
-            }
-        }
+        // entries of it.
+        let long = content
+            .longest
+            .iter()
+            .map(|&l| l as usize > POSTING_CAP)
+            .collect();
         StoryAligner {
             content,
-            shingles: DensePostings::new(indexed(|s| &s.shingles)),
+            shingles: DensePostings::new(indexed(|s| s.shingles()), &slot_of, articles.len()),
             long,
             arts: articles.to_vec(),
-            flat,
+            sizes,
             slot_of,
             base,
         }
@@ -601,7 +713,7 @@ impl<'a> StoryAligner<'a> {
     /// the articles `from..k`, in that order: `align_with(a, b, ..)` with
     /// `a` the partner and `b` article `k`.
     pub fn align_partners(&self, from: usize, k: usize, sc: &mut StoryScratch) -> Vec<Alignment> {
-        let b = &self.flat[self.base[k]..self.base[k + 1]];
+        let b = self.arts[k];
         if self.long[k] {
             // Capped postings in a giant article: the pairwise path.
             let b_index = sent_index(self.arts[k]);
@@ -629,41 +741,44 @@ impl<'a> StoryAligner<'a> {
         }
         // Both lists are sets, so each posting hit is one element of the
         // intersection (as in `align_with`, from the other side).
-        for (j, sb) in b.iter().enumerate() {
-            if sb.words < MIN_WORDS {
+        for j in 0..b.len() {
+            let g = self.base[k] + j;
+            let zb = self.sizes[g];
+            if (zb.words as usize) < MIN_WORDS {
                 continue;
             }
-            let g = self.base[k] + j;
-            for &t in self.content.ids_of(g) {
-                for &x in self.content.sents_in(t, lo, hi) {
-                    let h = &mut hits[(x - lo) as usize];
+            for x in self.content.id_range(g) {
+                for &y in self.content.earlier(x, lo) {
+                    let h = &mut hits[(y - lo) as usize];
                     if *h == (0, 0) {
-                        touched.push(x);
+                        touched.push(y);
                     }
                     h.0 += 1;
                 }
             }
-            let need = |sa: &SentPrint| min_common(sa, sb);
-            let x_need = |x: u32| hits[(x - lo) as usize].0 as usize >= need(self.flat[x as usize]);
-            if touched.iter().any(|&x| x_need(x)) {
-                for &t in self.shingles.ids_of(g) {
-                    for &x in self.shingles.sents_in(t, lo, hi) {
-                        let h = &mut hits[(x - lo) as usize];
+            let need = |y: u32| min_common(self.sizes[y as usize], zb);
+            if touched
+                .iter()
+                .any(|&y| hits[(y - lo) as usize].0 as usize >= need(y))
+            {
+                for x in self.shingles.id_range(g) {
+                    for &y in self.shingles.earlier(x, lo) {
+                        let h = &mut hits[(y - lo) as usize];
                         if h.0 > 0 {
                             h.1 += 1;
                         }
                     }
                 }
             }
-            for &x in touched.iter() {
-                let h = std::mem::take(&mut hits[(x - lo) as usize]);
-                let sa = self.flat[x as usize];
-                if h.0 as usize >= need(sa) {
-                    if let Some((kind, score)) = classify_counts(sa, sb, h.0 as usize, h.1 as usize)
+            for &y in touched.iter() {
+                let h = std::mem::take(&mut hits[(y - lo) as usize]);
+                if h.0 as usize >= need(y) {
+                    let za = self.sizes[y as usize];
+                    if let Some((kind, score)) = classify_counts(za, zb, h.0 as usize, h.1 as usize)
                     {
-                        let s = self.slot_of[x as usize] as usize;
+                        let s = self.slot_of[y as usize] as usize;
                         cands[s - from].push(SentMatch {
-                            a: x as usize - self.base[s],
+                            a: y as usize - self.base[s],
                             b: j,
                             kind,
                             score,
@@ -703,7 +818,9 @@ fn one_to_one_in(
     used_a: &mut Vec<bool>,
     used_b: &mut Vec<bool>,
 ) -> Vec<SentMatch> {
-    cands.sort_by(|x, y| {
+    // No two candidates are equal (one per sentence pair), so the unstable
+    // sort gives the same order as a stable one.
+    cands.sort_unstable_by(|x, y| {
         x.kind
             .cmp(&y.kind)
             .then(y.score.total_cmp(&x.score))
@@ -714,7 +831,7 @@ fn one_to_one_in(
     used_a.resize(na, false);
     used_b.clear();
     used_b.resize(nb, false);
-    let mut matches = Vec::new();
+    let mut matches = Vec::with_capacity(cands.len().min(na).min(nb));
     for &m in cands.iter() {
         if !used_a[m.a] && !used_b[m.b] {
             used_a[m.a] = true;
@@ -722,7 +839,7 @@ fn one_to_one_in(
             matches.push(m);
         }
     }
-    matches.sort_by_key(|m| (m.a, m.b));
+    matches.sort_unstable_by_key(|m| (m.a, m.b));
     matches
 }
 
@@ -738,8 +855,8 @@ mod tests {
         let mut cands = Vec::new();
         for (i, sa) in a.iter().enumerate() {
             for (j, sb) in b.iter().enumerate() {
-                let common = intersect(&sa.content, &sb.content);
-                let need = if sa.content.len().min(sb.content.len()) <= 2 {
+                let common = intersect(sa.content(), sb.content());
+                let need = if sa.content().len().min(sb.content().len()) <= 2 {
                     1
                 } else {
                     2
@@ -758,6 +875,112 @@ mod tests {
             }
         }
         one_to_one(cands, a.len(), b.len())
+    }
+
+    /// [`classify_counts`] as first written (no integer shortcut).
+    fn classify_counts_plain(
+        a: Sizes,
+        b: Sizes,
+        common: usize,
+        si: usize,
+    ) -> Option<(MatchKind, f64)> {
+        if (a.words as usize) < MIN_WORDS || (b.words as usize) < MIN_WORDS {
+            return None;
+        }
+        if common == 0 && si == 0 {
+            return None;
+        }
+        let (na, nb) = (a.shingles as usize, b.shingles as usize);
+        let j = if na + nb - si == 0 {
+            0.0
+        } else {
+            si as f64 / (na + nb - si) as f64
+        };
+        let shorter = na.min(nb);
+        let c = if shorter == 0 {
+            0.0
+        } else {
+            si as f64 / shorter as f64
+        };
+        if j >= SHARED_JACCARD || (c >= SHARED_CONTAINMENT && shorter >= MIN_CONTAINED_SHINGLES) {
+            return Some((MatchKind::Shared, j.max(c)));
+        }
+        let total = a.content as usize + b.content as usize;
+        let d = if total == 0 {
+            0.0
+        } else {
+            2.0 * common as f64 / total as f64
+        };
+        if (d >= PARA_DICE && common >= PARA_MIN_COMMON) || c >= PARA_CONTAINMENT {
+            return Some((MatchKind::Paraphrase, d.max(c)));
+        }
+        None
+    }
+
+    #[test]
+    fn classify_shortcut_equals_the_plain_rule() {
+        // Every size up to 24 shingles and 9 content words per side, every
+        // possible pair of intersection sizes (including the exact 2/5
+        // containment boundary, e.g. 2 of 5 and 4 of 10 shingles).
+        for words in [4u32, 5, 30] {
+            for na in 0..25u32 {
+                for nb in 0..25u32 {
+                    for ca in 0..10u32 {
+                        for cb in 0..10u32 {
+                            let a = Sizes {
+                                words,
+                                shingles: na,
+                                content: ca,
+                            };
+                            let b = Sizes {
+                                words: 7,
+                                shingles: nb,
+                                content: cb,
+                            };
+                            for si in 0..=na.min(nb) as usize {
+                                for common in 0..=ca.min(cb) as usize {
+                                    assert_eq!(
+                                        classify_counts(a, b, common, si),
+                                        classify_counts_plain(a, b, common, si),
+                                        "{a:?} {b:?} common {common} si {si}"
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(PARA_CONTAINMENT, 0.4, "the shortcut's 5·si < 2·shorter");
+    }
+
+    #[test]
+    fn hash_ids_number_keys_in_order_of_first_appearance() {
+        use crate::rng::SplitMix64;
+        let mut rng = SplitMix64::new(3);
+        for round in 0..40 {
+            let n = (round * 37) % 700;
+            // Few distinct keys, some sharing their top bits (same slot).
+            let keys: Vec<u64> = (0..n)
+                .map(|_| match rng.next_u64() % 3 {
+                    0 => rng.next_u64() % 50,
+                    1 => (rng.next_u64() % 50) << 58,
+                    _ => rng.next_u64(),
+                })
+                .collect();
+            let mut map = HashIds::with_capacity(keys.len());
+            let mut plain: Vec<u64> = Vec::new();
+            for &k in &keys {
+                let want = match plain.iter().position(|&p| p == k) {
+                    Some(i) => (i as u32, false),
+                    None => {
+                        plain.push(k);
+                        (plain.len() as u32 - 1, true)
+                    }
+                };
+                assert_eq!(map.id(k), want);
+            }
+        }
     }
 
     #[test]
@@ -927,24 +1150,21 @@ mod tests {
                         .collect();
                     hs.sort_unstable();
                     hs.dedup();
-                    SentPrint {
-                        words: (rng.next_u64() % 9) as usize,
-                        shingles: hs.iter().map(|h| h * 3).collect(),
-                        content: hs,
-                    }
+                    let shingles: Vec<u64> = hs.iter().map(|h| h * 3).collect();
+                    SentPrint::from_parts((rng.next_u64() % 9) as usize, &shingles, &hs)
                 })
                 .collect();
             let idx = sent_index(&sents);
             for h in 0..130u64 {
-                let naive = |f: fn(&SentPrint) -> &Vec<u64>| -> Vec<u32> {
+                let naive = |f: fn(&SentPrint) -> &[u64]| -> Vec<u32> {
                     (0..sents.len())
                         .filter(|&i| sents[i].words >= MIN_WORDS && f(&sents[i]).contains(&h))
                         .map(|i| i as u32)
                         .collect()
                 };
                 let got = |p: &Postings| p.get(&h).map(<[u32]>::to_vec).unwrap_or_default();
-                assert_eq!(got(&idx.content), naive(|s| &s.content), "content {h}");
-                assert_eq!(got(&idx.shingles), naive(|s| &s.shingles), "shingle {h}");
+                assert_eq!(got(&idx.content), naive(|s| s.content()), "content {h}");
+                assert_eq!(got(&idx.shingles), naive(|s| s.shingles()), "shingle {h}");
             }
         }
     }
@@ -975,8 +1195,8 @@ mod tests {
     fn sp(t: &str) -> SentPrint {
         let s = SentPrint::new(t);
         assert_eq!(s.words, words(t).len());
-        assert_eq!(s.shingles, shingles(t));
-        assert_eq!(s.content, content_set(t));
+        assert_eq!(s.shingles(), shingles(t));
+        assert_eq!(s.content(), content_set(t));
         s
     }
 

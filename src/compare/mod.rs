@@ -723,7 +723,8 @@ struct PointWalk {
 struct Fact {
     id: String,
     text: String,
-    articles: BTreeSet<usize>,
+    /// The articles reporting it, ascending.
+    articles: Vec<usize>,
 }
 
 struct Story {
@@ -793,7 +794,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                 return Vec::new();
             }
             index
-                .candidates_before(i, &vecs[i], terms.of(i), opts.story_threshold, sc)
+                .candidates_of(i, &vecs[i], terms.of(i), opts.story_threshold, sc)
                 .into_iter()
                 .map(|j| (j, stories::cosine(&vecs[i], &vecs[j])))
                 .filter(|&(_, sim)| sim >= opts.story_threshold)
@@ -906,17 +907,46 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         .flatten()
         .collect();
     drop(aligners);
-    // matches_of[i][s] = (partner, partner sentence, kind, score)
-    let mut matches_of: Vec<Vec<Vec<SentenceMatch>>> = digests
-        .iter()
-        .map(|d| vec![Vec::new(); d.sents.len()])
-        .collect();
+    // matches_of[i][s] = (partner, partner sentence, kind, score): every
+    // sentence's matches in one flat buffer (a counting sort of the
+    // matches by sentence, keeping their order), sliced per sentence.
+    let mut sent_at: Vec<usize> = Vec::with_capacity(n + 1);
+    sent_at.push(0);
+    for d in &digests {
+        sent_at.push(sent_at[sent_at.len() - 1] + d.sents.len());
+    }
+    let mut match_at = vec![0usize; sent_at[n] + 1];
     for (&(a, b), al) in pair_list.iter().zip(&aligned) {
         for m in &al.matches {
-            matches_of[a][m.a].push((b, m.b, m.kind, m.score));
-            matches_of[b][m.b].push((a, m.a, m.kind, m.score));
+            match_at[sent_at[a] + m.a + 1] += 1;
+            match_at[sent_at[b] + m.b + 1] += 1;
         }
     }
+    for g in 1..match_at.len() {
+        match_at[g] += match_at[g - 1];
+    }
+    let mut matches: Vec<SentenceMatch> =
+        vec![(0, 0, MatchKind::Shared, 0.0); match_at[sent_at[n]]];
+    {
+        let mut next = match_at.clone();
+        for (&(a, b), al) in pair_list.iter().zip(&aligned) {
+            for m in &al.matches {
+                let g = sent_at[a] + m.a;
+                matches[next[g]] = (b, m.b, m.kind, m.score);
+                next[g] += 1;
+                let g = sent_at[b] + m.b;
+                matches[next[g]] = (a, m.a, m.kind, m.score);
+                next[g] += 1;
+            }
+        }
+    }
+    let matches_of: Vec<Vec<&[SentenceMatch]>> = (0..n)
+        .map(|i| {
+            (sent_at[i]..sent_at[i + 1])
+                .map(|g| &matches[match_at[g]..match_at[g + 1]])
+                .collect()
+        })
+        .collect();
 
     // Facts: in input order, a sentence joins the fact of its best match in
     // an earlier article, else starts a new fact.
@@ -953,12 +983,16 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                                     body.get(r.start..r.end).unwrap_or("").trim(),
                                     FACT_TEXT_MAX,
                                 ),
-                                articles: BTreeSet::new(),
+                                articles: Vec::new(),
                             });
                             st.facts.len() - 1
                         }
                     };
-                    st.facts[f].articles.insert(i);
+                    // Members come in order and each adds its sentences in
+                    // turn: the list stays sorted and unique.
+                    if st.facts[f].articles.last() != Some(&i) {
+                        st.facts[f].articles.push(i);
+                    }
                     mine[si] = Some(f);
                 }
                 fact_of.push(mine);

@@ -63,6 +63,9 @@ pub fn bootstrap_ci(v: &[f64], seed: u64) -> Option<(f64, f64)> {
         let m = (0..n).map(|_| v[0]).sum::<f64>() / n as f64;
         return Some((m, m));
     }
+    if n <= SMALL_N {
+        return Some(bootstrap_ci_small(v, seed, zero));
+    }
     let mut means: Vec<f64> = Vec::with_capacity(BOOTSTRAP_RESAMPLES);
     let mut r = 0;
     while r + LANES <= BOOTSTRAP_RESAMPLES {
@@ -94,6 +97,51 @@ pub fn bootstrap_ci(v: &[f64], seed: u64) -> Option<(f64, f64)> {
 
 /// Resamples summed side by side in [`bootstrap_ci`].
 const LANES: usize = 4;
+
+/// Samples up to this size take [`bootstrap_ci_small`].
+const SMALL_N: usize = 3;
+
+/// [`bootstrap_ci`] of a sample of `n ≤ SMALL_N` values (most outlet and
+/// story cells): a resample is one of the `n^n` draw sequences, so the mean
+/// of each sequence is summed once (in draw order, from `zero`, as the plain
+/// version does), each resample only counts its sequence, and the quantiles
+/// are read from the counts of the sequences' means in sorted order instead
+/// of selecting among 1,000 means.
+fn bootstrap_ci_small(v: &[f64], seed: u64, zero: f64) -> (f64, f64) {
+    let n = v.len();
+    let seqs = n.pow(n as u32);
+    // Sequence `q` draws the base-`n` digits of `q`, most significant first.
+    let mut table: Vec<(f64, u32)> = (0..seqs)
+        .map(|q| {
+            let mut s = zero;
+            for d in (0..n).rev() {
+                s += v[q / n.pow(d as u32) % n];
+            }
+            (s / n as f64, 0)
+        })
+        .collect();
+    let mut rng = SplitMix64::new(seed);
+    for _ in 0..BOOTSTRAP_RESAMPLES {
+        let q = (0..n).fold(0, |q, _| q * n + rng.below(n));
+        table[q].1 += 1;
+    }
+    // The means in the order a sort of all resamples puts them (equal
+    // under `total_cmp` means the same bits, so ties are interchangeable).
+    table.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let last = BOOTSTRAP_RESAMPLES - 1;
+    let at = |p: f64| ((p * last as f64).round() as usize).min(last);
+    let quantile = |k: usize| {
+        let mut seen = 0;
+        for &(m, c) in &table {
+            seen += c as usize;
+            if k < seen {
+                return m;
+            }
+        }
+        unreachable!("{k} is below the {BOOTSTRAP_RESAMPLES} resamples counted")
+    };
+    (quantile(at(0.025)), quantile(at(0.975)))
+}
 
 /// [`bootstrap_ci`] written plainly: one generator, each resample summed
 /// in turn, all means sorted (the reference the fast version is tested
@@ -246,8 +294,13 @@ mod tests {
     #[test]
     fn fast_bootstrap_equals_the_plain_one() {
         let mut g = SplitMix64::new(5);
-        for case in 0..300u64 {
-            let n = 2 + (g.next_u64() % 40) as usize;
+        for case in 0..600u64 {
+            // Half the cases small (the counted-sequence path).
+            let n = if case % 2 == 0 {
+                2 + (g.next_u64() % 2) as usize
+            } else {
+                2 + (g.next_u64() % 40) as usize
+            };
             let kinds = 1 + g.next_u64() % 6;
             let mut v: Vec<f64> = (0..n)
                 .map(|_| match g.next_u64() % kinds {
@@ -266,6 +319,27 @@ mod tests {
                 bootstrap_ci_plain(&v, seed).map(|(a, b)| (a.to_bits(), b.to_bits())),
                 "case {case}: {v:?}"
             );
+        }
+    }
+
+    #[test]
+    fn counted_small_samples_equal_the_plain_bootstrap() {
+        let vals = [-0.0, 0.0, 1.0 / 3.0, 0.1, 0.2, 0.3, 1e300, -2.5, 7.0];
+        let mut seed = 0u64;
+        for a in vals {
+            for b in vals {
+                for c in vals.iter().copied().map(Some).chain([None]) {
+                    let mut v: Vec<f64> = [a, b].into_iter().chain(c).collect();
+                    v.sort_by(f64::total_cmp);
+                    seed += 1;
+                    let bits = |x: Option<(f64, f64)>| x.map(|(a, b)| (a.to_bits(), b.to_bits()));
+                    assert_eq!(
+                        bits(bootstrap_ci(&v, seed)),
+                        bits(bootstrap_ci_plain(&v, seed)),
+                        "{v:?}"
+                    );
+                }
+            }
         }
     }
 

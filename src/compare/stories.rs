@@ -312,6 +312,12 @@ pub struct StoryIndex {
     postings: Vec<(u32, f32)>,
     /// Term -> (articles of the window with it, its largest weight there).
     stats: Vec<(u32, f32)>,
+    /// Parallel to the window's term ids ([`TermIds`]): where in
+    /// `postings` each article's own entry for the term is, so the entries
+    /// before it (the earlier articles) need no search.
+    own: Vec<u32>,
+    /// Article `i`'s entries of `own`: `own[doc_at[i]..doc_at[i + 1]]`.
+    doc_at: Vec<usize>,
 }
 
 /// Reused buffers of [`StoryIndex::candidates_before`] (one per thread).
@@ -319,8 +325,16 @@ pub struct StoryIndex {
 pub struct CandidateScratch {
     acc: Vec<f32>,
     touched: Vec<u32>,
-    by_df: Vec<(u32, u64, f32, f32, u32)>,
+    /// Per query term: (df, term, weight, largest weight, id, end of the
+    /// earlier articles' entries in `postings`, or `u32::MAX` when unknown).
+    by_df: Vec<(u32, u64, f32, f32, u32, u32)>,
 }
+
+/// Queries at positions up to this many articles accumulate into a dense
+/// array and read it back in order (no list of touched articles, no sort);
+/// beyond it (giant windows) only the touched articles are visited, so the
+/// work stays proportional to the postings read. Both give the same list.
+const DENSE_SCAN_MAX: usize = 4096;
 
 impl StoryIndex {
     /// The index of all the articles of a window (their TF-IDF vectors and
@@ -346,18 +360,25 @@ impl StoryIndex {
             at.push(off);
         }
         let mut postings = vec![(0u32, 0f32); off as usize];
+        let mut own = Vec::with_capacity(terms.ids.len());
+        let mut doc_at = Vec::with_capacity(window.len() + 1);
+        doc_at.push(0);
         for (i, v) in window.iter().enumerate() {
             for (&(_, w), &id) in v.iter().zip(terms.of(i)) {
                 let n = &mut next[id as usize];
                 postings[*n as usize] = (i as u32, w);
+                own.push(*n);
                 *n += 1;
             }
+            doc_at.push(own.len());
         }
         StoryIndex {
             len: window.len(),
             at,
             postings,
             stats,
+            own,
+            doc_at,
         }
     }
 
@@ -382,6 +403,45 @@ impl StoryIndex {
         threshold: f64,
         sc: &mut CandidateScratch,
     ) -> Vec<usize> {
+        let dense = pos.min(self.len) <= DENSE_SCAN_MAX;
+        self.candidates(pos, v, ids, None, threshold, dense, sc)
+    }
+
+    /// [`StoryIndex::candidates_before`] for article `i` of the window
+    /// itself, given its own vector `v` and term ids `ids` (those the index
+    /// was built from): the same list, with the end of each posting list's
+    /// earlier part read from the index instead of searched.
+    pub fn candidates_of(
+        &self,
+        i: usize,
+        v: &SparseVec,
+        ids: &[u32],
+        threshold: f64,
+        sc: &mut CandidateScratch,
+    ) -> Vec<usize> {
+        let own = self
+            .doc_at
+            .get(i + 1)
+            .map(|&e| &self.own[self.doc_at[i]..e])
+            .filter(|o| o.len() == v.len() && o.len() == ids.len());
+        let dense = i.min(self.len) <= DENSE_SCAN_MAX;
+        self.candidates(i, v, ids, own, threshold, dense, sc)
+    }
+
+    /// The candidates of a query; `own`, when known, gives the end of each
+    /// term's earlier entries (see `candidates_of`); `dense` picks the
+    /// dense accumulation (see [`DENSE_SCAN_MAX`]).
+    #[allow(clippy::too_many_arguments)]
+    fn candidates(
+        &self,
+        pos: usize,
+        v: &SparseVec,
+        ids: &[u32],
+        own: Option<&[u32]>,
+        threshold: f64,
+        dense: bool,
+        sc: &mut CandidateScratch,
+    ) -> Vec<usize> {
         let pos = pos.min(self.len);
         if threshold <= 0.0 {
             // Every article reaches a threshold of 0, even one sharing no term.
@@ -396,9 +456,10 @@ impl StoryIndex {
             acc.resize(pos, 0.0);
         }
         by_df.clear();
-        by_df.extend(v.iter().zip(ids).map(|(&(t, w), &id)| {
+        by_df.extend(v.iter().zip(ids).enumerate().map(|(x, (&(t, w), &id))| {
             let (df, maxw) = self.stats[id as usize];
-            (df, t, w, maxw.max(w), id)
+            let end = own.map_or(u32::MAX, |o| o[x]);
+            (df, t, w, maxw.max(w), id, end)
         }));
         // Most common first; ties by term hash (deterministic).
         by_df.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -409,20 +470,41 @@ impl StoryIndex {
         // a quarter of it keeps both the postings and the survivors few.
         let aside = target * SET_ASIDE_SHARE;
         let (k, rest) = set_aside(by_df.iter().map(|e| (e.2, e.3)), aside);
-        for &(_, _, w, _, id) in &by_df[k..] {
-            let (a, b) = (self.at[id as usize], self.at[id as usize + 1]);
-            let p = &self.postings[a as usize..b as usize];
-            let before = p.partition_point(|e| (e.0 as usize) < pos);
-            for &(at, wj) in p[..before].iter().rev().take(POSTING_CAP) {
-                let a = &mut acc[at as usize];
-                if *a == 0.0 {
-                    touched.push(at);
+        for &(_, _, w, _, id, end) in &by_df[k..] {
+            let a = self.at[id as usize] as usize;
+            let p = &self.postings[a..self.at[id as usize + 1] as usize];
+            let before = if end == u32::MAX {
+                p.partition_point(|e| (e.0 as usize) < pos)
+            } else {
+                end as usize - a
+            };
+            let recent = p[..before].iter().rev().take(POSTING_CAP);
+            if dense {
+                for &(at, wj) in recent {
+                    // Never exactly 0 once touched (weights are > 0).
+                    acc[at as usize] += (w * wj).max(f32::MIN_POSITIVE);
                 }
-                // Never exactly 0 again once touched (weights are > 0).
-                *a += (w * wj).max(f32::MIN_POSITIVE);
+            } else {
+                for &(at, wj) in recent {
+                    let a = &mut acc[at as usize];
+                    if *a == 0.0 {
+                        touched.push(at);
+                    }
+                    *a += (w * wj).max(f32::MIN_POSITIVE);
+                }
             }
         }
         let mut out: Vec<usize> = Vec::new();
+        if dense {
+            for (at, a) in acc[..pos].iter_mut().enumerate() {
+                // Read and reset: untouched entries are 0 and stay out.
+                let a = std::mem::take(a);
+                if a != 0.0 && f64::from(a) + rest >= target {
+                    out.push(at);
+                }
+            }
+            return out;
+        }
         for at in touched.drain(..) {
             let a = std::mem::take(&mut acc[at as usize]);
             if f64::from(a) + rest >= target {
@@ -614,6 +696,44 @@ mod tests {
                 growing.add(i, v);
             }
         }
+    }
+
+    #[test]
+    fn own_positions_and_dense_scan_give_the_same_candidates() {
+        let vocab: Vec<String> = (0..60).map(|i| format!("w{i}x")).collect();
+        let mut g = crate::rng::SplitMix64::new(9);
+        let texts: Vec<String> = (0..200)
+            .map(|_| {
+                let len = g.below(25);
+                (0..len)
+                    .map(|_| {
+                        let top = 4 + g.below(56);
+                        vocab[g.below(top)].as_str()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let (vecs, terms, idx) = window(&texts);
+        let mut sc = CandidateScratch::default();
+        let mut found = 0;
+        for threshold in [0.0, 0.05, 0.2, 0.3, 0.5, 0.8] {
+            for (i, v) in vecs.iter().enumerate() {
+                let want = idx.candidates_before(i, v, terms.of(i), threshold, &mut sc);
+                found += want.len();
+                assert_eq!(
+                    idx.candidates_of(i, v, terms.of(i), threshold, &mut sc),
+                    want
+                );
+                let own = Some(&idx.own[idx.doc_at[i]..idx.doc_at[i + 1]]);
+                for (own, dense) in [(None, false), (None, true), (own, false), (own, true)] {
+                    let got = idx.candidates(i, v, terms.of(i), own, threshold, dense, &mut sc);
+                    assert_eq!(got, want, "t={threshold} i={i} dense={dense}");
+                }
+                assert!(sc.acc.iter().all(|&a| a == 0.0) && sc.touched.is_empty());
+            }
+        }
+        assert!(found > 1000, "the test must find candidates ({found})");
     }
 
     #[test]
