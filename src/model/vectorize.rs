@@ -43,6 +43,10 @@ pub struct Vocab {
     /// Term id -> [`terms::is_uninformative`] of the term.
     #[serde(skip)]
     uninformative: Vec<bool>,
+    /// Word id -> `word_term` and `pair_roles` side by side (one load per
+    /// token in [`Vocab::tfidf_from_words`]).
+    #[serde(skip)]
+    word_info: Vec<(u32, u8)>,
 }
 
 /// "No such word or term" in [`Vocab`]'s lookup tables.
@@ -132,6 +136,12 @@ impl Vocab {
             self.pair_roles[(k >> 32) as usize] |= PAIR_FIRST;
             self.pair_roles[(k & 0xffff_ffff) as usize] |= PAIR_SECOND;
         }
+        self.word_info = self
+            .word_term
+            .iter()
+            .copied()
+            .zip(self.pair_roles.iter().copied())
+            .collect();
         self.uninformative = self
             .terms
             .iter()
@@ -213,23 +223,27 @@ impl Vocab {
         // The same multiset of term ids as looking up every term of
         // `terms::for_each_term`, without building the bigram strings,
         // counted per term id instead of collected and sorted.
+        // One pass: each token's unigram term, and the bigram term of it
+        // and the token before (looked up only when that one can start a
+        // bigram term and this one can end one).
+        let mut prev = NO_ID;
+        let mut prev_first = false;
         for &w in words {
-            if w != NO_ID && self.word_term[w as usize] != NO_ID {
-                d.add(self.word_term[w as usize]);
+            if w == NO_ID {
+                prev = NO_ID;
+                continue;
             }
-        }
-        if self.bigrams {
-            for p in words.windows(2) {
-                if p[0] != NO_ID
-                    && p[1] != NO_ID
-                    && self.pair_roles[p[0] as usize] & PAIR_FIRST != 0
-                    && self.pair_roles[p[1] as usize] & PAIR_SECOND != 0
-                {
-                    if let Some(&i) = self.pairs.get(&pair_key(p[0], p[1])) {
-                        d.add(i);
-                    }
+            let (term, roles) = self.word_info[w as usize];
+            if term != NO_ID {
+                d.add(term);
+            }
+            if self.bigrams && prev != NO_ID && prev_first && roles & PAIR_SECOND != 0 {
+                if let Some(&i) = self.pairs.get(&pair_key(prev, w)) {
+                    d.add(i);
                 }
             }
+            prev = w;
+            prev_first = roles & PAIR_FIRST != 0;
         }
         let mut norm = 0.0f32;
         // `(1 + ln tf) * idf`, by ascending term id; most terms occur once
@@ -541,8 +555,9 @@ pub fn extras(counts: &[u32], toks: &[String], prior: Option<&BiasPrior>, out: &
 /// The extra features of [`extras`] before the prior summaries.
 pub(crate) fn extras_base(counts: &[u32], n_toks: usize, out: &mut Vec<f32>) {
     out.clear();
-    let n = schema::count_features().count();
-    for i in 0..n {
+    static N_COUNTS: std::sync::LazyLock<usize> =
+        std::sync::LazyLock::new(|| schema::count_features().count());
+    for i in 0..*N_COUNTS {
         // `ln(1 + count)`, exactly as `(1.0 + count as f32).ln()`: the
         // f32 sum of 1 and a small integer is that integer plus one.
         let c = counts.get(i).copied().unwrap_or(0) as usize;
