@@ -523,6 +523,9 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     let mut one = Vec::new();
     let mut words = std::mem::take(&mut s.words);
     let mut prior_slots = std::mem::take(&mut s.prior_slots);
+    // Only the sentences that can rank (see `order` below) need their
+    // contributions.
+    let any_eligible = ranges.iter().any(|r| r.len() >= MIN_SENTENCE_TOKENS);
     for (i, r) in ranges.iter().enumerate() {
         let counts = analysis
             .sentences
@@ -539,6 +542,10 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
             .decision_from(&words, &prior_slots, counts, s);
         probs.push(model.sentence.platt.prob(z));
         eligible.push(r.len() >= MIN_SENTENCE_TOKENS);
+        if any_eligible && r.len() < MIN_SENTENCE_TOKENS {
+            spans.push(contribs.len()..contribs.len());
+            continue;
+        }
         model.sentence.keyed_contributions(
             &s.toks[r.clone()],
             &words,
@@ -557,7 +564,6 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     let framing_score = article_score(&probs, &eligible);
 
     // Top sentences: highest probability first, ties by position.
-    let any_eligible = eligible.iter().any(|e| *e);
     let mut order: Vec<usize> = (0..probs.len())
         .filter(|&i| eligible[i] || !any_eligible)
         .collect();
