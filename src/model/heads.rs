@@ -62,11 +62,24 @@ pub struct SentenceHead {
 }
 
 /// A contributing term: a vocabulary term by id, or a word outside the
-/// vocabulary (one the bias prior knows). Equal keys are equal texts.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// vocabulary (one the bias prior knows) by its index among the tokens the
+/// contributions were taken from ([`SentenceHead::key_str`]). Equal `Term`
+/// keys are equal texts; `Word` keys must be compared by text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TermKey {
     Term(u32),
-    Word(String),
+    Word(u32),
+}
+
+impl TermKey {
+    /// The key with a `Word`'s token index moved on by `by` (when a
+    /// sentence's tokens are a slice starting at `by` of an article's).
+    pub(crate) fn shifted(self, by: usize) -> TermKey {
+        match self {
+            TermKey::Word(i) => TermKey::Word(i + by as u32),
+            k => k,
+        }
+    }
 }
 
 /// A term's contribution to a sentence's decision value.
@@ -143,9 +156,10 @@ impl SentenceHead {
     pub fn contributions(&self, text: &str, counts: &[u32], s: &mut Scratch) -> Vec<Contribution> {
         let _ = counts;
         terms::tokens_reusing(text, &mut s.toks, &mut s.spare);
-        let mut sparse = std::mem::take(&mut s.sparse);
-        self.vocab.tfidf_into(&s.toks, &mut s.terms, &mut sparse);
-        s.sparse = sparse;
+        let mut words = std::mem::take(&mut s.words);
+        self.vocab.word_ids_into(&s.toks, &mut words);
+        self.vocab
+            .tfidf_from_words(&words, &mut s.terms, &mut s.sparse);
         if let Some(p) = &self.prior {
             p.slots_into(&s.toks, &mut s.prior_slots);
         }
@@ -157,17 +171,19 @@ impl SentenceHead {
         };
         self.keyed_contributions(
             &s.toks,
+            &words,
             slots,
             &s.sparse,
             &self.prior_slots(),
             &mut s.prior_words,
             &mut keyed,
         );
-        self.sort_keyed(&mut keyed);
+        s.words = words;
+        self.sort_keyed(&mut keyed, &s.toks);
         keyed
             .into_iter()
             .map(|(k, value)| Contribution {
-                term: self.key_str(&k).to_string(),
+                term: self.key_str(&k, &s.toks).to_string(),
                 value,
             })
             .collect()
@@ -179,33 +195,37 @@ impl SentenceHead {
             .map(|slot| self.extra_names.iter().position(|n| n == slot))
     }
 
-    /// The text of a contribution key.
-    pub(crate) fn key_str<'a>(&'a self, k: &'a TermKey) -> &'a str {
-        match k {
-            TermKey::Term(j) => &self.vocab.terms[*j as usize],
-            TermKey::Word(w) => w,
+    /// The text of a contribution key taken from tokens `toks`.
+    pub(crate) fn key_str<'a>(&'a self, k: &TermKey, toks: &'a [String]) -> &'a str {
+        match *k {
+            TermKey::Term(j) => &self.vocab.terms[j as usize],
+            TermKey::Word(i) => &toks[i as usize],
         }
     }
 
-    /// Sort keyed contributions as [`SentenceHead::contributions`] lists
-    /// them: by value, strongest first, then by term.
-    pub(crate) fn sort_keyed(&self, v: &mut [(TermKey, f64)]) {
+    /// Sort keyed contributions (taken from tokens `toks`) as
+    /// [`SentenceHead::contributions`] lists them: by value, strongest
+    /// first, then by term.
+    pub(crate) fn sort_keyed(&self, v: &mut [(TermKey, f64)], toks: &[String]) {
         v.sort_by(|a, b| {
             b.1.total_cmp(&a.1)
-                .then_with(|| self.key_str(&a.0).cmp(self.key_str(&b.0)))
+                .then_with(|| self.key_str(&a.0, toks).cmp(self.key_str(&b.0, toks)))
         });
     }
 
     /// [`SentenceHead::contributions`] of the sentence with tokens `toks`,
-    /// their prior slots `prior_slots` (or none) and TF-IDF vector
-    /// `sparse` (as [`SentenceHead::decision`] leaves them), unsorted,
-    /// into `out`; `words` is scratch. Each
-    /// term appears once; a prior word that is also a vocabulary term is
-    /// keyed (and summed) as that term, exactly as a map keyed by the term
-    /// text would. `slots` is [`SentenceHead::prior_slots`].
+    /// their word ids in `self.vocab` (`word_ids`), their prior slots
+    /// `prior_slots` (or none) and TF-IDF vector `sparse` (as
+    /// [`SentenceHead::decision`] leaves them), unsorted, into `out`;
+    /// `words` is scratch. Each term appears once; a prior word that is
+    /// also a vocabulary term is keyed (and summed) as that term, exactly as
+    /// a map keyed by the term text would. `slots` is
+    /// [`SentenceHead::prior_slots`].
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn keyed_contributions(
         &self,
         toks: &[String],
+        word_ids: &[u32],
         prior_slots: &[u32],
         sparse: &[(u32, f32)],
         slots: &[Option<usize>; 3],
@@ -213,67 +233,81 @@ impl SentenceHead {
         out: &mut Vec<(TermKey, f64)>,
     ) {
         out.clear();
-        // `sparse` is sorted by term id, each id once.
+        // `sparse` is sorted by term id, each id once. Terms made of
+        // function words only are left out as they come (not filtered
+        // afterwards).
         for &(j, v) in sparse {
             let c = f64::from(self.weights[j as usize] * v);
-            if c > 0.0 {
+            if c > 0.0 && !self.vocab.is_uninformative(j) {
                 out.push((TermKey::Term(j), 0.0 + c));
             }
         }
         let n_terms = out.len();
-        if let Some(p) = &self.prior {
-            // Distinct stems by descending prior; ties by token for determinism.
-            // `words` holds (prior, token index); elements that compare equal
-            // have the same token, so an unstable sort gives the same list.
-            words.clear();
-            if prior_slots.len() == toks.len() {
-                words.extend(
-                    prior_slots
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &slot)| (p.value_of_slot(slot), i as u32))
-                        .filter(|(v, _)| *v > 0.0),
-                );
-            } else {
-                words.extend(
-                    toks.iter()
-                        .enumerate()
-                        .map(|(i, t)| (p.of(t), i as u32))
-                        .filter(|(v, _)| *v > 0.0),
-                );
+        let Some(p) = &self.prior else {
+            return;
+        };
+        // The per-token lookups, made here if the caller has none.
+        let own_slots: Vec<u32>;
+        let prior_slots = if prior_slots.len() == toks.len() {
+            prior_slots
+        } else {
+            own_slots = toks
+                .iter()
+                .map(|t| p.slot(t).unwrap_or(vectorize::NO_SLOT))
+                .collect();
+            &own_slots
+        };
+        let mut own_ids = Vec::new();
+        let word_ids = if word_ids.len() == toks.len() {
+            word_ids
+        } else {
+            self.vocab.word_ids_into(toks, &mut own_ids);
+            &own_ids
+        };
+        // Distinct stems by descending prior; ties by token for determinism.
+        // `words` holds (prior, token index); elements that compare equal
+        // have the same token, so an unstable sort gives the same list.
+        words.clear();
+        words.extend(
+            prior_slots
+                .iter()
+                .enumerate()
+                .map(|(i, &slot)| (p.value_of_slot(slot), i as u32))
+                .filter(|(v, _)| *v > 0.0),
+        );
+        let tok = |i: u32| toks[i as usize].as_str();
+        words.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| tok(a.1).cmp(tok(b.1))));
+        // Two tokens have the same stem exactly when they have the same
+        // slot (a slot is the position of one stem text).
+        let slot_of = |i: u32| prior_slots[i as usize];
+        words.dedup_by(|a, b| slot_of(a.1) == slot_of(b.1));
+        for (k, slot) in slots.iter().enumerate() {
+            let (Some(&(v, wi)), Some(fi)) = (words.get(k), *slot) else {
+                continue;
+            };
+            let c = f64::from(self.extra_weights[fi] * v);
+            if c <= 0.0 || c.is_nan() {
+                continue;
             }
-            let tok = |i: u32| toks[i as usize].as_str();
-            words.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| tok(a.1).cmp(tok(b.1))));
-            words.dedup_by(|a, b| terms::stem(tok(a.1)) == terms::stem(tok(b.1)));
-            for (k, slot) in slots.iter().enumerate() {
-                let (Some(&(v, wi)), Some(fi)) = (words.get(k), *slot) else {
-                    continue;
-                };
-                let w = tok(wi);
-                let c = f64::from(self.extra_weights[fi] * v);
-                if c > 0.0 {
-                    match self.vocab.get(w) {
-                        Some(j) => {
-                            let found = out[..n_terms]
-                                .binary_search_by(|(key, _)| match key {
-                                    TermKey::Term(i) => i.cmp(&j),
-                                    TermKey::Word(_) => std::cmp::Ordering::Greater,
-                                })
-                                .ok();
-                            match found {
-                                Some(at) => out[at].1 += c,
-                                None => out.push((TermKey::Term(j), 0.0 + c)),
-                            }
-                        }
-                        None => out.push((TermKey::Word(w.to_string()), 0.0 + c)),
+            // The token's unigram term, as `self.vocab.get(token)`.
+            match self.vocab.unigram_of_word(word_ids[wi as usize]) {
+                Some(j) if self.vocab.is_uninformative(j) => {}
+                Some(j) => {
+                    let found = out[..n_terms]
+                        .binary_search_by(|(key, _)| match key {
+                            TermKey::Term(i) => i.cmp(&j),
+                            TermKey::Word(_) => std::cmp::Ordering::Greater,
+                        })
+                        .ok();
+                    match found {
+                        Some(at) => out[at].1 += c,
+                        None => out.push((TermKey::Term(j), 0.0 + c)),
                     }
                 }
+                None if terms::is_uninformative(tok(wi)) => {}
+                None => out.push((TermKey::Word(wi), 0.0 + c)),
             }
         }
-        out.retain(|(k, _)| match k {
-            TermKey::Term(j) => !self.vocab.is_uninformative(*j),
-            TermKey::Word(w) => !terms::is_uninformative(w),
-        });
     }
 
     /// Every feature name with its weight, strongest positive first (for
@@ -305,12 +339,25 @@ pub struct MultiHead {
     /// Whether probabilities are normalised to sum to 1 (exclusive labels,
     /// such as genre) or independent (multi-label, such as frames).
     pub exclusive: bool,
+    /// `weights` by term: `by_term[term * labels + label]`, so that a
+    /// term's weights for all labels are read together (built by
+    /// [`MultiHead::reindex`]).
+    #[serde(skip)]
+    pub(crate) by_term: Vec<f32>,
 }
 
 impl MultiHead {
     /// Rebuild lookup indexes after deserialising.
     pub fn reindex(&mut self) {
         self.vocab.reindex();
+        let (l, n) = (self.weights.len(), self.vocab.len());
+        self.by_term.clear();
+        if self.weights.iter().all(|w| w.len() == n) {
+            self.by_term.reserve(l * n);
+            for j in 0..n {
+                self.by_term.extend(self.weights.iter().map(|w| w[j]));
+            }
+        }
     }
 
     /// Decision values of a tokenised text (`s.toks`), one per label.
@@ -328,6 +375,25 @@ impl MultiHead {
         let mut sparse = std::mem::take(&mut s.sparse);
         self.vocab
             .tfidf_from_words(words, &mut s.terms, &mut sparse);
+        let l = self.weights.len();
+        if l > 0 && self.by_term.len() == l * self.vocab.len() {
+            // Each label's sum in the same order as below (`Sum` for
+            // `f64` starts from -0.0), all labels in one pass over the terms.
+            let mut acc = vec![-0.0f64; l];
+            for &(j, v) in &sparse {
+                let row = &self.by_term[j as usize * l..][..l];
+                for (a, w) in acc.iter_mut().zip(row) {
+                    *a += f64::from(w * v);
+                }
+            }
+            s.sparse = sparse;
+            return self
+                .intercepts
+                .iter()
+                .zip(acc)
+                .map(|(b, a)| b + a)
+                .collect();
+        }
         let out = self
             .weights
             .iter()
@@ -370,6 +436,62 @@ impl MultiHead {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The label-by-label sums of `decisions_from` (the head before
+    /// `reindex`, which has no `by_term`) equal the one-pass sums.
+    #[test]
+    fn decisions_by_term_equal_label_by_label() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let n = 300;
+        let terms: Vec<String> = (0..n).map(|i| format!("w{i:03}")).collect();
+        let mut vocab = Vocab::default();
+        vocab.bigrams = true;
+        vocab.idf = (0..n).map(|i| 1.0 + (i % 7) as f32 / 3.0).collect();
+        vocab.terms = terms;
+        vocab.reindex();
+        let w = |next: &mut dyn FnMut() -> u64| match next() % 4 {
+            0 => 0.0,
+            1 => -0.0,
+            _ => (next() % 2001) as f32 / 1000.0 - 1.0,
+        };
+        let mut head = MultiHead {
+            labels: (0..5).map(|i| format!("l{i}")).collect(),
+            vocab,
+            weights: (0..5)
+                .map(|_| (0..n).map(|_| w(&mut next)).collect())
+                .collect(),
+            intercepts: vec![0.5, -0.0, 0.0, -1.25, 2.0],
+            platt: vec![Platt::IDENTITY; 5],
+            exclusive: false,
+            by_term: Vec::new(),
+        };
+        let plain = head.clone();
+        head.reindex();
+        assert_eq!(head.by_term.len(), 5 * n);
+        let mut s = Scratch::default();
+        for _ in 0..500 {
+            let len = (next() % 80) as usize;
+            let words: Vec<u32> = (0..len)
+                .map(|_| match next() % 5 {
+                    0 => vectorize::NO_ID,
+                    _ => head
+                        .vocab
+                        .word_id(&format!("w{:03}", next() % n as u64))
+                        .unwrap(),
+                })
+                .collect();
+            let a = head.decisions_from(&words, &mut s);
+            let b = plain.decisions_from(&words, &mut s);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a), bits(&b), "{words:?}");
+        }
+    }
 
     #[test]
     fn sigmoid_is_stable_at_extremes() {

@@ -186,7 +186,11 @@ impl WordTable {
             Some(e) => *e,
             None => {
                 let mut e = [vectorize::NO_ID; 4];
-                e[W_SLOT] = Self::slot(m, tok);
+                // Every prior stem is in the table, so a token that is its
+                // own stem and is not there has no slot.
+                if terms::stem(tok).len() != tok.len() {
+                    e[W_SLOT] = Self::slot(m, tok);
+                }
                 e
             }
         }
@@ -427,7 +431,7 @@ fn trim_scratch(s: &mut Scratch) {
         }
     }
     let cap = |v: usize| v > 4 * KEPT_TOKENS;
-    if cap(s.sparse.capacity()) || cap(s.terms.ids.capacity()) || cap(s.terms.words.capacity()) {
+    if cap(s.sparse.capacity()) || cap(s.terms.words.capacity()) {
         s.sparse = Vec::new();
         s.terms = Default::default();
     }
@@ -519,6 +523,9 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     let mut one = Vec::new();
     let mut words = std::mem::take(&mut s.words);
     let mut prior_slots = std::mem::take(&mut s.prior_slots);
+    // Only the sentences that can rank (see `order` below) need their
+    // contributions.
+    let any_eligible = ranges.iter().any(|r| r.len() >= MIN_SENTENCE_TOKENS);
     for (i, r) in ranges.iter().enumerate() {
         let counts = analysis
             .sentences
@@ -535,8 +542,13 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
             .decision_from(&words, &prior_slots, counts, s);
         probs.push(model.sentence.platt.prob(z));
         eligible.push(r.len() >= MIN_SENTENCE_TOKENS);
+        if any_eligible && r.len() < MIN_SENTENCE_TOKENS {
+            spans.push(contribs.len()..contribs.len());
+            continue;
+        }
         model.sentence.keyed_contributions(
             &s.toks[r.clone()],
+            &words,
             &prior_slots,
             &s.sparse,
             &slots,
@@ -544,7 +556,7 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
             &mut one,
         );
         let a = contribs.len();
-        contribs.append(&mut one);
+        contribs.extend(one.drain(..).map(|(k, v)| (k.shifted(r.start), v)));
         spans.push(a..contribs.len());
     }
     s.words = words;
@@ -552,21 +564,46 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     let framing_score = article_score(&probs, &eligible);
 
     // Top sentences: highest probability first, ties by position.
-    let any_eligible = eligible.iter().any(|e| *e);
     let mut order: Vec<usize> = (0..probs.len())
         .filter(|&i| eligible[i] || !any_eligible)
         .collect();
     order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
-    // Per-term totals, each summed in rank order (keys are term texts).
-    let mut term_totals: terms::FxMap<&heads::TermKey, f64> = Default::default();
+    let toks = &s.toks;
     let mut top_sentences = Vec::new();
     for &i in order.iter().take(TOP_SENTENCES) {
-        model.sentence.sort_keyed(&mut contribs[spans[i].clone()]);
+        model
+            .sentence
+            .sort_keyed(&mut contribs[spans[i].clone()], toks);
     }
+    // Per-term totals, each summed in rank order: vocabulary terms in a
+    // table by term id, other words (few) by text. Contributions are
+    // positive, so a zero total is a term not seen yet.
+    let mut term_totals = std::mem::take(&mut s.term_totals);
+    let mut touched = std::mem::take(&mut s.touched);
+    if term_totals.len() < model.sentence.vocab.len() {
+        term_totals.resize(model.sentence.vocab.len(), 0.0);
+    }
+    touched.clear();
+    let mut word_totals: Vec<(&str, f64)> = Vec::new();
     for (rank, &i) in order.iter().enumerate() {
         let contrib = &contribs[spans[i].clone()];
-        for (k, v) in contrib.iter() {
-            *term_totals.entry(k).or_insert(0.0) += v;
+        for &(k, v) in contrib.iter() {
+            match k {
+                heads::TermKey::Term(j) => {
+                    let t = &mut term_totals[j as usize];
+                    if *t == 0.0 {
+                        touched.push(j);
+                    }
+                    *t += v;
+                }
+                heads::TermKey::Word(_) => {
+                    let w = model.sentence.key_str(&k, toks);
+                    match word_totals.iter_mut().find(|(t, _)| *t == w) {
+                        Some((_, t)) => *t += v,
+                        None => word_totals.push((w, 0.0 + v)),
+                    }
+                }
+            }
         }
         if rank < TOP_SENTENCES {
             top_sentences.push(TopSentence {
@@ -575,21 +612,36 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
                 terms: contrib
                     .iter()
                     .take(TERMS_PER_SENTENCE)
-                    .map(|(k, _)| model.sentence.key_str(k).to_string())
+                    .map(|(k, _)| model.sentence.key_str(k, toks).to_string())
                     .collect(),
             });
         }
     }
-    let mut totals: Vec<(&str, f64)> = term_totals
-        .into_iter()
-        .map(|(k, v)| (model.sentence.key_str(k), v))
+    let mut totals: Vec<(&str, f64)> = touched
+        .iter()
+        .map(|&j| {
+            let k = heads::TermKey::Term(j);
+            (
+                model.sentence.key_str(&k, toks),
+                std::mem::take(&mut term_totals[j as usize]),
+            )
+        })
+        .chain(word_totals)
         .collect();
-    totals.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    let top_terms = totals
-        .into_iter()
-        .take(TOP_TERMS)
-        .map(|(t, _)| t.to_string())
-        .collect();
+    // The TOP_TERMS first by total (highest first), then text; texts are
+    // distinct, so this order is total and selecting before sorting gives
+    // the same list as sorting all.
+    let by_total =
+        |a: &(&str, f64), b: &(&str, f64)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0));
+    if totals.len() > TOP_TERMS {
+        totals.select_nth_unstable_by(TOP_TERMS - 1, by_total);
+        totals.truncate(TOP_TERMS);
+    }
+    totals.sort_by(by_total);
+    let top_terms = totals.iter().map(|(t, _)| t.to_string()).collect();
+    drop(totals);
+    s.term_totals = term_totals;
+    s.touched = touched;
 
     let frames = match &model.frames {
         Some(h) => article_head_probs(h, W_FRAMES, body, shared, s),

@@ -117,19 +117,31 @@ fn push_tokens(
     let len = text.len();
     let mut i = 0usize;
     while i < len {
-        let (c, cl) = char_at(text, i);
-        if !c.is_alphanumeric() {
-            i += cl;
-            continue;
+        // A token starting with an ASCII letter or digit is copied by the
+        // ASCII-run branch below from its first byte on.
+        let ascii_start = text.as_bytes()[i].is_ascii_alphanumeric();
+        if !ascii_start {
+            if text.as_bytes()[i] < 0x80 {
+                i += 1;
+                continue;
+            }
+            let (c, cl) = char_at(text, i);
+            if !c.is_alphanumeric() {
+                i += cl;
+                continue;
+            }
         }
         at(i);
-        i += cl;
         if n == out.len() {
             out.push(spare.pop().unwrap_or_default());
         }
         let tok = &mut out[n];
         tok.clear();
-        push_lower(tok, c);
+        if !ascii_start {
+            let (c, cl) = char_at(text, i);
+            push_lower(tok, c);
+            i += cl;
+        }
         while i < len {
             if text.as_bytes()[i].is_ascii_alphanumeric() {
                 // A run of ASCII letters and digits, copied and lower-cased
@@ -354,6 +366,47 @@ mod tests {
             t in "[a-zA-Z0-9 .!?,;:\"'()\n“”‘’…。Éé\u{2029}\u{300}-]{0,80}"
         ) {
             check_split(&t);
+        }
+    }
+
+    /// `tokens` as first written: char by char.
+    fn tokens_plain(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut it = text.char_indices().peekable();
+        while let Some((_, c)) = it.next() {
+            if !c.is_alphanumeric() {
+                continue;
+            }
+            let mut tok = String::new();
+            push_lower(&mut tok, c);
+            while let Some(&(i, d)) = it.peek() {
+                if d.is_alphanumeric() {
+                    push_lower(&mut tok, d);
+                    it.next();
+                } else if (d == '\'' || d == '\u{2019}')
+                    && text[i + d.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphabetic)
+                {
+                    tok.push('\'');
+                    it.next();
+                } else {
+                    break;
+                }
+            }
+            out.push(tok);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+        #[test]
+        fn tokens_equal_the_char_by_char_version(
+            t in "[a-zA-Z0-9 .,'\"’É éßİ\u{300}ǅ١-]{0,60}"
+        ) {
+            proptest::prop_assert_eq!(tokens(&t), tokens_plain(&t));
         }
     }
 

@@ -610,5 +610,6 @@ fn fit_multi_raw(
         intercepts,
         platt: vec![Platt::IDENTITY; labels.len()],
         exclusive,
+        by_term: Vec::new(),
     })
 }

@@ -43,6 +43,10 @@ pub struct Vocab {
     /// Term id -> [`terms::is_uninformative`] of the term.
     #[serde(skip)]
     uninformative: Vec<bool>,
+    /// Word id -> `word_term` and `pair_roles` side by side (one load per
+    /// token in [`Vocab::tfidf_from_words`]).
+    #[serde(skip)]
+    word_info: Vec<(u32, u8)>,
 }
 
 /// "No such word or term" in [`Vocab`]'s lookup tables.
@@ -132,6 +136,12 @@ impl Vocab {
             self.pair_roles[(k >> 32) as usize] |= PAIR_FIRST;
             self.pair_roles[(k & 0xffff_ffff) as usize] |= PAIR_SECOND;
         }
+        self.word_info = self
+            .word_term
+            .iter()
+            .copied()
+            .zip(self.pair_roles.iter().copied())
+            .collect();
         self.uninformative = self
             .terms
             .iter()
@@ -189,9 +199,18 @@ impl Vocab {
         self.words.iter().map(|(w, &i)| (&**w, i))
     }
 
+    /// The unigram term a word id stands for ([`Vocab::word_id`]), if any:
+    /// for a token, the same as [`Vocab::get`] of its text.
+    pub(crate) fn unigram_of_word(&self, w: u32) -> Option<u32> {
+        match self.word_term.get(w as usize) {
+            Some(&t) if t != NO_ID => Some(t),
+            _ => None,
+        }
+    }
+
     /// [`Vocab::tfidf_into`] of a token sequence given as word ids (one per
-    /// token, [`NO_ID`] for a token outside the vocabulary); `scratch.ids`
-    /// and `scratch.dense` are used (`scratch.words` is not).
+    /// token, [`NO_ID`] for a token outside the vocabulary); `scratch.dense`
+    /// is used (`scratch.words` is not).
     pub(crate) fn tfidf_from_words(
         &self,
         words: &[u32],
@@ -199,73 +218,47 @@ impl Vocab {
         out: &mut Vec<(u32, f32)>,
     ) {
         out.clear();
-        let ids = &mut scratch.ids;
-        ids.clear();
+        let d = &mut scratch.dense;
+        d.fit(self.terms.len());
         // The same multiset of term ids as looking up every term of
-        // `terms::for_each_term`, without building the bigram strings.
+        // `terms::for_each_term`, without building the bigram strings,
+        // counted per term id instead of collected and sorted.
+        // One pass: each token's unigram term, and the bigram term of it
+        // and the token before (looked up only when that one can start a
+        // bigram term and this one can end one).
+        let mut prev = NO_ID;
+        let mut prev_first = false;
         for &w in words {
-            if w != NO_ID && self.word_term[w as usize] != NO_ID {
-                ids.push(self.word_term[w as usize]);
+            if w == NO_ID {
+                prev = NO_ID;
+                continue;
             }
-        }
-        if self.bigrams {
-            for p in words.windows(2) {
-                if p[0] != NO_ID
-                    && p[1] != NO_ID
-                    && self.pair_roles[p[0] as usize] & PAIR_FIRST != 0
-                    && self.pair_roles[p[1] as usize] & PAIR_SECOND != 0
-                {
-                    if let Some(&i) = self.pairs.get(&pair_key(p[0], p[1])) {
-                        ids.push(i);
-                    }
+            let (term, roles) = self.word_info[w as usize];
+            if term != NO_ID {
+                d.add(term);
+            }
+            if self.bigrams && prev != NO_ID && prev_first && roles & PAIR_SECOND != 0 {
+                if let Some(&i) = self.pairs.get(&pair_key(prev, w)) {
+                    d.add(i);
                 }
             }
+            prev = w;
+            prev_first = roles & PAIR_FIRST != 0;
         }
         let mut norm = 0.0f32;
-        // `(1 + ln tf) * idf`; most terms occur once in a sentence, and
-        // `1 + ln 1` is exactly 1, so skip the logarithm then.
-        let mut push = |id: u32, tf: usize| {
+        // `(1 + ln tf) * idf`, by ascending term id; most terms occur once
+        // in a sentence, and `1 + ln 1` is exactly 1, so skip the logarithm
+        // then.
+        d.drain(|id, tf| {
             let idf = self.idf[id as usize];
             let v = if tf == 1 {
                 idf
             } else {
-                (1.0 + ln_small(tf)) * idf
+                (1.0 + ln_small(tf as usize)) * idf
             };
             norm += v * v;
             out.push((id, v));
-        };
-        if ids.len() >= DENSE_MIN_IDS {
-            // A long text (a whole article): count per term id and read the
-            // ids back in order from a bit set, instead of sorting them.
-            let d = &mut scratch.dense;
-            d.counts.resize(self.terms.len(), 0);
-            d.bits.resize(self.terms.len().div_ceil(64), 0);
-            for &id in ids.iter() {
-                d.counts[id as usize] += 1;
-                d.bits[id as usize >> 6] |= 1u64 << (id & 63);
-            }
-            for (wi, word) in d.bits.iter_mut().enumerate() {
-                let mut w = std::mem::take(word);
-                while w != 0 {
-                    let id = (wi << 6) as u32 | w.trailing_zeros();
-                    w &= w - 1;
-                    let tf = std::mem::take(&mut d.counts[id as usize]);
-                    push(id, tf as usize);
-                }
-            }
-        } else {
-            ids.sort_unstable();
-            let mut k = 0;
-            while k < ids.len() {
-                let id = ids[k];
-                let mut j = k;
-                while j < ids.len() && ids[j] == id {
-                    j += 1;
-                }
-                push(id, j - k);
-                k = j;
-            }
-        }
+        });
         if norm > 0.0 {
             let inv = 1.0 / norm.sqrt();
             for (_, v) in out.iter_mut() {
@@ -274,10 +267,6 @@ impl Vocab {
         }
     }
 }
-
-/// From this many term occurrences on, `Vocab::tfidf_from_words` counts
-/// them in a dense table instead of sorting them.
-const DENSE_MIN_IDS: usize = 96;
 
 /// `ln(n)` of a small count, as `(n as f32).ln()` gives it (looked up for
 /// the counts that are common in sentences and articles).
@@ -294,19 +283,60 @@ fn ln_small(n: usize) -> f32 {
 #[derive(Debug, Default, Clone)]
 pub struct TermBufs {
     pub buf: String,
-    pub ids: Vec<u32>,
     /// Word id per token (see [`Vocab::tfidf_into`]).
     pub words: Vec<u32>,
-    /// Per-term counts of long texts (see `Vocab::tfidf_from_words`).
+    /// Per-term counts (see `Vocab::tfidf_from_words`).
     pub dense: DenseCounts,
 }
 
-/// A count per term id and a bit set of the ids counted, all zero between
-/// uses.
+/// A count per term id, and a two-level bit set of the ids counted (a bit
+/// per id, and a bit per 64-id block), all zero between uses: the ids
+/// counted are read back in ascending order without sorting them and
+/// without scanning the whole table, so a sentence costs about as much as
+/// its number of terms.
 #[derive(Debug, Default, Clone)]
 pub struct DenseCounts {
     counts: Vec<u32>,
     bits: Vec<u64>,
+    blocks: Vec<u64>,
+}
+
+impl DenseCounts {
+    /// Make room for term ids `0..n`.
+    fn fit(&mut self, n: usize) {
+        if self.counts.len() < n {
+            self.counts.resize(n, 0);
+            self.bits.resize(n.div_ceil(64), 0);
+            self.blocks.resize(n.div_ceil(64 * 64), 0);
+        }
+    }
+
+    /// Count one occurrence of `id` (below the `n` of [`DenseCounts::fit`]).
+    #[inline]
+    fn add(&mut self, id: u32) {
+        let i = id as usize;
+        self.counts[i] += 1;
+        self.bits[i >> 6] |= 1u64 << (i & 63);
+        self.blocks[i >> 12] |= 1u64 << ((i >> 6) & 63);
+    }
+
+    /// Call `f(id, count)` for every id counted, in ascending id order,
+    /// and reset the table to zero.
+    fn drain(&mut self, mut f: impl FnMut(u32, u32)) {
+        for (bi, block) in self.blocks.iter_mut().enumerate() {
+            let mut b = std::mem::take(block);
+            while b != 0 {
+                let wi = (bi << 6) | b.trailing_zeros() as usize;
+                b &= b - 1;
+                let mut w = std::mem::take(&mut self.bits[wi]);
+                while w != 0 {
+                    let id = (wi << 6) | w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    f(id as u32, std::mem::take(&mut self.counts[id]));
+                }
+            }
+        }
+    }
 }
 
 /// Reusable buffers for vectorising many texts without allocating.
@@ -322,8 +352,8 @@ pub struct Scratch {
     /// (`u32::MAX` for none), shared by the prior features and the
     /// contributions of one sentence.
     pub prior_slots: Vec<u32>,
-    /// Scratch of the prior features.
-    pub slot_tmp: Vec<u32>,
+    /// Scratch of the prior features (a bit set).
+    pub slot_tmp: Vec<u64>,
     /// Scratch of the prior features (the known stems' priors).
     pub prior_vals: Vec<f32>,
     /// Scratch of the contributions: (prior, token index) of a sentence's
@@ -335,6 +365,10 @@ pub struct Scratch {
     pub lookups: Vec<[u32; 4]>,
     /// One column of `lookups` (the word ids of one head).
     pub words: Vec<u32>,
+    /// An article's per-term contribution totals, by term id (all zero
+    /// between articles), and the term ids set in it.
+    pub term_totals: Vec<f64>,
+    pub touched: Vec<u32>,
 }
 
 /// Smoothing of the bias prior: `marked / (occurrences + PRIOR_SMOOTHING)`.
@@ -352,6 +386,13 @@ pub struct BiasPrior {
     pub values: Vec<f32>,
     #[serde(skip)]
     index: FxMap<String, u32>,
+    /// Slot -> its position in the slots ordered by descending prior
+    /// (ties by slot), and the priors in that order (see
+    /// [`BiasPrior::features_from_slots`]).
+    #[serde(skip)]
+    rank: Vec<u32>,
+    #[serde(skip)]
+    ranked: Vec<f32>,
 }
 
 impl BiasPrior {
@@ -391,6 +432,16 @@ impl BiasPrior {
             .enumerate()
             .map(|(i, s)| (s.clone(), i as u32))
             .collect();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (self.values[a as usize], self.values[b as usize]);
+            y.total_cmp(&x).then(a.cmp(&b))
+        });
+        self.rank = vec![0; n];
+        for (r, &slot) in order.iter().enumerate() {
+            self.rank[slot as usize] = r as u32;
+        }
+        self.ranked = order.iter().map(|&i| self.values[i as usize]).collect();
     }
 
     /// Prior of one token (0 when never marked).
@@ -428,18 +479,32 @@ impl BiasPrior {
     pub(crate) fn features_from_slots(
         &self,
         slots: &[u32],
-        tmp: &mut Vec<u32>,
+        tmp: &mut Vec<u64>,
         vals: &mut Vec<f32>,
         out: &mut Vec<f32>,
     ) {
-        // One value per distinct known stem (a stem's slot identifies it).
-        tmp.clear();
-        tmp.extend(slots.iter().copied().filter(|&i| i != NO_SLOT));
-        tmp.sort_unstable();
-        tmp.dedup();
+        // One value per distinct known stem (a stem's slot identifies it),
+        // largest first: the slots' ranks by prior, marked in a bit set and
+        // read back in order, give the values already sorted (equal values
+        // are equal bits, so their order among themselves does not matter).
+        let n = self.rank.len();
+        if tmp.len() < n.div_ceil(64) {
+            tmp.resize(n.div_ceil(64), 0);
+        }
+        for &i in slots {
+            if i != NO_SLOT {
+                let r = self.rank[i as usize] as usize;
+                tmp[r >> 6] |= 1u64 << (r & 63);
+            }
+        }
         vals.clear();
-        vals.extend(tmp.iter().map(|&i| self.values[i as usize]));
-        vals.sort_unstable_by(|a, b| b.total_cmp(a));
+        for (wi, word) in tmp.iter_mut().enumerate() {
+            let mut w = std::mem::take(word);
+            while w != 0 {
+                vals.push(self.ranked[(wi << 6) | w.trailing_zeros() as usize]);
+                w &= w - 1;
+            }
+        }
         let g = |i: usize| vals.get(i).copied().unwrap_or(0.0);
         out.push(g(0));
         out.push(g(1));
@@ -490,8 +555,9 @@ pub fn extras(counts: &[u32], toks: &[String], prior: Option<&BiasPrior>, out: &
 /// The extra features of [`extras`] before the prior summaries.
 pub(crate) fn extras_base(counts: &[u32], n_toks: usize, out: &mut Vec<f32>) {
     out.clear();
-    let n = schema::count_features().count();
-    for i in 0..n {
+    static N_COUNTS: std::sync::LazyLock<usize> =
+        std::sync::LazyLock::new(|| schema::count_features().count());
+    for i in 0..*N_COUNTS {
         // `ln(1 + count)`, exactly as `(1.0 + count as f32).ln()`: the
         // f32 sum of 1 and a small integer is that integer plus one.
         let c = counts.get(i).copied().unwrap_or(0) as usize;
@@ -557,27 +623,26 @@ mod tests {
         };
         v.reindex();
         let toks = tokens("a b c d x y y a c");
-        let mut want: Vec<u32> = Vec::new();
-        let mut buf = String::new();
-        terms::for_each_term(&toks, true, &mut buf, |t| {
-            if let Some(i) = v.get(t) {
-                want.push(i);
-            }
-        });
-        want.sort_unstable();
         let mut s = TermBufs::default();
         let mut out = Vec::new();
         v.tfidf_into(&toks, &mut s, &mut out);
-        assert_eq!(s.ids, want);
+        let want = tfidf_by_sorting(&v, &toks);
+        assert_eq!(out.len(), want.len());
+        for (a, b) in out.iter().zip(&want) {
+            assert_eq!((a.0, a.1.to_bits()), (b.0, b.1.to_bits()));
+        }
+        let ids: Vec<u32> = out.iter().map(|x| x.0).collect();
         assert!(
-            !s.ids.contains(&0),
+            !ids.contains(&0),
             "a duplicate term resolves to its last id"
         );
-        assert!(s.ids.contains(&1) && s.ids.contains(&4));
+        assert!(ids.contains(&1) && ids.contains(&4) && ids.contains(&6));
+        // "a" twice, "c" twice, "y" twice, "b c", "c d", "x y" once.
+        assert_eq!(ids, vec![1, 2, 3, 4, 5, 6]);
     }
 
-    /// `tfidf_from_words` as it was before the dense path: sort the term
-    /// ids, then one value per run.
+    /// `tfidf_from_words` as it was first written: look up every term
+    /// string, sort the term ids, then one value per run.
     fn tfidf_by_sorting(v: &Vocab, toks: &[String]) -> Vec<(u32, f32)> {
         let mut ids: Vec<u32> = Vec::new();
         let mut buf = String::new();
@@ -635,6 +700,124 @@ mod tests {
                     proptest::prop_assert_eq!(a.1.to_bits(), b.1.to_bits());
                 }
             }
+        }
+    }
+
+    /// The dense counts over several 4096-id blocks, one table shared by a
+    /// large and a small vocabulary in turn (as the sentence and frame
+    /// heads share a scratch).
+    #[test]
+    fn dense_counts_equal_sorting_across_blocks_and_vocabularies() {
+        let big = {
+            let mut terms: Vec<String> = (0..9000).step_by(2).map(|i| format!("w{i}")).collect();
+            terms.extend(
+                (0..9000)
+                    .step_by(3)
+                    .map(|i| format!("w{i} w{}", (i * 7 + 1) % 9000)),
+            );
+            terms.sort();
+            let n = terms.len();
+            let mut v = Vocab {
+                bigrams: true,
+                idf: (0..n).map(|i| 1.0 + (i % 97) as f32 / 13.0).collect(),
+                terms,
+                ..Vocab::default()
+            };
+            v.reindex();
+            v
+        };
+        let small = {
+            let terms: Vec<String> = (0..50).map(|i| format!("w{i}")).collect();
+            let mut v = Vocab {
+                bigrams: false,
+                idf: (0..50).map(|i| 1.0 + i as f32 / 3.0).collect(),
+                terms,
+                ..Vocab::default()
+            };
+            v.reindex();
+            v
+        };
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut s = TermBufs::default();
+        let mut out = Vec::new();
+        for case in 0..300 {
+            let len = (next() % 700) as usize;
+            let range = [9000, 60, 12][case % 3];
+            let toks: Vec<String> = (0..len).map(|_| format!("w{}", next() % range)).collect();
+            for v in [&big, &small] {
+                v.tfidf_into(&toks, &mut s, &mut out);
+                let want = tfidf_by_sorting(v, &toks);
+                assert_eq!(out.len(), want.len());
+                for (a, b) in out.iter().zip(&want) {
+                    assert_eq!((a.0, a.1.to_bits()), (b.0, b.1.to_bits()));
+                }
+            }
+        }
+    }
+
+    /// `features_from_slots` as first written: sort and dedup the slots,
+    /// then sort their values.
+    fn prior_features_by_sorting(p: &BiasPrior, slots: &[u32]) -> Vec<f32> {
+        let mut tmp: Vec<u32> = slots.iter().copied().filter(|&i| i != NO_SLOT).collect();
+        tmp.sort_unstable();
+        tmp.dedup();
+        let mut vals: Vec<f32> = tmp.iter().map(|&i| p.values[i as usize]).collect();
+        vals.sort_unstable_by(|a, b| b.total_cmp(a));
+        let g = |i: usize| vals.get(i).copied().unwrap_or(0.0);
+        vec![
+            g(0),
+            g(1),
+            g(2),
+            vals.iter().filter(|v| **v > 0.2).count() as f32,
+            vals.iter().filter(|v| **v > 0.4).count() as f32,
+            vals.iter().sum(),
+        ]
+    }
+
+    #[test]
+    fn prior_features_by_rank_equal_sorting() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        // 300 stems, few distinct values (many ties), a duplicate stem.
+        let mut stems: Vec<String> = (0..300).map(|i| format!("s{i}")).collect();
+        stems[7] = "s3".into();
+        let values: Vec<f32> = (0..300)
+            .map(|_| match next() % 3 {
+                0 => (next() % 8) as f32 / 8.0,
+                _ => (next() % 1000) as f32 / 997.0,
+            })
+            .collect();
+        let mut p = BiasPrior {
+            stems,
+            values,
+            ..BiasPrior::default()
+        };
+        p.reindex();
+        let (mut tmp, mut vals, mut out) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..2000 {
+            let len = (next() % 60) as usize;
+            let slots: Vec<u32> = (0..len)
+                .map(|_| match next() % 4 {
+                    0 => NO_SLOT,
+                    _ => p.slot(&format!("s{}", next() % 320)).unwrap_or(NO_SLOT),
+                })
+                .collect();
+            out.clear();
+            p.features_from_slots(&slots, &mut tmp, &mut vals, &mut out);
+            let want = prior_features_by_sorting(&p, &slots);
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&out), bits(&want), "{slots:?}");
         }
     }
 
