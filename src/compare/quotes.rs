@@ -31,7 +31,7 @@ pub const QUOTE_MIN_COMMON: usize = 3;
 /// Fingerprint of one quotation.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QuotePrint {
-    /// The normalised words of the quoted text, each as its [`hash_str`]:
+    /// The normalised words of the quoted text, each as its [`hash_str`](super::tokens::hash_str):
     /// wordings are only compared word for word, and a 64-bit hash per
     /// word does that without a `String` per word.
     pub norm: Vec<u64>,
