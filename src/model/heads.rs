@@ -12,7 +12,7 @@
 //! linear in its features, and NB-weighted features are folded into the
 //! weights. That keeps scoring a sparse dot product.
 
-use super::terms;
+use super::terms::{self, TokenTexts};
 use super::vectorize::{self, BiasPrior, Scratch, Vocab};
 
 /// Platt scaling parameters: `p = sigmoid(a * z + b)`.
@@ -170,7 +170,7 @@ impl SentenceHead {
             &[]
         };
         self.keyed_contributions(
-            &s.toks,
+            s.toks.as_slice(),
             &words,
             slots,
             &s.sparse,
@@ -179,11 +179,11 @@ impl SentenceHead {
             &mut keyed,
         );
         s.words = words;
-        self.sort_keyed(&mut keyed, &s.toks);
+        self.sort_keyed(&mut keyed, s.toks.as_slice());
         keyed
             .into_iter()
             .map(|(k, value)| Contribution {
-                term: self.key_str(&k, &s.toks).to_string(),
+                term: self.key_str(&k, s.toks.as_slice()).to_string(),
                 value,
             })
             .collect()
@@ -196,17 +196,21 @@ impl SentenceHead {
     }
 
     /// The text of a contribution key taken from tokens `toks`.
-    pub(crate) fn key_str<'a>(&'a self, k: &TermKey, toks: &'a [String]) -> &'a str {
+    pub(crate) fn key_str<'a, T: TokenTexts + ?Sized>(
+        &'a self,
+        k: &TermKey,
+        toks: &'a T,
+    ) -> &'a str {
         match *k {
             TermKey::Term(j) => &self.vocab.terms[j as usize],
-            TermKey::Word(i) => &toks[i as usize],
+            TermKey::Word(i) => toks.text(i as usize),
         }
     }
 
     /// Sort keyed contributions (taken from tokens `toks`) as
     /// [`SentenceHead::contributions`] lists them: by value, strongest
     /// first, then by term.
-    pub(crate) fn sort_keyed(&self, v: &mut [(TermKey, f64)], toks: &[String]) {
+    pub(crate) fn sort_keyed<T: TokenTexts + ?Sized>(&self, v: &mut [(TermKey, f64)], toks: &T) {
         v.sort_by(|a, b| {
             b.1.total_cmp(&a.1)
                 .then_with(|| self.key_str(&a.0, toks).cmp(self.key_str(&b.0, toks)))
@@ -220,11 +224,12 @@ impl SentenceHead {
     /// `words` is scratch. Each term appears once; a prior word that is
     /// also a vocabulary term is keyed (and summed) as that term, exactly as
     /// a map keyed by the term text would. `slots` is
-    /// [`SentenceHead::prior_slots`].
+    /// [`SentenceHead::prior_slots`]. Only the texts of tokens with a prior
+    /// slot are read when `prior_slots` and `word_ids` are given.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn keyed_contributions(
+    pub(crate) fn keyed_contributions<T: TokenTexts + ?Sized>(
         &self,
-        toks: &[String],
+        toks: &T,
         word_ids: &[u32],
         prior_slots: &[u32],
         sparse: &[(u32, f32)],
@@ -248,20 +253,22 @@ impl SentenceHead {
         };
         // The per-token lookups, made here if the caller has none.
         let own_slots: Vec<u32>;
-        let prior_slots = if prior_slots.len() == toks.len() {
+        let prior_slots = if prior_slots.len() == toks.count() {
             prior_slots
         } else {
-            own_slots = toks
-                .iter()
-                .map(|t| p.slot(t).unwrap_or(vectorize::NO_SLOT))
+            own_slots = (0..toks.count())
+                .map(|i| p.slot(toks.text(i)).unwrap_or(vectorize::NO_SLOT))
                 .collect();
             &own_slots
         };
         let mut own_ids = Vec::new();
-        let word_ids = if word_ids.len() == toks.len() {
+        let word_ids = if word_ids.len() == toks.count() {
             word_ids
         } else {
-            self.vocab.word_ids_into(toks, &mut own_ids);
+            own_ids.extend(
+                (0..toks.count())
+                    .map(|i| self.vocab.word_id(toks.text(i)).unwrap_or(vectorize::NO_ID)),
+            );
             &own_ids
         };
         // Distinct stems by descending prior; ties by token for determinism.
@@ -275,7 +282,7 @@ impl SentenceHead {
                 .map(|(i, &slot)| (p.value_of_slot(slot), i as u32))
                 .filter(|(v, _)| *v > 0.0),
         );
-        let tok = |i: u32| toks[i as usize].as_str();
+        let tok = |i: u32| toks.text(i as usize);
         words.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| tok(a.1).cmp(tok(b.1))));
         // Two tokens have the same stem exactly when they have the same
         // slot (a slot is the position of one stem text).

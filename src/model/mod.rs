@@ -437,11 +437,13 @@ fn trim_scratch(s: &mut Scratch) {
     }
 }
 
-/// Tokenise the article for the model: `s.toks` gets the tokens of every
-/// sentence in turn, `ranges` each sentence's slice of them, and
-/// `s.lookups` each token's [`WordTable`] entry. Returns whether
-/// `s.toks` are also exactly the tokens of the whole body (then the
-/// article heads reuse them).
+/// Tokenise the article for the model: `s.lookups` gets each token's
+/// [`WordTable`] entry, sentence after sentence, and `ranges` each
+/// sentence's slice of them. No text is kept per token, except for the
+/// tokens with a bias-prior slot (the only ones the contributions read by
+/// text): `s.tok_text` and `s.tok_spans` (a [`terms::SomeTexts`]). Returns
+/// whether the tokens are also exactly the tokens of the whole body (then
+/// the article heads reuse them).
 fn tokenize_article(
     body: &str,
     sentences: &[crate::text::Sentence],
@@ -450,35 +452,53 @@ fn tokenize_article(
     ranges: &mut Vec<std::ops::Range<usize>>,
 ) -> bool {
     ranges.clear();
+    let table = model.word_table();
+    s.lookups.clear();
+    s.starts.clear();
+    s.tok_text.clear();
+    s.tok_spans.clear();
+    let mut key = std::mem::take(&mut s.key);
+    let (lookups, starts) = (&mut s.lookups, &mut s.starts);
+    let (tok_text, tok_spans) = (&mut s.tok_text, &mut s.tok_spans);
+    // Each token is lower-cased into `key` and looked up straight away.
+    let mut visit = |text: &str, offset: usize| {
+        terms::for_each_token(text, &mut key, |at, tok| {
+            let e = table.get(model, tok);
+            if e[W_SLOT] == vectorize::NO_SLOT {
+                tok_spans.push((0, 0));
+            } else {
+                let a = tok_text.len() as u32;
+                tok_text.push_str(tok);
+                tok_spans.push((a, tok_text.len() as u32));
+            }
+            lookups.push(e);
+            starts.push(offset + at);
+        });
+        lookups.len()
+    };
     let shared = terms::ranges_split_tokens(body, sentences.iter().map(|t| (t.start, t.end)));
     if shared {
         // One pass over the body; sentence `i` owns the tokens starting
         // inside it (nothing between sentences can start a token).
-        terms::tokens_with_starts(body, &mut s.toks, &mut s.spare, &mut s.starts);
+        visit(body, 0);
         let mut k = 0;
         for sent in sentences {
             let a = k;
-            while k < s.starts.len() && s.starts[k] < sent.end {
+            while k < starts.len() && starts[k] < sent.end {
                 k += 1;
             }
             ranges.push(a..k);
         }
     } else {
-        let mut toks = std::mem::take(&mut s.toks);
-        s.spare.append(&mut toks);
-        let mut one = Vec::new();
+        let mut a = 0;
         for sent in sentences {
             let text = body.get(sent.start..sent.end).unwrap_or("");
-            terms::tokens_reusing(text, &mut one, &mut s.spare);
-            let a = toks.len();
-            toks.append(&mut one);
-            ranges.push(a..toks.len());
+            let b = visit(text, sent.start);
+            ranges.push(a..b);
+            a = b;
         }
-        s.toks = toks;
     }
-    let table = model.word_table();
-    s.lookups.clear();
-    s.lookups.extend(s.toks.iter().map(|t| table.get(model, t)));
+    s.key = key;
     shared
 }
 
@@ -546,8 +566,12 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
             spans.push(contribs.len()..contribs.len());
             continue;
         }
+        let texts = terms::SomeTexts {
+            text: &s.tok_text,
+            spans: &s.tok_spans[r.clone()],
+        };
         model.sentence.keyed_contributions(
-            &s.toks[r.clone()],
+            &texts,
             &words,
             &prior_slots,
             &s.sparse,
@@ -568,7 +592,10 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
         .filter(|&i| eligible[i] || !any_eligible)
         .collect();
     order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
-    let toks = &s.toks;
+    let toks = &terms::SomeTexts {
+        text: &s.tok_text,
+        spans: &s.tok_spans,
+    };
     let mut top_sentences = Vec::new();
     for &i in order.iter().take(TOP_SENTENCES) {
         model

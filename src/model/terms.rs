@@ -114,8 +114,40 @@ fn push_tokens(
     spare: &mut Vec<String>,
     mut at: impl FnMut(usize),
 ) -> usize {
-    let len = text.len();
     let mut i = 0usize;
+    loop {
+        if n == out.len() {
+            out.push(spare.pop().unwrap_or_default());
+        }
+        match next_token(text, i, &mut out[n]) {
+            Some((start, end)) => {
+                at(start);
+                i = end;
+                n += 1;
+            }
+            None => return n,
+        }
+    }
+}
+
+/// Call `f(start, token)` for every token of `text` (as [`tokens`] gives
+/// them; `start` is the token's byte offset in `text`). Each token is
+/// written into `buf`, one reused buffer, so no text is kept per token.
+pub fn for_each_token(text: &str, buf: &mut String, mut f: impl FnMut(usize, &str)) {
+    let mut i = 0usize;
+    while let Some((start, end)) = next_token(text, i, buf) {
+        f(start, buf);
+        i = end;
+    }
+}
+
+/// The first token of `text` at or after byte `i` (a char boundary),
+/// lower-cased into `tok` (cleared first): its start offset and the offset
+/// just after it, or `None` when no token is left (`tok` is then left as
+/// it was).
+#[inline]
+fn next_token(text: &str, mut i: usize, tok: &mut String) -> Option<(usize, usize)> {
+    let len = text.len();
     while i < len {
         // A token starting with an ASCII letter or digit is copied by the
         // ASCII-run branch below from its first byte on.
@@ -131,11 +163,7 @@ fn push_tokens(
                 continue;
             }
         }
-        at(i);
-        if n == out.len() {
-            out.push(spare.pop().unwrap_or_default());
-        }
-        let tok = &mut out[n];
+        let start = i;
         tok.clear();
         if !ascii_start {
             let (c, cl) = char_at(text, i);
@@ -172,9 +200,46 @@ fn push_tokens(
                 break;
             }
         }
-        n += 1;
+        return Some((start, i));
     }
-    n
+    None
+}
+
+/// The texts of a token sequence, by token index: all of them
+/// (`[String]`), or only some ([`SomeTexts`]).
+pub(crate) trait TokenTexts {
+    /// Number of tokens.
+    fn count(&self) -> usize;
+    /// The text of token `i`.
+    fn text(&self, i: usize) -> &str;
+}
+
+impl TokenTexts for [String] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn text(&self, i: usize) -> &str {
+        &self[i]
+    }
+}
+
+/// Token texts kept only for the tokens that need one: token `i`'s text is
+/// `text[spans[i].0..spans[i].1]` (empty for the others), all back to back
+/// in one string.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SomeTexts<'a> {
+    pub text: &'a str,
+    pub spans: &'a [(u32, u32)],
+}
+
+impl TokenTexts for SomeTexts<'_> {
+    fn count(&self) -> usize {
+        self.spans.len()
+    }
+    fn text(&self, i: usize) -> &str {
+        let (a, b) = self.spans[i];
+        &self.text[a as usize..b as usize]
+    }
 }
 
 /// Whether the tokens of `text` are exactly the tokens of each of the
@@ -407,6 +472,26 @@ mod tests {
             t in "[a-zA-Z0-9 .,'\"’É éßİ\u{300}ǅ١-]{0,60}"
         ) {
             proptest::prop_assert_eq!(tokens(&t), tokens_plain(&t));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+        #[test]
+        fn each_token_equals_tokens_and_starts(
+            t in "[a-zA-Z0-9 .,'\"’É éßİ\u{300}ǅ١-]{0,60}"
+        ) {
+            let mut got = Vec::new();
+            let mut starts = Vec::new();
+            let mut buf = String::from("stale");
+            for_each_token(&t, &mut buf, |s, tok| {
+                starts.push(s);
+                got.push(tok.to_string());
+            });
+            proptest::prop_assert_eq!(&got, &tokens_plain(&t));
+            let (mut v, mut want) = (Vec::new(), Vec::new());
+            tokens_with_starts(&t, &mut v, &mut Vec::new(), &mut want);
+            proptest::prop_assert_eq!(starts, want);
         }
     }
 

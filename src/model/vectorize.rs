@@ -359,9 +359,16 @@ pub struct Scratch {
     /// Scratch of the contributions: (prior, token index) of a sentence's
     /// tokens with a prior.
     pub prior_words: Vec<(f32, u32)>,
-    /// Byte offset of each token of `toks` (when scoring a whole article).
+    /// Byte offset of each token of an article (when scoring it).
     pub starts: Vec<usize>,
-    /// Per token of `toks`, its `WordTable` entry.
+    /// The texts of an article's tokens that have a prior slot, back to
+    /// back, and per token its span there (`(0, 0)` for the others): see
+    /// `terms::SomeTexts`.
+    pub tok_text: String,
+    pub tok_spans: Vec<(u32, u32)>,
+    /// The token being looked up (see `terms::for_each_token`).
+    pub key: String,
+    /// Per token of an article, its `WordTable` entry.
     pub lookups: Vec<[u32; 4]>,
     /// One column of `lookups` (the word ids of one head).
     pub words: Vec<u32>,
