@@ -10,11 +10,25 @@ use crate::lexicon::{self, Category, Lexicons, RawSpan, Span};
 use crate::schema::{self, FeatureKind};
 use crate::text::{self, Layout, TokenKind};
 
+/// How many count features the schema has (`schema::count_features().count()`).
+pub const N_COUNTS: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < schema::FEATURES.len() {
+        if matches!(schema::FEATURES[i].kind, FeatureKind::Count) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
+
 /// Per-sentence counts of the schema's count features, in
-/// `schema::count_features()` order.
+/// `schema::count_features()` order (a fixed array: no allocation per
+/// sentence).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SentenceFeatures {
-    pub counts: Vec<u32>,
+    pub counts: [u32; N_COUNTS],
     pub words: u32,
 }
 
@@ -111,18 +125,21 @@ fn measure(
     raw: &[RawSpan],
 ) -> (Vec<f64>, Vec<SentenceFeatures>, usize) {
     let slots = count_slots();
-    let n_counts = schema::count_features().count();
-    let mut sentences: Vec<SentenceFeatures> = layout
-        .sentences
-        .iter()
-        .map(|_| SentenceFeatures {
-            counts: vec![0; n_counts],
+    let mut sentences: Vec<SentenceFeatures> = vec![
+        SentenceFeatures {
+            counts: [0; N_COUNTS],
             words: 0,
-        })
-        .collect();
-    let mut totals = vec![0u64; n_counts];
-    // Sentences with an opinion cue in the writer's own words.
-    let mut cue = vec![false; layout.sentences.len()];
+        };
+        layout.sentences.len()
+    ];
+    let mut totals = [0u64; N_COUNTS];
+    // Per sentence, one byte of flags (one buffer instead of three
+    // `Vec<bool>`s): an opinion cue in the writer's own words, a word, a
+    // word outside quotes.
+    const CUE: u8 = 1;
+    const WORD: u8 = 2;
+    const OWN_WORD: u8 = 4;
+    let mut flags = vec![0u8; layout.sentences.len()];
     for sp in raw {
         if sp.in_quote {
             continue;
@@ -137,8 +154,8 @@ fn measure(
             sp.category,
             Category::LoadedLanguage | Category::Booster | Category::Subjective
         ) {
-            if let Some(c) = cue.get_mut(sp.sentence) {
-                *c = true;
+            if let Some(c) = flags.get_mut(sp.sentence) {
+                *c |= CUE;
             }
         }
     }
@@ -146,9 +163,6 @@ fn measure(
     let mut words = 0usize;
     let mut quoted_words = 0usize;
     let mut syllables = 0usize;
-    // Sentences with at least one word / one word outside quotes.
-    let mut has_word = vec![false; layout.sentences.len()];
-    let mut has_own_word = vec![false; layout.sentences.len()];
     let mut qi = 0usize;
     for t in &layout.tokens {
         if t.kind != TokenKind::Word {
@@ -161,7 +175,7 @@ fn measure(
         if let Some(sf) = sentences.get_mut(si) {
             sf.words += 1;
         }
-        has_word[si] = true;
+        flags[si] |= WORD;
         while qi < layout.quotes.len() && layout.quotes[qi].inner_end <= s {
             qi += 1;
         }
@@ -172,15 +186,14 @@ fn measure(
         if quoted {
             quoted_words += 1;
         } else {
-            has_own_word[si] = true;
+            flags[si] |= OWN_WORD;
         }
     }
-    let sentences_with_words = has_word.iter().filter(|&&b| b).count();
-    let own_sentences = has_own_word.iter().filter(|&&b| b).count();
-    let subjective_sentences = cue
+    let sentences_with_words = flags.iter().filter(|&&f| f & WORD != 0).count();
+    let own_sentences = flags.iter().filter(|&&f| f & OWN_WORD != 0).count();
+    let subjective_sentences = flags
         .iter()
-        .zip(&has_own_word)
-        .filter(|(c, o)| **c && **o)
+        .filter(|&&f| f & (CUE | OWN_WORD) == CUE | OWN_WORD)
         .count();
 
     let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
@@ -346,7 +359,7 @@ pub fn sentence_counts(sentence: &str, lex: &Lexicons) -> SentenceFeatures {
     let layout = text::segment_with(sentence, lex);
     let raw = lexicon::raw_spans(sentence, &layout, lex);
     let slots = count_slots();
-    let mut counts = vec![0u32; schema::count_features().count()];
+    let mut counts = [0u32; N_COUNTS];
     for sp in &raw {
         if sp.in_quote {
             continue;
@@ -412,6 +425,11 @@ mod tests {
         let f = flesch(100, 5, 150);
         assert!((f - (206.835 - 1.015 * 20.0 - 84.6 * 1.5)).abs() < 1e-9);
         assert_eq!(flesch(0, 0, 0), 0.0);
+    }
+
+    #[test]
+    fn n_counts_is_the_schema_count() {
+        assert_eq!(N_COUNTS, schema::count_features().count());
     }
 
     #[test]

@@ -27,6 +27,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Span categories.
 #[derive(
@@ -83,6 +84,10 @@ impl Category {
 }
 
 /// A flagged span. `&body[start..end] == text`.
+///
+/// `rule` and `note` are shared, not owned: the texts of lexicon spans are
+/// built once per entry when the lexicons are built ([`Lexicons`] lives for
+/// the whole run), so a span only bumps a reference count.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Span {
     pub start: usize,
@@ -92,14 +97,28 @@ pub struct Span {
     /// What fired: `lexicon:<file stem>:<entry>` or `rule:<name>`
     /// (`rule:quote`, `rule:named_source:<pattern>`,
     /// `rule:anonymous_source:unnamed_speaker`).
-    pub rule: String,
+    #[serde(serialize_with = "ser_arc_str")]
+    pub rule: Arc<str>,
     /// Plain-language note for this span (e.g. the stance of a report verb,
     /// a quote's speaker).
-    pub note: Option<String>,
+    #[serde(serialize_with = "ser_opt_arc_str")]
+    pub note: Option<Arc<str>>,
     /// The span lies inside a direct quote: these are the quoted speaker's
     /// words, not the writer's. Feature counts skip such spans. Always
     /// `false` for `quote` spans themselves.
     pub in_quote: bool,
+}
+
+// Serialised as plain strings (serde's `rc` feature is not enabled).
+fn ser_arc_str<S: serde::Serializer>(s: &Arc<str>, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(s)
+}
+
+fn ser_opt_arc_str<S: serde::Serializer>(s: &Option<Arc<str>>, ser: S) -> Result<S::Ok, S::Error> {
+    match s {
+        Some(s) => ser.serialize_some(&**s),
+        None => ser.serialize_none(),
+    }
 }
 
 /// Errors loading lexicons.
@@ -354,17 +373,44 @@ pub struct Lexicons {
     /// Per entry, the `rule` and `note` of its spans, formatted once
     /// ([`SpanTexts`]).
     span_texts: Vec<SpanTexts>,
+    /// The fixed texts of rule spans, shared by all of them.
+    rule_texts: RuleTexts,
+}
+
+/// The fixed `rule`/`note` texts of the spans no lexicon entry made.
+#[derive(Debug, Clone)]
+struct RuleTexts {
+    /// `rule:named_source:<pattern>` for pronoun, subject, inverted,
+    /// according_to.
+    named: [Arc<str>; 4],
+    unnamed_rule: Arc<str>,
+    unnamed_note: Arc<str>,
+    quote_rule: Arc<str>,
+    no_speaker: Arc<str>,
+}
+
+impl RuleTexts {
+    fn new() -> RuleTexts {
+        RuleTexts {
+            named: ["pronoun", "subject", "inverted", "according_to"]
+                .map(|p| Arc::from(format!("rule:named_source:{p}"))),
+            unnamed_rule: Arc::from("rule:anonymous_source:unnamed_speaker"),
+            unnamed_note: Arc::from("source described but not named"),
+            quote_rule: Arc::from("rule:quote"),
+            no_speaker: Arc::from("speaker not stated"),
+        }
+    }
 }
 
 /// The texts of an entry's spans (see [`materialize`]).
 #[derive(Debug, Clone)]
 struct SpanTexts {
     /// `lexicon:<file stem>:<entry>`.
-    rule: String,
+    rule: Arc<str>,
     /// Note of a plain match.
-    note: Option<String>,
+    note: Option<Arc<str>>,
     /// Note of a match counted as `attribution_loaded`.
-    loaded_note: String,
+    loaded_note: Arc<str>,
 }
 
 impl SpanTexts {
@@ -376,15 +422,16 @@ impl SpanTexts {
             }),
             None => e.note.clone(),
         };
+        let note = note.map(Arc::from);
         let st = e.stance.map(|s| s.id()).unwrap_or("loaded");
         SpanTexts {
-            rule: format!("lexicon:{}:{}", e.file.stem(), e.text),
+            rule: Arc::from(format!("lexicon:{}:{}", e.file.stem(), e.text)),
             note,
-            loaded_note: format!(
+            loaded_note: Arc::from(format!(
                 "{}: {}",
                 st,
                 e.note.as_deref().unwrap_or("judges while it reports")
-            ),
+            )),
         }
     }
 }
@@ -556,6 +603,7 @@ impl Lexicons {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             max_except_len,
             span_texts: entries.iter().map(SpanTexts::of).collect(),
+            rule_texts: RuleTexts::new(),
             entries,
             origins,
             ac,
@@ -1097,33 +1145,34 @@ fn materialize(r: RawSpan, layout: &Layout, lex: &Lexicons) -> Span {
         RawSrc::Named(ai) => {
             let a = &layout.attributions[ai as usize];
             let sp = a.speaker.as_ref().expect("named spans have a speaker");
+            // Index into `RuleTexts::named`.
             let pattern = match (sp.kind, sp.pattern) {
-                (SpeakerKind::Pronoun, _) => "pronoun",
-                (_, SpeakerPattern::Subject) => "subject",
-                (_, SpeakerPattern::Inverted) => "inverted",
-                (_, SpeakerPattern::After) => "according_to",
+                (SpeakerKind::Pronoun, _) => 0,
+                (_, SpeakerPattern::Subject) => 1,
+                (_, SpeakerPattern::Inverted) => 2,
+                (_, SpeakerPattern::After) => 3,
             };
             let note = match (&sp.name, sp.kind) {
                 (Some(n), SpeakerKind::Pronoun) => {
-                    Some(format!("pronoun resolved to {n}, named earlier"))
+                    Some(Arc::from(format!("pronoun resolved to {n}, named earlier")))
                 }
-                (Some(n), _) => Some(n.clone()),
+                (Some(n), _) => Some(Arc::from(n.as_str())),
                 (None, _) => None,
             };
-            (format!("rule:named_source:{pattern}"), note)
+            (lex.rule_texts.named[pattern].clone(), note)
         }
         RawSrc::Unnamed(_) => (
-            "rule:anonymous_source:unnamed_speaker".to_string(),
-            Some("source described but not named".to_string()),
+            lex.rule_texts.unnamed_rule.clone(),
+            Some(lex.rule_texts.unnamed_note.clone()),
         ),
         RawSrc::Quote(qi) => {
             let q = &layout.quotes[qi as usize];
             let note = match (&q.speaker, &q.speaker_note) {
-                (Some(s), _) => s.clone(),
-                (None, Some(n)) => n.clone(),
-                (None, None) => "speaker not stated".to_string(),
+                (Some(s), _) => Arc::from(s.as_str()),
+                (None, Some(n)) => Arc::from(n.as_str()),
+                (None, None) => lex.rule_texts.no_speaker.clone(),
             };
-            ("rule:quote".to_string(), Some(note))
+            (lex.rule_texts.quote_rule.clone(), Some(note))
         }
     };
     Span {

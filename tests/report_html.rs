@@ -124,7 +124,7 @@ fn sp(start: usize, end: usize, category: Category) -> Span {
         end,
         sentence: 0,
         category,
-        rule: format!("rule:test_{}", category.id()),
+        rule: format!("rule:test_{}", category.id()).into(),
         note: Some("a <b>note</b>".into()),
         in_quote: false,
     }

@@ -111,7 +111,7 @@ fn wire_copy() {
     assert!(spans
         .iter()
         .filter(|s| s.category == Category::Quote)
-        .all(|s| s.rule == "rule:quote"));
+        .all(|s| &*s.rule == "rule:quote"));
 }
 
 #[test]
@@ -153,24 +153,24 @@ fn tabloid() {
         .iter()
         .find(|s| &body[s.start..s.end] == "regime")
         .unwrap();
-    assert_eq!(regime.rule, "lexicon:loaded_language:regime");
+    assert_eq!(&*regime.rule, "lexicon:loaded_language:regime");
     let insisted = spans
         .iter()
         .find(|s| s.category == Category::AttributionLoaded && &body[s.start..s.end] == "insisted")
         .unwrap();
-    assert_eq!(insisted.rule, "lexicon:attribution:insisted");
+    assert_eq!(&*insisted.rule, "lexicon:attribution:insisted");
     assert!(insisted.note.as_deref().unwrap().starts_with("insistence:"));
     let she = spans
         .iter()
         .find(|s| &body[s.start..s.end] == "She")
         .unwrap();
-    assert_eq!(she.rule, "rule:named_source:pronoun");
+    assert_eq!(&*she.rule, "rule:named_source:pronoun");
     assert!(she.note.as_deref().unwrap().contains("Lund"));
     let aides = spans
         .iter()
         .find(|s| &body[s.start..s.end] == "Her aides")
         .unwrap();
-    assert_eq!(aides.rule, "rule:anonymous_source:unnamed_speaker");
+    assert_eq!(&*aides.rule, "rule:anonymous_source:unnamed_speaker");
 
     let speakers: Vec<Option<&str>> = layout.quotes.iter().map(|q| q.speaker.as_deref()).collect();
     assert_eq!(speakers, [Some("Lund"), Some("Lund"), None]);

@@ -84,7 +84,7 @@ fn issue2_loaded_label_in_the_unattributed_rewrite() {
     let (_, spans) = raw_spans(&body);
     let hits = flagged(&body, &spans, Category::LoadedLanguage, "dictator");
     assert_eq!(hits.len(), 1, "raw 004: {spans:?}");
-    assert_eq!(hits[0].rule, "lexicon:loaded_language:dictator");
+    assert_eq!(&*hits[0].rule, "lexicon:loaded_language:dictator");
 
     let (body, _, spans) = extracted(&p);
     assert_eq!(

@@ -161,7 +161,7 @@ impl Prepared {
             toks: texts.iter().map(|t| terms::tokens(t)).collect(),
             counts: texts
                 .iter()
-                .map(|t| features::sentence_counts(t, lex).counts)
+                .map(|t| features::sentence_counts(t, lex).counts.to_vec())
                 .collect(),
             marked: match marked {
                 Some(m) => m

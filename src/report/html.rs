@@ -380,8 +380,8 @@ pub fn body_html(cmp: &Comparison, i: usize, prefix: &str, tooltips: bool) -> Bo
             text: body[sp.start..sp.end].to_string(),
             category: category_title(sp.category),
             category_id: sp.category.id(),
-            rule: sp.rule.clone(),
-            note: sp.note.clone().unwrap_or_default(),
+            rule: sp.rule.to_string(),
+            note: sp.note.as_deref().unwrap_or_default().to_string(),
             in_quote: sp.in_quote,
         });
     }
@@ -2091,7 +2091,7 @@ mod tests {
             end,
             sentence: 0,
             category,
-            rule: format!("rule:test_{}", category.id()),
+            rule: format!("rule:test_{}", category.id()).into(),
             note: None,
             in_quote: false,
         }
