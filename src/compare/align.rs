@@ -230,6 +230,13 @@ fn classify_counts(a: Sizes, b: Sizes, common: usize, si: usize) -> Option<(Matc
     if common < PARA_MIN_COMMON && 5 * si < 2 * na.min(nb) {
         return None;
     }
+    judge(a, b, common, si)
+}
+
+/// The match rule itself, for two sentences long enough to match that share
+/// at least one content word or shingle.
+fn judge(a: Sizes, b: Sizes, common: usize, si: usize) -> Option<(MatchKind, f64)> {
+    let (na, nb) = (a.shingles as usize, b.shingles as usize);
     let j = if na + nb - si == 0 {
         0.0
     } else {
@@ -877,7 +884,7 @@ mod tests {
         one_to_one(cands, a.len(), b.len())
     }
 
-    /// [`classify_counts`] as first written (no integer shortcut).
+    /// [`classify_counts`] without its integer shortcut.
     fn classify_counts_plain(
         a: Sizes,
         b: Sizes,
@@ -890,31 +897,7 @@ mod tests {
         if common == 0 && si == 0 {
             return None;
         }
-        let (na, nb) = (a.shingles as usize, b.shingles as usize);
-        let j = if na + nb - si == 0 {
-            0.0
-        } else {
-            si as f64 / (na + nb - si) as f64
-        };
-        let shorter = na.min(nb);
-        let c = if shorter == 0 {
-            0.0
-        } else {
-            si as f64 / shorter as f64
-        };
-        if j >= SHARED_JACCARD || (c >= SHARED_CONTAINMENT && shorter >= MIN_CONTAINED_SHINGLES) {
-            return Some((MatchKind::Shared, j.max(c)));
-        }
-        let total = a.content as usize + b.content as usize;
-        let d = if total == 0 {
-            0.0
-        } else {
-            2.0 * common as f64 / total as f64
-        };
-        if (d >= PARA_DICE && common >= PARA_MIN_COMMON) || c >= PARA_CONTAINMENT {
-            return Some((MatchKind::Paraphrase, d.max(c)));
-        }
-        None
+        judge(a, b, common, si)
     }
 
     #[test]
