@@ -324,9 +324,14 @@ pub const TOP_FRAMES: usize = 3;
 /// `frames_top` (the [`TOP_FRAMES`] most probable frames, strongest first,
 /// `;`-separated).
 pub fn frame_cells(s: &Scored) -> Vec<String> {
+    cells_of(&s.frames)
+}
+
+/// [`frame_cells`] of a `frames` list, cut from [`frame_cells_into`].
+fn cells_of(frames: &[(String, f64)]) -> Vec<String> {
     let mut text = String::new();
     let mut ends = Vec::new();
-    frame_cells_into(&s.frames, &mut text, |t| ends.push(t.len()));
+    frame_cells_into(frames, &mut text, |t| ends.push(t.len()));
     let mut start = 0;
     ends.iter()
         .map(|&e| {
@@ -744,21 +749,9 @@ mod tests {
                     (name, p)
                 })
                 .collect();
-            let mut text = String::new();
-            let mut ends = Vec::new();
-            super::frame_cells_into(&frames, &mut text, |t| ends.push(t.len()));
-            assert_eq!(ends.len(), names.len() + 1);
+            let got = super::cells_of(&frames);
+            assert_eq!(got.len(), names.len() + 1);
             let want = frame_cells_reference(&frames);
-            let got: Vec<String> = {
-                let mut s = 0;
-                ends.iter()
-                    .map(|&e| {
-                        let c = text[s..e].to_string();
-                        s = e;
-                        c
-                    })
-                    .collect()
-            };
             assert_eq!(got, want, "{frames:?}");
         }
     }
