@@ -33,7 +33,7 @@ use super::tokens::{fnv1a, fnv1a_extend, for_each_word_in, is_stop, stem_hash, F
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Share of the story threshold that the set-aside common terms of a new
-/// article may contribute at most ([`StoryIndex::candidates_before`]).
+/// article may contribute at most ([`StoryIndex::candidates_of`]).
 pub const SET_ASIDE_SHARE: f64 = 0.25;
 
 /// How many of the query's terms (most common first, as `(weight, the
@@ -320,7 +320,7 @@ pub struct StoryIndex {
     doc_at: Vec<usize>,
 }
 
-/// Reused buffers of [`StoryIndex::candidates_before`] (one per thread).
+/// Reused buffers of [`StoryIndex::candidates_of`] (one per thread).
 #[derive(Debug, Default)]
 pub struct CandidateScratch {
     acc: Vec<f32>,
@@ -382,9 +382,10 @@ impl StoryIndex {
         }
     }
 
-    /// Articles at positions below `pos` whose cosine with `v` (term ids
-    /// `ids`) can reach `threshold`, in position order; the caller
-    /// computes their exact cosine.
+    /// Articles before article `i` of the window whose cosine with it can
+    /// reach `threshold`, in position order, given its own vector `v` and
+    /// term ids `ids` (those the index was built from); the caller computes
+    /// their exact cosine.
     ///
     /// Exact pruning (the "all-pairs" method of Bayardo et al., 2007): the
     /// query's most common terms are set aside as long as the most they can
@@ -394,23 +395,9 @@ impl StoryIndex {
     /// weight in the window. The posting lists of the other terms give
     /// partial dot products; an article is a candidate when its partial
     /// product plus the bound can reach the threshold. Each posting list is
-    /// read for its [`POSTING_CAP`] most recent entries before `pos`.
-    pub fn candidates_before(
-        &self,
-        pos: usize,
-        v: &SparseVec,
-        ids: &[u32],
-        threshold: f64,
-        sc: &mut CandidateScratch,
-    ) -> Vec<usize> {
-        let dense = pos.min(self.len) <= DENSE_SCAN_MAX;
-        self.candidates(pos, v, ids, None, threshold, dense, sc)
-    }
-
-    /// [`StoryIndex::candidates_before`] for article `i` of the window
-    /// itself, given its own vector `v` and term ids `ids` (those the index
-    /// was built from): the same list, with the end of each posting list's
-    /// earlier part read from the index instead of searched.
+    /// read for its [`POSTING_CAP`] most recent entries before `i`, whose
+    /// end the index keeps for each of the article's own entries (no
+    /// search).
     pub fn candidates_of(
         &self,
         i: usize,
@@ -426,6 +413,22 @@ impl StoryIndex {
             .filter(|o| o.len() == v.len() && o.len() == ids.len());
         let dense = i.min(self.len) <= DENSE_SCAN_MAX;
         self.candidates(i, v, ids, own, threshold, dense, sc)
+    }
+
+    /// [`StoryIndex::candidates_of`] for any query at any position `pos`,
+    /// each posting list's earlier part found by search: the reference the
+    /// tests check the stored ends against.
+    #[cfg(test)]
+    fn candidates_before(
+        &self,
+        pos: usize,
+        v: &SparseVec,
+        ids: &[u32],
+        threshold: f64,
+        sc: &mut CandidateScratch,
+    ) -> Vec<usize> {
+        let dense = pos.min(self.len) <= DENSE_SCAN_MAX;
+        self.candidates(pos, v, ids, None, threshold, dense, sc)
     }
 
     /// The candidates of a query; `own`, when known, gives the end of each
@@ -532,6 +535,32 @@ mod tests {
         }
         let idx = StoryIndex::new(&vecs, &terms);
         (vecs, terms, idx)
+    }
+
+    /// `n` random texts of `len` words from a vocabulary of `vocab` words,
+    /// each word drawn from the first `min_top..vocab` of them (so early
+    /// words are common), with generator seed `seed`.
+    fn random_texts(
+        seed: u64,
+        n: usize,
+        vocab: usize,
+        len: std::ops::Range<usize>,
+        min_top: usize,
+    ) -> Vec<String> {
+        let words: Vec<String> = (0..vocab).map(|i| format!("w{i}x")).collect();
+        let mut g = crate::rng::SplitMix64::new(seed);
+        (0..n)
+            .map(|_| {
+                let k = len.start + g.below(len.end - len.start);
+                (0..k)
+                    .map(|_| {
+                        let top = min_top + g.below(vocab - min_top);
+                        words[g.below(top)].as_str()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
     }
 
     /// The index as first written: hash maps, articles added one by one,
@@ -669,20 +698,7 @@ mod tests {
 
     #[test]
     fn candidates_before_a_position_equal_those_of_a_growing_plain_index() {
-        let vocab: Vec<String> = (0..80).map(|i| format!("w{i}x")).collect();
-        let mut g = crate::rng::SplitMix64::new(3);
-        let texts: Vec<String> = (0..120)
-            .map(|_| {
-                let len = 3 + g.below(30);
-                (0..len)
-                    .map(|_| {
-                        let top = 8 + g.below(72);
-                        vocab[g.below(top)].as_str()
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect();
+        let texts = random_texts(3, 120, 80, 3..33, 8);
         let (vecs, terms, full) = window(&texts);
         for threshold in [0.0, 0.1, 0.3, 0.6] {
             let mut growing = PlainIndex::new(&vecs);
@@ -700,20 +716,7 @@ mod tests {
 
     #[test]
     fn own_positions_and_dense_scan_give_the_same_candidates() {
-        let vocab: Vec<String> = (0..60).map(|i| format!("w{i}x")).collect();
-        let mut g = crate::rng::SplitMix64::new(9);
-        let texts: Vec<String> = (0..200)
-            .map(|_| {
-                let len = g.below(25);
-                (0..len)
-                    .map(|_| {
-                        let top = 4 + g.below(56);
-                        vocab[g.below(top)].as_str()
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect();
+        let texts = random_texts(9, 200, 60, 0..25, 4);
         let (vecs, terms, idx) = window(&texts);
         let mut sc = CandidateScratch::default();
         let mut found = 0;
