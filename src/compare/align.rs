@@ -102,16 +102,17 @@ impl SentPrint {
 
     /// Fingerprint a sentence from its words as ids of an [`Interner`] (in
     /// sentence order), without allocating per word: the same print as
-    /// [`SentPrint::new`]. Stop tests, stems and the first word of each
-    /// shingle are read from the interner, not recomputed per occurrence.
+    /// [`SentPrint::new`]. Stop tests, stems and word hashes are read from
+    /// the interner, not recomputed per occurrence; a shingle's hash mixes
+    /// its words' hashes ([`super::tokens::shingle_hash`]), no byte is read.
     pub fn scan_ids(
         ids: impl Iterator<Item = u32>,
         vocab: &Interner,
         sc: &mut Scratch,
     ) -> SentPrint {
-        use super::tokens::fnv1a_extend;
-        // The two previous words of the sentence.
-        let (mut p0, mut p1) = (0u32, 0u32);
+        use super::tokens::shingle_hash;
+        // The hashes of the two previous words of the sentence.
+        let (mut h0, mut h1) = (0u64, 0u64);
         let mut words = 0usize;
         for id in ids {
             let w = vocab.info(id);
@@ -119,20 +120,14 @@ impl SentPrint {
                 sc.content.push(w.stem);
             }
             if words >= 2 {
-                let mut h = fnv1a_extend(vocab.info(p0).hash, b" ");
-                h = fnv1a_extend(h, vocab.norm(p1).as_bytes());
-                h = fnv1a_extend(h, b" ");
-                sc.shingles.push(fnv1a_extend(h, vocab.norm(id).as_bytes()));
+                sc.shingles.push(shingle_hash(&[h0, h1, w.hash]));
             }
-            (p0, p1) = (p1, id);
+            (h0, h1) = (h1, w.hash);
             words += 1;
         }
         match words {
-            1 => sc.shingles.push(vocab.info(p1).hash),
-            2 => {
-                let h = fnv1a_extend(vocab.info(p0).hash, b" ");
-                sc.shingles.push(fnv1a_extend(h, vocab.norm(p1).as_bytes()));
-            }
+            1 => sc.shingles.push(h1),
+            2 => sc.shingles.push(shingle_hash(&[h0, h1])),
             _ => {}
         }
         sc.words = words;
