@@ -620,7 +620,12 @@ impl ActorIndex {
         for m in all {
             if m.name_words >= 2 || m.acronym {
                 let key = &m.key;
-                let forms = idx.full.entry(key.clone()).or_default();
+                // Looked up before inserting: most names recur, and their
+                // key and form are copied only the first time.
+                let forms = match idx.full.get_mut(key) {
+                    Some(f) => f,
+                    None => idx.full.entry(key.clone()).or_default(),
+                };
                 match forms.get_mut(m.display()) {
                     Some(n) => *n += 1,
                     None => {
@@ -651,13 +656,19 @@ impl ActorIndex {
 
     /// The actor key a mention refers to, if it resolves to a known name.
     pub fn key_of(&self, m: &Mention) -> Option<String> {
+        self.key_ref(m).map(str::to_string)
+    }
+
+    /// [`ActorIndex::key_of`], borrowed (from the mention or the index):
+    /// asked for every mention of every article of the story.
+    pub fn key_ref<'s>(&'s self, m: &'s Mention) -> Option<&'s str> {
         if self.full.contains_key(&m.key) {
-            return Some(m.key.clone());
+            return Some(&m.key);
         }
         if m.name_words == 1 {
             if let Some(fulls) = self.short.get(&m.key) {
                 if fulls.len() == 1 {
-                    return fulls.iter().next().cloned();
+                    return fulls.iter().next().map(String::as_str);
                 }
             }
         }
@@ -683,23 +694,25 @@ impl ActorIndex {
     where
         M: AsRef<[&'m Mention]>,
     {
+        // Keys are borrowed while counting (ordered as the strings are) and
+        // copied for the actors kept only.
         // Names only ever written as "the X" with no title (the Far East,
         // the Cold War) are places and periods, not actors.
-        let mut person_like: BTreeSet<String> = BTreeSet::new();
+        let mut person_like: BTreeSet<&str> = BTreeSet::new();
         for (_, ms) in per_article {
             for &m in ms.as_ref() {
-                if let Some(k) = self.key_of(m) {
+                if let Some(k) = self.key_ref(m) {
                     if m.acronym || !m.after_the || !m.roles.is_empty() {
                         person_like.insert(k);
                     }
                 }
             }
         }
-        let mut acc: BTreeMap<String, (BTreeSet<usize>, usize, usize)> = BTreeMap::new();
+        let mut acc: BTreeMap<&str, (BTreeSet<usize>, usize, usize)> = BTreeMap::new();
         let mut order = 0usize;
         for (art, ms) in per_article {
             for &m in ms.as_ref() {
-                if let Some(k) = self.key_of(m).filter(|k| person_like.contains(k)) {
+                if let Some(k) = self.key_ref(m).filter(|k| person_like.contains(k)) {
                     let e = acc.entry(k).or_insert_with(|| {
                         order += 1;
                         (BTreeSet::new(), 0, order)
@@ -710,7 +723,7 @@ impl ActorIndex {
             }
         }
         let multi = per_article.len() >= 2;
-        let mut actors: Vec<(String, BTreeSet<usize>, usize, usize)> = acc
+        let mut actors: Vec<(&str, BTreeSet<usize>, usize, usize)> = acc
             .into_iter()
             .filter(|(_, (arts, n, _))| if multi { arts.len() >= 2 } else { *n >= 2 })
             .map(|(k, (a, n, o))| (k, a, n, o))
@@ -725,8 +738,8 @@ impl ActorIndex {
         actors
             .into_iter()
             .map(|(key, articles, mentions, _)| Actor {
-                name: self.display(&key),
-                key,
+                name: self.display(key),
+                key: key.to_string(),
                 articles,
                 mentions,
             })
@@ -745,12 +758,18 @@ impl ActorIndex {
             if m.roles.is_empty() {
                 continue;
             }
-            let words: Vec<String> = match self.key_of(m) {
-                Some(k) => k.split(' ').map(str::to_string).collect(),
-                None => m.name().map(str::to_string).collect(),
-            };
-            for w in words {
-                out.entry(w).or_default().extend(m.roles.iter().cloned());
+            let key = self.key_ref(m).unwrap_or(&m.key);
+            // Words and roles are copied only when new to the map.
+            for w in key.split(' ') {
+                let set = match out.get_mut(w) {
+                    Some(set) => set,
+                    None => out.entry(w.to_string()).or_default(),
+                };
+                for r in &m.roles {
+                    if !set.contains(r) {
+                        set.insert(r.clone());
+                    }
+                }
             }
         }
         out

@@ -1116,7 +1116,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                 let mut acc: BTreeMap<(usize, String), (usize, bool, bool, usize)> =
                     BTreeMap::new();
                 for (pos, (m, in_title)) in digests[i].mentions.iter().enumerate() {
-                    let Some(k) = aidx.key_of(m) else { continue };
+                    let Some(k) = aidx.key_ref(m) else { continue };
                     let Some(rank) = mains.iter().position(|a| a.key == k) else {
                         continue;
                     };
