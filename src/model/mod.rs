@@ -136,7 +136,14 @@ pub struct Model {
 /// that scoring an article looks each token up once for all heads.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct WordTable {
-    map: terms::FxMap<Box<str>, [u32; 4]>,
+    /// The words of at most 16 bytes (nearly all), by packed text
+    /// ([`terms::pack16`]): no hashing and comparing of word bytes.
+    short: terms::PackedMap<[u32; 4]>,
+    /// The longer words.
+    long: terms::FxMap<Box<str>, [u32; 4]>,
+    /// The bias prior's stems of at most 16 bytes -> their slot (what
+    /// `BiasPrior::slot` looks up), for the tokens not in the table.
+    stems: terms::PackedMap<u32>,
 }
 
 /// [`WordTable`] columns.
@@ -164,10 +171,24 @@ impl WordTable {
                 map.entry(st.as_str().into()).or_insert(none);
             }
         }
-        for (w, e) in map.iter_mut() {
-            e[W_SLOT] = Self::slot(m, w);
+        let mut t = WordTable::default();
+        for (w, mut e) in map {
+            e[W_SLOT] = Self::slot(m, &w);
+            match terms::pack16(w.as_bytes()) {
+                Some(k) => *t.short.entry(k) = e,
+                None => {
+                    t.long.insert(w, e);
+                }
+            }
         }
-        WordTable { map }
+        if let Some(p) = &m.sentence.prior {
+            for (st, slot) in p.stem_slots() {
+                if let Some(k) = terms::pack16(st.as_bytes()) {
+                    *t.stems.entry(k) = slot;
+                }
+            }
+        }
+        t
     }
 
     fn slot(m: &Model, tok: &str) -> u32 {
@@ -181,19 +202,48 @@ impl WordTable {
     /// The entry of a token: its word id per head ([`vectorize::NO_ID`] when
     /// a vocabulary does not have it) and its prior slot
     /// ([`vectorize::NO_SLOT`] when none).
+    #[inline]
     fn get(&self, m: &Model, tok: &str) -> [u32; 4] {
-        match self.map.get(tok) {
-            Some(e) => *e,
-            None => {
-                let mut e = [vectorize::NO_ID; 4];
-                // Every prior stem is in the table, so a token that is its
-                // own stem and is not there has no slot.
-                if terms::stem(tok).len() != tok.len() {
-                    e[W_SLOT] = Self::slot(m, tok);
-                }
-                e
-            }
+        let found = match terms::pack16(tok.as_bytes()) {
+            Some(k) => self.short.get(k),
+            None => self.long.get(tok).copied(),
+        };
+        found.unwrap_or_else(|| self.missing(m, tok))
+    }
+
+    /// [`WordTable::get`] of an ASCII token given before lower-casing
+    /// ([`terms::RawToken::Ascii`]); `buf` receives the lower-cased token
+    /// when it is needed.
+    #[inline]
+    fn get_ascii(&self, m: &Model, raw: &str, buf: &mut String) -> [u32; 4] {
+        let found = terms::pack16_lower(raw.as_bytes()).map(|k| self.short.get(k));
+        if let Some(Some(e)) = found {
+            return e;
         }
+        buf.clear();
+        buf.push_str(raw);
+        buf.make_ascii_lowercase();
+        match found {
+            // Not in the table of short words.
+            Some(None) => self.missing(m, buf),
+            // A long word.
+            _ => self.get(m, buf),
+        }
+    }
+
+    /// The entry of a token not in the table.
+    fn missing(&self, m: &Model, tok: &str) -> [u32; 4] {
+        let mut e = [vectorize::NO_ID; 4];
+        // Every prior stem is in the table, so a token that is its own
+        // stem and is not there has no slot.
+        let st = terms::stem(tok);
+        if st.len() != tok.len() {
+            e[W_SLOT] = match terms::pack16(st.as_bytes()) {
+                Some(k) => self.stems.get(k).unwrap_or(vectorize::NO_SLOT),
+                None => Self::slot(m, tok),
+            };
+        }
+        e
     }
 }
 
@@ -465,16 +515,28 @@ fn tokenize_article(
     let mut key = std::mem::take(&mut s.key);
     let (lookups, starts) = (&mut s.lookups, &mut s.starts);
     let (tok_text, tok_spans) = (&mut s.tok_text, &mut s.tok_spans);
-    // Each token is lower-cased into `key` and looked up straight away.
+    // Each token is looked up straight away: a plain ASCII token by its
+    // lower-cased packed text, without copying it; any other is
+    // lower-cased into `key` first.
+    let mut lower = String::new();
     let mut visit = |text: &str, offset: usize| {
-        terms::for_each_token(text, &mut key, |at, tok| {
-            let e = table.get(model, tok);
+        terms::for_each_token_raw(text, &mut key, |at, tok| {
+            let e = match tok {
+                terms::RawToken::Ascii(raw) => table.get_ascii(model, raw, &mut lower),
+                terms::RawToken::Lower(t) => table.get(model, t),
+            };
             if e[W_SLOT] == vectorize::NO_SLOT {
                 tok_spans.push((0, 0));
             } else {
-                let a = tok_text.len() as u32;
-                tok_text.push_str(tok);
-                tok_spans.push((a, tok_text.len() as u32));
+                let a = tok_text.len();
+                match tok {
+                    terms::RawToken::Ascii(raw) => {
+                        tok_text.push_str(raw);
+                        tok_text[a..].make_ascii_lowercase();
+                    }
+                    terms::RawToken::Lower(t) => tok_text.push_str(t),
+                }
+                tok_spans.push((a as u32, tok_text.len() as u32));
             }
             lookups.push(e);
             starts.push(offset + at);
@@ -777,6 +839,53 @@ mod tests {
         let a = article_score(&short, &[true; 5]);
         let b = article_score(&long, &[true; 50]);
         assert!((a - b).abs() < 1e-9);
+    }
+
+    /// The word table's entries are the plain per-head lookups, for
+    /// table words, their inflections, unknown and long words, looked up
+    /// lower-cased or (ASCII) as they stand.
+    #[test]
+    fn word_table_equals_plain_lookups() {
+        let m = Model::embedded();
+        let t = m.word_table();
+        let plain = |w: &str| {
+            let id = |v: Option<&vectorize::Vocab>| {
+                v.and_then(|v| v.word_id(w)).unwrap_or(vectorize::NO_ID)
+            };
+            [
+                id(Some(&m.sentence.vocab)),
+                id(m.frames.as_ref().map(|h| &h.vocab)),
+                id(m.genre.as_ref().map(|h| &h.vocab)),
+                WordTable::slot(m, w),
+            ]
+        };
+        let mut words: Vec<String> = m
+            .sentence
+            .vocab
+            .word_ids()
+            .map(|(w, _)| w.to_string())
+            .collect();
+        if let Some(p) = &m.sentence.prior {
+            words.extend(p.stems.iter().cloned());
+        }
+        let extra: Vec<String> = words
+            .iter()
+            .flat_map(|w| {
+                ["s", "ly", "ingly", "edness", "xyzzyxyzzyx"].map(|suf| format!("{w}{suf}"))
+            })
+            .collect();
+        words.extend(extra);
+        words.extend(["a", "zz", "q1", "éclair", "don't", "nevarbre"].map(String::from));
+        let mut buf = String::new();
+        for w in &words {
+            let want = plain(w);
+            assert_eq!(t.get(m, w), want, "{w}");
+            if w.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                let upper = w.to_ascii_uppercase();
+                assert_eq!(t.get_ascii(m, &upper, &mut buf), want, "{upper}");
+                assert_eq!(t.get_ascii(m, w, &mut buf), want, "{w}");
+            }
+        }
     }
 
     #[test]

@@ -73,6 +73,118 @@ pub type FxBuild = std::hash::BuildHasherDefault<Fx>;
 /// A lookup map with the [`Fx`] hasher.
 pub type FxMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
 
+/// A word of at most 16 bytes packed into two little-endian `u64`s,
+/// zero-padded (`None` for an empty or longer word). Words never contain a
+/// NUL byte, so two words pack alike only when they are equal.
+#[inline]
+pub(crate) fn pack16(w: &[u8]) -> Option<[u64; 2]> {
+    // Overlapping loads instead of a byte-by-byte copy: the bytes loaded
+    // twice are the same bytes, so or-ing them in again changes nothing.
+    let n = w.len();
+    let load8 = |i: usize| u64::from_le_bytes(w[i..i + 8].try_into().unwrap_or([0; 8]));
+    let load4 = |i: usize| u64::from(u32::from_le_bytes(w[i..i + 4].try_into().unwrap_or([0; 4])));
+    Some(match n {
+        0 => return None,
+        1..=3 => [
+            u64::from(w[0])
+                | u64::from(w[n / 2]) << (8 * (n / 2))
+                | u64::from(w[n - 1]) << (8 * (n - 1)),
+            0,
+        ],
+        4..=7 => [load4(0) | load4(n - 4) << (8 * (n - 4)), 0],
+        8 => [load8(0), 0],
+        9..=16 => [load8(0), load8(n - 8) >> (8 * (16 - n))],
+        _ => return None,
+    })
+}
+
+/// A lookup table from words of at most 16 bytes ([`pack16`]) to `V`:
+/// open addressing with linear probing over packed keys, so a lookup is a
+/// multiply and one or two 32-byte loads, with no key text to follow and
+/// compare (the hot word lookups of scoring).
+#[derive(Debug, Clone)]
+pub(crate) struct PackedMap<V> {
+    /// `(key, value)`; the all-zero key (no word packs to it) marks a
+    /// free slot.
+    slots: Vec<([u64; 2], V)>,
+    /// `slots.len() - 1` (a power of two minus one).
+    mask: usize,
+    len: usize,
+}
+
+impl<V: Copy + Default> Default for PackedMap<V> {
+    fn default() -> Self {
+        PackedMap {
+            slots: vec![([0; 2], V::default()); 1],
+            mask: 0,
+            len: 0,
+        }
+    }
+}
+
+impl<V: Copy + Default> PackedMap<V> {
+    #[inline]
+    fn home(&self, k: [u64; 2]) -> usize {
+        let h = (k[0].wrapping_mul(FX_K) ^ k[1]).wrapping_mul(FX_K);
+        (h >> 32) as usize & self.mask
+    }
+
+    /// The value of a packed key.
+    #[inline]
+    pub(crate) fn get(&self, k: [u64; 2]) -> Option<V> {
+        let mut i = self.home(k);
+        loop {
+            let (key, v) = &self.slots[i];
+            if *key == k {
+                return Some(*v);
+            }
+            if *key == [0; 2] {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// A mutable reference to the value of a packed key, inserted as
+    /// `V::default()` when absent.
+    pub(crate) fn entry(&mut self, k: [u64; 2]) -> &mut V {
+        debug_assert!(k != [0; 2]);
+        // At most half full, so probes stay short and a free slot exists.
+        if 2 * (self.len + 1) > self.slots.len() {
+            let old = std::mem::take(&mut self.slots);
+            let n = (2 * old.len()).max(16);
+            self.slots = vec![([0; 2], V::default()); n];
+            self.mask = n - 1;
+            for (key, v) in old {
+                if key != [0; 2] {
+                    let i = self.free_slot(key);
+                    self.slots[i] = (key, v);
+                }
+            }
+        }
+        let mut i = self.home(k);
+        loop {
+            if self.slots[i].0 == k {
+                return &mut self.slots[i].1;
+            }
+            if self.slots[i].0 == [0; 2] {
+                self.slots[i].0 = k;
+                self.len += 1;
+                return &mut self.slots[i].1;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    fn free_slot(&self, k: [u64; 2]) -> usize {
+        let mut i = self.home(k);
+        while self.slots[i].0 != [0; 2] {
+            i = (i + 1) & self.mask;
+        }
+        i
+    }
+}
+
 /// Lower-cased word tokens of `text`: maximal runs of alphanumeric
 /// characters, with inner apostrophes (`'` or `’`) kept when a letter
 /// follows (`don't`, `trump's`). Curly apostrophes become `'`.
@@ -139,6 +251,79 @@ pub fn for_each_token(text: &str, buf: &mut String, mut f: impl FnMut(usize, &st
         f(start, buf);
         i = end;
     }
+}
+
+/// A token of [`for_each_token_raw`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RawToken<'a> {
+    /// ASCII letters and digits only, as they stand in the text (not
+    /// lower-cased yet): the token is this slice lower-cased.
+    Ascii(&'a str),
+    /// Any other token, lower-cased (as [`for_each_token`] gives it).
+    Lower(&'a str),
+}
+
+/// [`for_each_token`] that does not copy the commonest tokens: a run of
+/// ASCII letters and digits that no apostrophe or non-ASCII character
+/// continues is passed as it stands ([`RawToken::Ascii`]); the caller
+/// lower-cases it if it needs the text ([`pack16_lower`] packs it
+/// lower-cased). Other tokens are written into `buf`.
+pub(crate) fn for_each_token_raw(
+    text: &str,
+    buf: &mut String,
+    mut f: impl FnMut(usize, RawToken<'_>),
+) {
+    let b = text.as_bytes();
+    let len = b.len();
+    let mut i = 0usize;
+    while i < len {
+        let c = b[i];
+        if !c.is_ascii_alphanumeric() && c < 0x80 {
+            i += 1;
+            continue;
+        }
+        // One call of `f` below (so that it is inlined once).
+        let mut raw = None;
+        if c < 0x80 {
+            let run = b[i..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            let end = i + run;
+            // What ends the run: the text's end, or an ASCII character that
+            // is not an apostrophe (the run is then the whole token).
+            if end == len || (b[end] < 0x80 && b[end] != b'\'') {
+                raw = Some((i, end));
+            }
+        }
+        let (start, end, tok) = match raw {
+            Some((start, end)) => (start, end, RawToken::Ascii(&text[start..end])),
+            // A non-ASCII character, or a token that goes on past its
+            // ASCII run: the general tokeniser from here.
+            None => match next_token(text, i, buf) {
+                Some((start, end)) => (start, end, RawToken::Lower(buf)),
+                None => return,
+            },
+        };
+        f(start, tok);
+        i = end;
+    }
+}
+
+/// [`pack16`] of the lower-cased ASCII letters and digits `w`: the same
+/// as packing `w.to_ascii_lowercase()`, since lower-casing an ASCII letter
+/// sets its 0x20 bit and digits have it set already.
+#[inline]
+pub(crate) fn pack16_lower(w: &[u8]) -> Option<[u64; 2]> {
+    debug_assert!(w.iter().all(u8::is_ascii_alphanumeric));
+    let [a, b] = pack16(w)?;
+    let n = w.len();
+    let bits = |k: usize| match k {
+        0 => 0,
+        1..=7 => 0x2020_2020_2020_2020u64 & ((1u64 << (8 * k)) - 1),
+        _ => 0x2020_2020_2020_2020u64,
+    };
+    Some([a | bits(n), b | bits(n.saturating_sub(8))])
 }
 
 /// The first token of `text` at or after byte `i` (a char boundary),
@@ -493,6 +678,69 @@ mod tests {
             tokens_with_starts(&t, &mut v, &mut Vec::new(), &mut want);
             proptest::prop_assert_eq!(starts, want);
         }
+    }
+
+    /// `pack16` as plainly written: the bytes zero-padded to 16.
+    fn pack16_plain(w: &[u8]) -> Option<[u64; 2]> {
+        if w.is_empty() || w.len() > 16 {
+            return None;
+        }
+        let mut b = [0u8; 16];
+        b[..w.len()].copy_from_slice(w);
+        Some([
+            u64::from_le_bytes(b[..8].try_into().unwrap()),
+            u64::from_le_bytes(b[8..].try_into().unwrap()),
+        ])
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+        #[test]
+        fn packing_equals_zero_padding(w in "[a-zA-Z0-9]{0,20}") {
+            let b = w.as_bytes();
+            proptest::prop_assert_eq!(pack16(b), pack16_plain(b));
+            let lower = w.to_ascii_lowercase();
+            proptest::prop_assert_eq!(pack16_lower(b), pack16_plain(lower.as_bytes()));
+        }
+
+        #[test]
+        fn raw_tokens_equal_tokens(
+            t in "[a-zA-Z0-9 .,'\"’É éßİ\u{300}ǅ١-]{0,60}"
+        ) {
+            let mut got = Vec::new();
+            let mut starts = Vec::new();
+            let mut buf = String::from("stale");
+            for_each_token_raw(&t, &mut buf, |s, tok| {
+                starts.push(s);
+                got.push(match tok {
+                    RawToken::Ascii(b) => b.to_ascii_lowercase(),
+                    RawToken::Lower(x) => x.to_string(),
+                });
+            });
+            proptest::prop_assert_eq!(&got, &tokens_plain(&t));
+            let (mut v, mut want) = (Vec::new(), Vec::new());
+            tokens_with_starts(&t, &mut v, &mut Vec::new(), &mut want);
+            proptest::prop_assert_eq!(starts, want);
+        }
+    }
+
+    #[test]
+    fn packed_map_finds_what_was_inserted() {
+        let words: Vec<String> = (0..3000)
+            .map(|i| format!("w{}x{}", i * 7919 % 10007, i))
+            .collect();
+        let mut m: PackedMap<u32> = PackedMap::default();
+        assert_eq!(m.get(pack16(b"a").unwrap()), None);
+        for (i, w) in words.iter().enumerate() {
+            *m.entry(pack16(w.as_bytes()).unwrap()) = i as u32;
+        }
+        // A second insert overwrites.
+        *m.entry(pack16(b"w0x0").unwrap()) = 99_999;
+        for (i, w) in words.iter().enumerate().skip(1) {
+            assert_eq!(m.get(pack16(w.as_bytes()).unwrap()), Some(i as u32));
+            assert_eq!(m.get(pack16(format!("{w}q").as_bytes()).unwrap()), None);
+        }
+        assert_eq!(m.get(pack16(b"w0x0").unwrap()), Some(99_999));
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub struct Vocab {
     word_term: Vec<u32>,
     /// `(first word id, second word id)` -> bigram term id.
     #[serde(skip)]
-    pairs: FxMap<u64, u32>,
+    pairs: PairMap,
     /// Word id -> [`PAIR_FIRST`] | [`PAIR_SECOND`]: whether the word is the
     /// first / second word of some bigram term (most word pairs are not
     /// looked up in `pairs` at all).
@@ -56,6 +56,79 @@ const PAIR_SECOND: u8 = 2;
 
 fn pair_key(a: u32, b: u32) -> u64 {
     (u64::from(a) << 32) | u64::from(b)
+}
+
+/// The bigram table of [`Vocab`]: pair keys ([`pair_key`]) -> term id, by
+/// open addressing with linear probing, at most half full. A lookup is a
+/// multiply and a load or two (most lookups of a text miss: word pairs
+/// that are not a term).
+#[derive(Debug, Clone, Default)]
+struct PairMap {
+    /// `(key, term id)`; key `u64::MAX` (no pair of word ids, which are
+    /// below `NO_ID`) marks a free slot.
+    slots: Vec<(u64, u32)>,
+    len: usize,
+}
+
+const FREE_PAIR: u64 = u64::MAX;
+
+impl PairMap {
+    #[inline]
+    fn home(&self, k: u64) -> usize {
+        // The high bits of the product depend on every key bit; the table
+        // length is a power of two.
+        (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & (self.slots.len() - 1)
+    }
+
+    #[inline]
+    fn get(&self, k: u64) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(k);
+        loop {
+            let (key, v) = self.slots[i];
+            if key == k {
+                return Some(v);
+            }
+            if key == FREE_PAIR {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Set the term of a pair (a later insert of the same pair wins).
+    fn insert(&mut self, k: u64, v: u32) {
+        if 2 * (self.len + 1) > self.slots.len() {
+            let old = std::mem::take(&mut self.slots);
+            self.slots = vec![(FREE_PAIR, 0); (2 * old.len()).max(16)];
+            self.len = 0;
+            for (key, v) in old {
+                if key != FREE_PAIR {
+                    self.insert(key, v);
+                }
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(k);
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.0 == k || slot.0 == FREE_PAIR {
+                if slot.0 == FREE_PAIR {
+                    self.len += 1;
+                }
+                *slot = (k, v);
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn keys(&self) -> impl Iterator<Item = u64> + '_ {
+        self.slots.iter().map(|s| s.0).filter(|&k| k != FREE_PAIR)
+    }
 }
 
 impl Vocab {
@@ -108,7 +181,7 @@ impl Vocab {
         // duplicates win, as in `index`.
         self.words = FxMap::default();
         self.word_term.clear();
-        self.pairs = FxMap::default();
+        self.pairs = PairMap::default();
         let word = |w: &str, words: &mut FxMap<Box<str>, u32>, wt: &mut Vec<u32>| -> u32 {
             if let Some(&id) = words.get(w) {
                 return id;
@@ -132,7 +205,7 @@ impl Vocab {
             }
         }
         self.pair_roles = vec![0; self.word_term.len()];
-        for &k in self.pairs.keys() {
+        for k in self.pairs.keys() {
             self.pair_roles[(k >> 32) as usize] |= PAIR_FIRST;
             self.pair_roles[(k & 0xffff_ffff) as usize] |= PAIR_SECOND;
         }
@@ -238,7 +311,7 @@ impl Vocab {
                 d.add(term);
             }
             if self.bigrams && prev != NO_ID && prev_first && roles & PAIR_SECOND != 0 {
-                if let Some(&i) = self.pairs.get(&pair_key(prev, w)) {
+                if let Some(i) = self.pairs.get(pair_key(prev, w)) {
                     d.add(i);
                 }
             }
@@ -451,6 +524,12 @@ impl BiasPrior {
         self.ranked = order.iter().map(|&i| self.values[i as usize]).collect();
     }
 
+    /// Every stem of the lookup index with its slot (what
+    /// [`BiasPrior::slot`] finds for a token with that stem).
+    pub(crate) fn stem_slots(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.index.iter().map(|(s, &i)| (s.as_str(), i))
+    }
+
     /// Prior of one token (0 when never marked).
     pub fn of(&self, tok: &str) -> f32 {
         self.slot(tok).map_or(0.0, |i| self.values[i as usize])
@@ -494,22 +573,48 @@ impl BiasPrior {
         // largest first: the slots' ranks by prior, marked in a bit set and
         // read back in order, give the values already sorted (equal values
         // are equal bits, so their order among themselves does not matter).
-        let n = self.rank.len();
-        if tmp.len() < n.div_ceil(64) {
-            tmp.resize(n.div_ceil(64), 0);
-        }
+        vals.clear();
+        // Few known tokens (the usual sentence): their ranks sorted and
+        // deduplicated directly, instead of a pass over the whole bit set.
+        let mut few = [0u32; SMALL_SLOTS];
+        let mut k = 0;
         for &i in slots {
             if i != NO_SLOT {
-                let r = self.rank[i as usize] as usize;
-                tmp[r >> 6] |= 1u64 << (r & 63);
+                if k == SMALL_SLOTS {
+                    k = usize::MAX;
+                    break;
+                }
+                few[k] = self.rank[i as usize];
+                k += 1;
             }
         }
-        vals.clear();
-        for (wi, word) in tmp.iter_mut().enumerate() {
-            let mut w = std::mem::take(word);
-            while w != 0 {
-                vals.push(self.ranked[(wi << 6) | w.trailing_zeros() as usize]);
-                w &= w - 1;
+        if k != usize::MAX {
+            let few = &mut few[..k];
+            few.sort_unstable();
+            let mut last = u32::MAX;
+            for &r in few.iter() {
+                if r != last {
+                    vals.push(self.ranked[r as usize]);
+                    last = r;
+                }
+            }
+        } else {
+            let n = self.rank.len();
+            if tmp.len() < n.div_ceil(64) {
+                tmp.resize(n.div_ceil(64), 0);
+            }
+            for &i in slots {
+                if i != NO_SLOT {
+                    let r = self.rank[i as usize] as usize;
+                    tmp[r >> 6] |= 1u64 << (r & 63);
+                }
+            }
+            for (wi, word) in tmp.iter_mut().enumerate() {
+                let mut w = std::mem::take(word);
+                while w != 0 {
+                    vals.push(self.ranked[(wi << 6) | w.trailing_zeros() as usize]);
+                    w &= w - 1;
+                }
             }
         }
         let g = |i: usize| vals.get(i).copied().unwrap_or(0.0);
@@ -521,6 +626,10 @@ impl BiasPrior {
         out.push(vals.iter().sum());
     }
 }
+
+/// Known tokens of a sentence up to which [`BiasPrior::features_from_slots`]
+/// sorts their ranks instead of using its bit set.
+const SMALL_SLOTS: usize = 16;
 
 /// "The prior does not know this token's stem" in [`BiasPrior::slots_into`].
 pub(crate) const NO_SLOT: u32 = u32::MAX;
