@@ -46,7 +46,7 @@ fn main() {
             drop(cmp);
         }
         println!(
-            "{n} articles, {threads} thread(s): compare best of {runs}: {best:.3} s wall, {best_cpu:.2} s cpu"
+            "{n} articles, {threads} thread(s): compare best of {runs}: {best:.3} s wall, {best_cpu:.3} s cpu"
         );
     }
 }

@@ -222,7 +222,14 @@ fn classify_counts(a: Sizes, b: Sizes, common: usize, si: usize) -> Option<(Matc
     // match, and `5·si < 2·shorter` keeps `c` below PARA_CONTAINMENT (0.4)
     // even after rounding (the gap, at least 1 / (5·shorter), is far wider
     // than an f64 rounding step).
-    if common < PARA_MIN_COMMON && 5 * si < 2 * na.min(nb) {
+    //
+    // The same bound with more common words: the Dice `d` stays below
+    // PARA_DICE (0.4) exactly when `5·common < total` (at `5·common ==
+    // total`, 2·common / total rounds to the constant 0.4 itself, as the
+    // division is correctly rounded; below, the gap is far wider than a
+    // rounding step).
+    let total = a.content as usize + b.content as usize;
+    if 5 * si < 2 * na.min(nb) && (common < PARA_MIN_COMMON || 5 * common < total) {
         return None;
     }
     judge(a, b, common, si)
@@ -386,8 +393,7 @@ pub struct AlignScratch {
     hits: Vec<(u32, u32)>,
     touched: Vec<usize>,
     cands: Vec<SentMatch>,
-    used_a: Vec<bool>,
-    used_b: Vec<bool>,
+    greedy: Greedy,
 }
 
 /// Shared content words a sentence pair needs before it is classified:
@@ -411,8 +417,7 @@ pub fn align_with(
         hits,
         touched,
         cands,
-        used_a,
-        used_b,
+        greedy,
     } = sc;
     cands.clear();
     // Both lists are sets, so each posting hit is one element of the
@@ -485,7 +490,7 @@ pub fn align_with(
         touched.clear();
     }
     Alignment {
-        matches: one_to_one_in(cands, a.len(), b.len(), used_a, used_b),
+        matches: one_to_one_in(cands, a.len(), b.len(), greedy),
     }
 }
 
@@ -668,8 +673,7 @@ pub struct StoryScratch {
     touched: Vec<u32>,
     /// Candidate matches per partner.
     cands: Vec<Vec<SentMatch>>,
-    used_a: Vec<bool>,
-    used_b: Vec<bool>,
+    greedy: Greedy,
     pair: AlignScratch,
 }
 
@@ -728,8 +732,7 @@ impl<'a> StoryAligner<'a> {
             hits,
             touched,
             cands,
-            used_a,
-            used_b,
+            greedy,
             ..
         } = sc;
         if hits.len() < (hi - lo) as usize {
@@ -752,7 +755,8 @@ impl<'a> StoryAligner<'a> {
             for x in self.content.id_range(g) {
                 for &y in self.content.earlier(x, lo) {
                     let h = &mut hits[(y - lo) as usize];
-                    if *h == (0, 0) {
+                    // `h.1` only grows where `h.0` > 0: `h.0 == 0` is `(0, 0)`.
+                    if h.0 == 0 {
                         touched.push(y);
                     }
                     h.0 += 1;
@@ -796,8 +800,7 @@ impl<'a> StoryAligner<'a> {
                     &mut cands[s - from],
                     self.base[s + 1] - self.base[s],
                     b.len(),
-                    used_a,
-                    used_b,
+                    greedy,
                 ),
             })
             .collect()
@@ -809,39 +812,92 @@ impl<'a> StoryAligner<'a> {
 /// in sentence order.
 #[cfg(test)]
 fn one_to_one(mut cands: Vec<SentMatch>, na: usize, nb: usize) -> Vec<SentMatch> {
-    one_to_one_in(&mut cands, na, nb, &mut Vec::new(), &mut Vec::new())
+    one_to_one_in(&mut cands, na, nb, &mut Greedy::default())
 }
 
-/// [`one_to_one`] with reused flag buffers (`cands` is left sorted).
-fn one_to_one_in(
-    cands: &mut [SentMatch],
-    na: usize,
-    nb: usize,
-    used_a: &mut Vec<bool>,
-    used_b: &mut Vec<bool>,
-) -> Vec<SentMatch> {
-    // No two candidates are equal (one per sentence pair), so the unstable
-    // sort gives the same order as a stable one.
-    cands.sort_unstable_by(|x, y| {
-        x.kind
-            .cmp(&y.kind)
-            .then(y.score.total_cmp(&x.score))
-            .then(x.a.cmp(&y.a))
-            .then(x.b.cmp(&y.b))
-    });
+/// Reused buffers of [`one_to_one_in`].
+#[derive(Debug, Default)]
+pub struct Greedy {
+    keys: Vec<u128>,
+    used_a: Vec<bool>,
+    used_b: Vec<bool>,
+}
+
+/// The greedy order of [`one_to_one`] (kind, score descending, `a`, `b`) as
+/// one integer, when the candidate fits: `None` for a score with the sign
+/// bit set or a position of 2^32 or more. For scores with the sign bit
+/// clear (all the rule gives: 0..=1), `f64::total_cmp` orders them as
+/// their bit patterns, so `i64::MAX` minus the bits orders them descending;
+/// the key holds every field, so [`from_greedy_key`] gives the match back.
+fn greedy_key(m: &SentMatch) -> Option<u128> {
+    let bits = m.score.to_bits();
+    if bits >> 63 != 0 || m.a > u32::MAX as usize || m.b > u32::MAX as usize {
+        return None;
+    }
+    let hi = (u64::from(m.kind == MatchKind::Paraphrase) << 63) | (i64::MAX as u64 - bits);
+    Some((u128::from(hi) << 64) | ((m.a as u128) << 32) | m.b as u128)
+}
+
+/// The match a [`greedy_key`] was made from.
+fn from_greedy_key(k: u128) -> SentMatch {
+    let hi = (k >> 64) as u64;
+    SentMatch {
+        a: (k >> 32) as u32 as usize,
+        b: k as u32 as usize,
+        kind: if hi >> 63 == 1 {
+            MatchKind::Paraphrase
+        } else {
+            MatchKind::Shared
+        },
+        score: f64::from_bits(i64::MAX as u64 - (hi & i64::MAX as u64)),
+    }
+}
+
+/// [`one_to_one`] with reused buffers. The candidates are sorted as packed
+/// integers ([`greedy_key`]: half the size of a match, one comparison),
+/// or, when one does not fit, by the rule itself (`cands` is then left
+/// sorted).
+fn one_to_one_in(cands: &mut [SentMatch], na: usize, nb: usize, g: &mut Greedy) -> Vec<SentMatch> {
+    let Greedy {
+        keys,
+        used_a,
+        used_b,
+    } = g;
+    keys.clear();
+    keys.extend(cands.iter().map_while(greedy_key));
+    let packed = keys.len() == cands.len();
+    if packed {
+        keys.sort_unstable();
+    } else {
+        // No two candidates are equal (one per sentence pair), so the
+        // unstable sort gives the same order as a stable one.
+        cands.sort_unstable_by(|x, y| {
+            x.kind
+                .cmp(&y.kind)
+                .then(y.score.total_cmp(&x.score))
+                .then(x.a.cmp(&y.a))
+                .then(x.b.cmp(&y.b))
+        });
+    }
     used_a.clear();
     used_a.resize(na, false);
     used_b.clear();
     used_b.resize(nb, false);
     let mut matches = Vec::with_capacity(cands.len().min(na).min(nb));
-    for &m in cands.iter() {
+    let mut take = |m: SentMatch| {
         if !used_a[m.a] && !used_b[m.b] {
             used_a[m.a] = true;
             used_b[m.b] = true;
             matches.push(m);
         }
+    };
+    if packed {
+        keys.iter().for_each(|&k| take(from_greedy_key(k)));
+    } else {
+        cands.iter().for_each(|&m| take(m));
     }
-    matches.sort_unstable_by_key(|m| (m.a, m.b));
+    // Each sentence of `a` is in one match at most.
+    matches.sort_unstable_by_key(|m| m.a);
     matches
 }
 
@@ -897,14 +953,15 @@ mod tests {
 
     #[test]
     fn classify_shortcut_equals_the_plain_rule() {
-        // Every size up to 24 shingles and 9 content words per side, every
+        // Every size up to 24 shingles and 13 content words per side, every
         // possible pair of intersection sizes (including the exact 2/5
-        // containment boundary, e.g. 2 of 5 and 4 of 10 shingles).
+        // containment boundary, e.g. 2 of 5 and 4 of 10 shingles, and the
+        // exact Dice boundary, e.g. 4 common of 10 + 10 content words).
         for words in [4u32, 5, 30] {
             for na in 0..25u32 {
                 for nb in 0..25u32 {
-                    for ca in 0..10u32 {
-                        for cb in 0..10u32 {
+                    for ca in 0..14u32 {
+                        for cb in 0..14u32 {
                             let a = Sizes {
                                 words,
                                 shingles: na,
@@ -930,6 +987,71 @@ mod tests {
             }
         }
         assert_eq!(PARA_CONTAINMENT, 0.4, "the shortcut's 5·si < 2·shorter");
+    }
+
+    /// [`one_to_one`] as first written: candidates sorted by the rule.
+    fn one_to_one_plain(mut cands: Vec<SentMatch>, na: usize, nb: usize) -> Vec<SentMatch> {
+        cands.sort_by(|x, y| {
+            x.kind
+                .cmp(&y.kind)
+                .then(y.score.total_cmp(&x.score))
+                .then(x.a.cmp(&y.a))
+                .then(x.b.cmp(&y.b))
+        });
+        let (mut ua, mut ub) = (vec![false; na], vec![false; nb]);
+        let mut out = Vec::new();
+        for m in cands {
+            if !ua[m.a] && !ub[m.b] {
+                (ua[m.a], ub[m.b]) = (true, true);
+                out.push(m);
+            }
+        }
+        out.sort_by_key(|m| (m.a, m.b));
+        out
+    }
+
+    #[test]
+    fn packed_greedy_order_equals_the_rule() {
+        use crate::rng::SplitMix64;
+        let mut rng = SplitMix64::new(17);
+        let mut g = Greedy::default();
+        // Few distinct scores (ties), the extremes, and odd values that
+        // only the fallback path takes (negative zero, a negative score).
+        let scores = [0.0, 1.0, 0.5, 0.4, 0.6, 2.0 / 3.0, 0.85, 1e-300, -0.0, -0.5];
+        for round in 0..400 {
+            let (na, nb) = (1 + rng.below(12), 1 + rng.below(12));
+            let odd = round % 4 == 0;
+            let mut seen = std::collections::BTreeSet::new();
+            let mut cands: Vec<SentMatch> = Vec::new();
+            for _ in 0..rng.below(40) {
+                let (a, b) = (rng.below(na), rng.below(nb));
+                let kind = if rng.below(2) == 0 {
+                    MatchKind::Shared
+                } else {
+                    MatchKind::Paraphrase
+                };
+                let score = scores[rng.below(if odd { 10 } else { 8 })];
+                if seen.insert((a, b)) {
+                    cands.push(SentMatch { a, b, kind, score });
+                }
+            }
+            for m in &cands {
+                if let Some(k) = greedy_key(m) {
+                    assert_eq!(from_greedy_key(k), *m);
+                    assert_eq!(from_greedy_key(k).score.to_bits(), m.score.to_bits());
+                }
+            }
+            let want = one_to_one_plain(cands.clone(), na, nb);
+            assert_eq!(one_to_one_in(&mut cands.clone(), na, nb, &mut g), want);
+        }
+        // Positions beyond 32 bits take the rule's sort.
+        let big = SentMatch {
+            a: 0,
+            b: 1 << 33,
+            kind: MatchKind::Shared,
+            score: 1.0,
+        };
+        assert_eq!(greedy_key(&big), None);
     }
 
     #[test]
