@@ -32,6 +32,7 @@ mod lang;
 mod meta;
 mod normalize;
 mod patterns;
+mod phrases;
 mod words;
 
 use crate::ingest::{DocFormat, InputError, RawDoc};
