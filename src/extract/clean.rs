@@ -24,7 +24,8 @@
 use super::normalize::Line;
 use super::patterns::{self, MarkerKind};
 use super::words::{self, LineStats};
-use std::collections::{HashMap, HashSet};
+use crate::model::terms::FxMap;
+use std::collections::HashSet;
 
 /// A further body run (after the best one) is kept when its score reaches
 /// this (about two paragraphs of prose).
@@ -296,7 +297,8 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
     // furniture in the body; prose repeats are deduplicated later.
     // Each line's key is made once and looked up by reference.
     let keys: Vec<Option<String>> = lines.iter().map(|l| repeat_key(&l.text)).collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    // Fx hashing: these maps see every line's text and are only looked up.
+    let mut counts: FxMap<&str, usize> = FxMap::default();
     for k in keys.iter().flatten() {
         *counts.entry(k.as_str()).or_default() += 1;
     }
@@ -412,7 +414,7 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
 
     let mut body = Vec::new();
     let mut paragraphs: Vec<String> = Vec::new();
-    let mut seen: HashMap<&str, ()> = HashMap::new();
+    let mut seen: FxMap<&str, ()> = FxMap::default();
     let mut dropped_prose = 0;
     for i in 0..n {
         let keep = in_body_run[i]

@@ -15,6 +15,8 @@
 //! Everything else goes to `whatlang`, and its guess is kept only when it
 //! calls it reliable.
 
+use super::words::LineStats;
+
 /// Bytes of the body given to the detector.
 pub(crate) const SAMPLE_BYTES: usize = 1024;
 
@@ -100,14 +102,29 @@ pub(crate) const EN_MIN_WORDS: usize = 40;
 /// Minimum share of English function words for the English shortcut.
 pub(crate) const EN_MIN_RATIO: f32 = 0.28;
 
-/// Detected language: `(code, evidence)`; `None` when unreliable.
-pub(crate) fn detect(body: &str) -> Option<(String, String)> {
+/// The end of the sample of `body` given to the detector: at most
+/// [`SAMPLE_BYTES`], on a character boundary.
+pub(crate) fn sample_end(body: &str) -> usize {
     let mut end = body.len().min(SAMPLE_BYTES);
     while !body.is_char_boundary(end) {
         end -= 1;
     }
+    end
+}
+
+/// Detected language: `(code, evidence)`; `None` when unreliable.
+#[cfg(test)]
+pub(crate) fn detect(body: &str) -> Option<(String, String)> {
+    let st = super::words::stats(&body[..sample_end(body)]);
+    detect_counted(body, &st)
+}
+
+/// [`detect`], given the word and function-word counts of the sample
+/// (`body[..sample_end(body)]`), which the caller already has from
+/// cleaning.
+pub(crate) fn detect_counted(body: &str, st: &LineStats) -> Option<(String, String)> {
+    let end = sample_end(body);
     let sample = &body[..end];
-    let st = super::words::stats(sample);
     if st.words >= EN_MIN_WORDS && st.function_ratio() >= EN_MIN_RATIO {
         return Some((
             "en".to_string(),

@@ -241,7 +241,7 @@ pub(crate) fn stats(line: &str) -> LineStats {
 /// trimmed of everything but letters and digits. Tokens are cut byte by
 /// byte (eight at a time between spaces, see [`next_special`]); an ASCII
 /// token is counted from its bytes, the rare other one char by char.
-fn word_stats(line: &str) -> LineStats {
+pub(crate) fn word_stats(line: &str) -> LineStats {
     let mut s = LineStats::default();
     let bytes = line.as_bytes();
     let mut i = 0;
