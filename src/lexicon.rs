@@ -366,6 +366,9 @@ pub struct Lexicons {
     roles: FnvMap<String, u32>,
     /// Lowercase form -> entry index, for not_names.txt.
     not_names: FnvMap<String, u32>,
+    /// Lowercase form -> (roles.txt kind, listed in not_names.txt and not
+    /// a role): [`Lexicons::word_info_lower`] in one lookup.
+    word_info: FnvMap<String, (Option<RoleKind>, bool)>,
     /// Unique per build, so a layout knows which lexicons made it.
     id: u64,
     /// Longest `except=` phrase in bytes (times 3 for `’` variants).
@@ -598,6 +601,14 @@ impl Lexicons {
             payloads.extend(ps);
             pattern_payloads.push((a, payloads.len() as u32));
         }
+        let mut word_info: FnvMap<String, (Option<RoleKind>, bool)> = FnvMap::default();
+        for (form, &i) in &roles {
+            word_info.insert(form.clone(), (entries[i as usize].kind, false));
+        }
+        for form in not_names.keys() {
+            let info = word_info.entry(form.clone()).or_insert((None, false));
+            info.1 = info.0.is_none();
+        }
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Lexicons {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -611,6 +622,7 @@ impl Lexicons {
             payloads,
             roles,
             not_names,
+            word_info,
         })
     }
 
@@ -644,9 +656,7 @@ impl Lexicons {
     /// roles.txt kind and not_names.txt membership of an already
     /// lowercased word without possessive (one pass for the text layer).
     pub(crate) fn word_info_lower(&self, lower: &str) -> (Option<RoleKind>, bool) {
-        let role = self.roles.get(lower).and_then(|&i| self.entry(i).kind);
-        let not_name = role.is_none() && self.not_names.contains_key(lower);
-        (role, not_name)
+        self.word_info.get(lower).copied().unwrap_or((None, false))
     }
 
     /// Whether a capitalised word is listed as never part of a name.
@@ -726,6 +736,11 @@ impl Lexicons {
 
 /// `word` without a trailing possessive (`'s`, `’s`, `'`, `’`).
 pub fn strip_possessive(word: &str) -> &str {
+    // Every suffix ends in `s`, `S`, `'` or the last byte of `’`: most words
+    // end otherwise and are returned at once.
+    if !matches!(word.as_bytes().last(), Some(b's' | b'S' | b'\'' | 0x99)) {
+        return word;
+    }
     for suf in ["'s", "\u{2019}s", "'S", "\u{2019}S", "'", "\u{2019}"] {
         if let Some(w) = word.strip_suffix(suf) {
             if !w.is_empty() {

@@ -25,6 +25,7 @@
 //!   the speaker stays `None` and `speaker_note` says why.
 
 use crate::lexicon::{self, Hit, LexFile, Lexicons, RoleKind, Stance};
+use std::cell::Cell;
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -664,9 +665,9 @@ fn tokenize(body: &str, layout: &mut Layout) {
             break;
         }
         let text = &body[s.start..s.end];
-        let mut push = |off: usize, w: &str, alphabetic: bool| {
+        let token = |off: usize, w: &str, alphabetic: bool| {
             let start = s.start + off;
-            tokens.push(Token {
+            Token {
                 start: start as u32,
                 end: (start + w.len()) as u32,
                 kind: if alphabetic {
@@ -675,13 +676,16 @@ fn tokenize(body: &str, layout: &mut Layout) {
                     TokenKind::Number
                 },
                 sentence: si as u32,
-            });
+            }
         };
-        if ascii_words_apply(text) {
-            ascii_word_indices(text, &mut push);
-        } else {
+        let before = tokens.len();
+        if !ascii_word_indices(text, |off, w, alphabetic| {
+            tokens.push(token(off, w, alphabetic));
+        }) {
+            // Other non-ASCII characters: the Unicode tables decide.
+            tokens.truncate(before);
             for (off, w) in text.unicode_word_indices() {
-                push(off, w, w.chars().any(char::is_alphabetic));
+                tokens.push(token(off, w, w.chars().any(char::is_alphabetic)));
             }
         }
     }
@@ -691,20 +695,9 @@ fn tokenize(body: &str, layout: &mut Layout) {
 /// Whether [`ascii_word_indices`] segments `text` as UAX #29 does: its
 /// only non-ASCII characters (if any) are the quotation marks and dashes
 /// of news prose (`“ ” ‘ ’ – — …`).
+#[cfg(test)]
 fn ascii_words_apply(text: &str) -> bool {
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] < 0x80 {
-            i += 1;
-            continue;
-        }
-        match b.get(i..i + 3) {
-            Some([0xE2, 0x80, 0x93 | 0x94 | 0x98 | 0x99 | 0x9C | 0x9D | 0xA6]) => i += 3,
-            _ => return false,
-        }
-    }
-    true
+    ascii_word_indices(text, |_, _, _| {})
 }
 
 /// `text.unicode_word_indices()` without the general Unicode tables, for a
@@ -715,12 +708,25 @@ fn ascii_words_apply(text: &str) -> bool {
 /// two letters (WB6/7) or one `,`, `;`, `.`, `'`, `‘` or `’` between two
 /// digits (WB11/12); words without a letter or digit are left out. `f` also
 /// gets whether the word has a letter.
-fn ascii_word_indices<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str, bool)) {
+///
+/// Returns `false`, after calling `f` for the words before it, at the first
+/// other non-ASCII character: the caller then segments `text` with the
+/// Unicode tables (one pass over the text checks and splits it).
+fn ascii_word_indices<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str, bool)) -> bool {
     let t = text.as_bytes();
     let class = |b: u8| ASCII_WORD_CLASS[usize::from(b)];
     let mut i = 0;
     while i < t.len() {
         if class(t[i]) == 0 {
+            if t[i] >= 0x80 {
+                // Non-ASCII characters never join a word here (the word loop
+                // below steps over a joining `‘`/`’` itself).
+                match t.get(i..i + 3) {
+                    Some([0xE2, 0x80, 0x93 | 0x94 | 0x98 | 0x99 | 0x9C | 0x9D | 0xA6]) => i += 3,
+                    _ => return false,
+                }
+                continue;
+            }
             i += 1;
             continue;
         }
@@ -759,6 +765,7 @@ fn ascii_word_indices<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str, bool)
             f(s, &text[s..i], seen & WORD_ALPHA != 0);
         }
     }
+    true
 }
 
 /// [`ASCII_WORD_CLASS`] bits: a letter, a digit, `_`; 0 for any other byte.
@@ -963,7 +970,120 @@ enum Cls {
     Other,
 }
 
+/// [`function_word_match`] by one hash lookup: a `match` on ninety
+/// strings compares them one after another, and the text layer classifies
+/// several words per report verb.
 fn function_word(l: &str) -> Option<Cls> {
+    static TABLE: std::sync::OnceLock<lexicon::FnvMap<&'static str, Cls>> =
+        std::sync::OnceLock::new();
+    // No function word is longer than 10 bytes.
+    if l.len() > 10 {
+        return None;
+    }
+    TABLE
+        .get_or_init(|| {
+            FUNCTION_WORDS
+                .iter()
+                .map(|&w| (w, function_word_match(w).expect("listed")))
+                .collect()
+        })
+        .get(l)
+        .copied()
+}
+
+/// Every word [`function_word_match`] knows.
+const FUNCTION_WORDS: &[&str] = &[
+    "the",
+    "his",
+    "her",
+    "its",
+    "their",
+    "our",
+    "my",
+    "your",
+    "a",
+    "an",
+    "one",
+    "some",
+    "several",
+    "many",
+    "two",
+    "three",
+    "four",
+    "five",
+    "another",
+    "other",
+    "various",
+    "numerous",
+    "most",
+    "few",
+    "he",
+    "she",
+    "they",
+    "it",
+    "we",
+    "i",
+    "you",
+    "has",
+    "have",
+    "had",
+    "was",
+    "were",
+    "is",
+    "are",
+    "will",
+    "would",
+    "did",
+    "does",
+    "do",
+    "also",
+    "then",
+    "later",
+    "again",
+    "earlier",
+    "previously",
+    "recently",
+    "once",
+    "not",
+    "never",
+    "on",
+    "last",
+    "this",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "tonight",
+    "week",
+    "weekend",
+    "month",
+    "year",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "further",
+    "still",
+    "first",
+    "initially",
+    "separately",
+    "privately",
+    "of",
+    "for",
+    "from",
+    "at",
+    "in",
+    "to",
+    "and",
+];
+
+/// The class of a closed-class word (lowercase), if it is one.
+fn function_word_match(l: &str) -> Option<Cls> {
     Some(match l {
         "the" | "his" | "her" | "its" | "their" | "our" | "my" | "your" => Cls::Det(true),
         "a" | "an" | "one" | "some" | "several" | "many" | "two" | "three" | "four" | "five"
@@ -1031,9 +1151,47 @@ struct Ctx<'a> {
     body: &'a str,
     layout: &'a Layout,
     lex: &'a Lexicons,
+    /// The class of each one-token unit, filled on first use (the walks
+    /// around report verbs look at the same words several times); empty for
+    /// a context used for one lookup only.
+    cls: Vec<Cell<Option<Cls>>>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// A context for finding the attributions of a whole layout.
+    fn new(body: &'a str, layout: &'a Layout, lex: &'a Lexicons) -> Self {
+        Ctx {
+            body,
+            layout,
+            lex,
+            cls: vec![Cell::new(None); layout.tokens.len()],
+        }
+    }
+
+    /// A context without the class cache, for a few lookups.
+    fn uncached(body: &'a str, layout: &'a Layout, lex: &'a Lexicons) -> Self {
+        Ctx {
+            body,
+            layout,
+            lex,
+            cls: Vec::new(),
+        }
+    }
+
+    /// `classify` of token `i` alone (cached).
+    fn token_cls(&self, i: usize) -> Cls {
+        let Some(slot) = self.cls.get(i) else {
+            return classify(self.text(i, i), self.lex);
+        };
+        match slot.get() {
+            Some(c) => c,
+            None => {
+                let c = classify(self.text(i, i), self.lex);
+                slot.set(Some(c));
+                c
+            }
+        }
+    }
     fn tok(&self, i: usize) -> (usize, usize) {
         let t = &self.layout.tokens[i];
         (t.start as usize, t.end as usize)
@@ -1092,10 +1250,9 @@ impl Ctx<'_> {
     }
 
     fn make_unit(&self, a: usize, b: usize) -> Unit {
-        let text = self.text(a, b);
         let cls = if a == b {
-            classify(text, self.lex)
-        } else if let Some(k) = self.lex.role(text) {
+            self.token_cls(a)
+        } else if let Some(k) = self.lex.role(self.text(a, b)) {
             Cls::Role(k)
         } else {
             // "Kremlin-backed", "Russia-China": describe, never head.
@@ -1565,7 +1722,7 @@ pub(crate) fn in_apposition_with_name(
     start: usize,
     end: usize,
 ) -> bool {
-    let ctx = Ctx { body, layout, lex };
+    let ctx = Ctx::uncached(body, layout, lex);
     let toks = &layout.tokens;
     let first = ctx.token_from(start);
     if first >= toks.len() {
@@ -1578,7 +1735,7 @@ pub(crate) fn in_apposition_with_name(
             let mut j = first - 1;
             let mut names = 0;
             loop {
-                if classify(ctx.text(j, j), lex) != Cls::Name {
+                if ctx.token_cls(j) != Cls::Name {
                     break;
                 }
                 names += 1;
@@ -1588,8 +1745,7 @@ pub(crate) fn in_apposition_with_name(
                 }
                 j -= 1;
             }
-            let after_prep =
-                j != usize::MAX && names > 0 && classify(ctx.text(j, j), lex) == Cls::Prep;
+            let after_prep = j != usize::MAX && names > 0 && ctx.token_cls(j) == Cls::Prep;
             if names > 0 && !after_prep {
                 return true;
             }
@@ -1605,7 +1761,7 @@ pub(crate) fn in_apposition_with_name(
                 let names = (k..toks.len().min(k + 4))
                     .take_while(|&i| {
                         ctx.same_sentence(i, first)
-                            && classify(ctx.text(i, i), lex) == Cls::Name
+                            && ctx.token_cls(i) == Cls::Name
                             && (i == k || Ctx::is_space(ctx.gap(i - 1)))
                     })
                     .count();
@@ -1701,7 +1857,7 @@ fn find_attributions(body: &str, layout: &mut Layout, lex: &Lexicons) {
     if hits.is_empty() && titles.is_empty() {
         return;
     }
-    let ctx = Ctx { body, layout, lex };
+    let ctx = Ctx::new(body, layout, lex);
     let mut atts: Vec<Attribution> = Vec::with_capacity(hits.len());
     let mut cursor = 0usize;
     let mut phrases: Vec<Option<Vec<Unit>>> = Vec::with_capacity(hits.len());
@@ -1785,7 +1941,7 @@ fn find_attributions(body: &str, layout: &mut Layout, lex: &Lexicons) {
         {
             let (s, e) = ctx.tok(j + 1);
             let word = &body[s..e];
-            if classify(word, lex) != Cls::Name || word.contains('.') {
+            if ctx.token_cls(j + 1) != Cls::Name || word.contains('.') {
                 break;
             }
             names.push(lexicon::strip_possessive(word));
@@ -1800,10 +1956,7 @@ fn find_attributions(body: &str, layout: &mut Layout, lex: &Lexicons) {
             j + 1 < layout.tokens.len() && ctx.same_sentence(i, j + 1) && !names.is_empty() && {
                 let g = ctx.gap(j);
                 (Ctx::is_space(g) || g.starts_with(". "))
-                    && matches!(
-                        classify(ctx.text(j + 1, j + 1), lex),
-                        Cls::Role(_) | Cls::Name
-                    )
+                    && matches!(ctx.token_cls(j + 1), Cls::Role(_) | Cls::Name)
             };
         if !chain_goes_on {
             people.register(&names);
@@ -1975,24 +2128,21 @@ fn quote_speakers(body: &str, layout: &mut Layout) {
     // step 2 for the last usable attribution before the opening mark. Both
     // are indexed here so that a paragraph or sentence with thousands of
     // quotes costs a lookup per quote, not a scan of every attribution.
-    let mut starting_at: std::collections::HashMap<usize, Vec<usize>> =
-        std::collections::HashMap::new();
+    // (where the speaker or inverted cue starts, attribution index), sorted.
+    let mut starting_at: Vec<(usize, usize)> = Vec::with_capacity(atts.len());
     for (i, a) in atts.iter().enumerate() {
         if a.in_quote {
             continue;
         }
         if let Some(sp) = &a.speaker {
             match sp.pattern {
-                SpeakerPattern::Subject => starting_at.entry(sp.start).or_default().push(i),
-                SpeakerPattern::Inverted => starting_at.entry(a.start).or_default().push(i),
+                SpeakerPattern::Subject => starting_at.push((sp.start, i)),
+                SpeakerPattern::Inverted => starting_at.push((a.start, i)),
                 SpeakerPattern::After => {}
             }
         }
     }
-    for v in starting_at.values_mut() {
-        v.sort_unstable();
-        v.dedup();
-    }
+    starting_at.sort_unstable();
     // last_usable[i]: the last attribution at or before i that is outside
     // quotes and has a speaker (step 2's conditions but `a.end <= q.start`).
     let mut last_usable: Vec<Option<usize>> = Vec::with_capacity(atts.len());
@@ -2020,10 +2170,11 @@ fn quote_speakers(body: &str, layout: &mut Layout) {
             // The first such attribution in `after..` that starts before the
             // paragraph ends.
             let until = atts.partition_point(|a| a.start < para_end);
-            pick = starting_at.get(&tail_pos).and_then(|v| {
-                let k = v.partition_point(|&i| i < after);
-                v.get(k).copied().filter(|&i| i < until)
-            });
+            let k = starting_at.partition_point(|&p| p < (tail_pos, after));
+            pick = starting_at
+                .get(k)
+                .filter(|&&(pos, i)| pos == tail_pos && i < until)
+                .map(|&(_, i)| i);
         }
         // 2. Before the opening mark, in the same sentence: `Li said that "…"`.
         if pick.is_none() {
@@ -2150,6 +2301,55 @@ mod tests {
             assert_eq!(&body[r.0..r.1], s);
         }
         (q.speaker.clone(), q.speaker_note.clone())
+    }
+
+    #[test]
+    fn function_word_table_is_the_match() {
+        for w in FUNCTION_WORDS {
+            assert!(function_word_match(w).is_some(), "{w}");
+            assert_eq!(function_word(w), function_word_match(w), "{w}");
+        }
+        for w in [
+            "",
+            "thee",
+            "th",
+            "said",
+            "officials",
+            "hi",
+            "afternoons",
+            "previouslyy",
+            "The",
+        ] {
+            assert_eq!(function_word(w), function_word_match(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn strip_possessive_fast_path_agrees() {
+        for w in [
+            "Li's",
+            "Li\u{2019}s",
+            "LI'S",
+            "Li\u{2019}S",
+            "Jones'",
+            "Jones\u{2019}",
+            "'s",
+            "'",
+            "\u{2019}",
+            "''",
+            "news",
+            "Li",
+            "",
+            "s",
+            "bus'",
+            "x\u{2019}\u{2019}",
+        ] {
+            let slow = ["'s", "\u{2019}s", "'S", "\u{2019}S", "'", "\u{2019}"]
+                .iter()
+                .find_map(|suf| w.strip_suffix(suf).filter(|r| !r.is_empty()))
+                .unwrap_or(w);
+            assert_eq!(lexicon::strip_possessive(w), slow, "{w}");
+        }
     }
 
     fn full_uax29(text: &str) -> Vec<usize> {
@@ -2341,11 +2541,7 @@ mod tests {
         let body = "One two three. Four, five six! Seven eight nine ten eleven. ".repeat(40);
         let lex = Lexicons::embedded();
         let layout = segment_with(&body, lex);
-        let ctx = Ctx {
-            body: &body,
-            layout: &layout,
-            lex,
-        };
+        let ctx = Ctx::new(&body, &layout, lex);
         let mut hint = 0;
         for pos in (0..body.len()).step_by(7) {
             hint = ctx.token_from_hint(hint, pos);
