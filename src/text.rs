@@ -1920,6 +1920,18 @@ fn find_attributions(body: &str, layout: &mut Layout, lex: &Lexicons) {
         phrases.push(units_out);
     }
 
+    // Everything below (people, mentions) only serves to resolve pronoun
+    // speakers: most articles have none.
+    let has_pronoun = atts.iter().any(|a| {
+        a.speaker
+            .as_ref()
+            .is_some_and(|sp| sp.kind == SpeakerKind::Pronoun)
+    });
+    if !has_pronoun {
+        layout.attributions = atts;
+        return;
+    }
+
     // People: names after a title, and multi-word names that speak.
     let mut people = People::new();
     let mut tcursor = 0;
