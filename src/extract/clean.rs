@@ -25,6 +25,7 @@ use super::normalize::Line;
 use super::patterns::{self, MarkerKind};
 use super::words::{self, LineStats};
 use crate::model::terms::FxMap;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// A further body run (after the best one) is kept when its score reaches
@@ -123,8 +124,17 @@ impl Cleaned {
 }
 
 /// Normalised key for repeat counting.
-fn repeat_key(s: &str) -> Option<String> {
-    (s.len() <= 160).then(|| s.trim().to_lowercase())
+/// Borrowed when lower-casing changes nothing (ASCII without capitals, the
+/// common case), so most lines need no new `String`.
+fn repeat_key(s: &str) -> Option<Cow<'_, str>> {
+    (s.len() <= 160).then(|| {
+        let t = s.trim();
+        if t.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            Cow::Borrowed(t)
+        } else {
+            Cow::Owned(t.to_lowercase())
+        }
+    })
 }
 
 /// Sentence-like: reads as running text rather than a label or headline.
@@ -296,11 +306,11 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
     // Short lines repeated on the page (menus, mastheads, titles) are
     // furniture in the body; prose repeats are deduplicated later.
     // Each line's key is made once and looked up by reference.
-    let keys: Vec<Option<String>> = lines.iter().map(|l| repeat_key(&l.text)).collect();
+    let keys: Vec<Option<Cow<'_, str>>> = lines.iter().map(|l| repeat_key(&l.text)).collect();
     // Fx hashing: these maps see every line's text and are only looked up.
     let mut counts: FxMap<&str, usize> = FxMap::default();
     for k in keys.iter().flatten() {
-        *counts.entry(k.as_str()).or_default() += 1;
+        *counts.entry(k.as_ref()).or_default() += 1;
     }
     for i in 0..n {
         if kinds[i] == Kind::Heading {
@@ -500,6 +510,24 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
 mod tests {
     use super::*;
     use crate::extract::normalize::to_lines;
+
+    #[test]
+    fn repeat_key_equals_trimmed_lowercase() {
+        for s in [
+            "",
+            "  home ",
+            "World News",
+            "ÉCONOMIE",
+            "über uns",
+            "Straße",
+            "İstanbul",
+            "a\u{1F}b",
+            &"x".repeat(161),
+        ] {
+            let want = (s.len() <= 160).then(|| s.trim().to_lowercase());
+            assert_eq!(repeat_key(s).map(Cow::into_owned), want, "{s:?}");
+        }
+    }
 
     fn body_of(text: &str) -> Vec<String> {
         clean(to_lines(text), &[]).paragraphs

@@ -282,6 +282,9 @@ fn listish(s: &str) -> bool {
 /// capitalised lines and do not qualify.
 fn join_wrapped(lines: Vec<Line>) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    // Lines of blocks left as they are move over (taken out of `lines`,
+    // not cloned).
+    let mut lines = lines;
     let mut i = 0;
     while i < lines.len() {
         let mut j = i + 1;
@@ -310,7 +313,11 @@ fn join_wrapped(lines: Vec<Line>) -> Vec<Line> {
                 segmented: None,
             });
         } else {
-            out.extend(group.iter().cloned());
+            out.extend(lines[i..j].iter_mut().map(|l| Line {
+                text: std::mem::take(&mut l.text),
+                segmented: l.segmented.take(),
+                ..*l
+            }));
         }
         i = j;
     }
