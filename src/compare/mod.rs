@@ -208,7 +208,7 @@ pub struct SentenceAlignment {
     pub sentence: usize,
     pub fact_id: String,
     /// `shared`, `paraphrase` or `unique`.
-    pub kind: String,
+    pub kind: &'static str,
     /// Articles (positions) with a matching sentence, in input order.
     pub shared_with: Vec<usize>,
     /// Articles of the story reporting this fact.
@@ -881,15 +881,20 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         .collect();
     // Each article with all its partners at once, from one dense index of
     // its story (`align::StoryAligner`); results in `pair_list` order.
-    let aligners: Vec<align::StoryAligner> = stories
+    // A story of one article has no pairs: no aligner (its index would be
+    // built for nothing).
+    let aligners: Vec<Option<align::StoryAligner>> = stories
         .par_iter()
         .map(|st| {
+            if st.members.len() < 2 {
+                return None;
+            }
             let arts: Vec<&[SentPrint]> = st
                 .members
                 .iter()
                 .map(|&i| digests[i].sents.as_slice())
                 .collect();
-            align::StoryAligner::new(&arts)
+            Some(align::StoryAligner::new(&arts))
         })
         .collect();
     let jobs: Vec<(usize, usize)> = stories
@@ -900,7 +905,10 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     let aligned: Vec<align::Alignment> = jobs
         .par_iter()
         .map_init(align::StoryScratch::default, |sc, &(si, k)| {
-            aligners[si].align_partners(k.saturating_sub(opts.max_partners), k, sc)
+            let aligner = aligners[si]
+                .as_ref()
+                .expect("a story with pairs has an aligner");
+            aligner.align_partners(k.saturating_sub(opts.max_partners), k, sc)
         })
         .collect::<Vec<_>>()
         .into_iter()
@@ -1364,14 +1372,16 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                 if kind == "unique" {
                     unique.push(si);
                 }
-                let with: BTreeSet<usize> = ms.iter().map(|m| m.0).collect();
+                let mut with: Vec<usize> = ms.iter().map(|m| m.0).collect();
+                with.sort_unstable();
+                with.dedup();
                 alignment.push(SentenceAlignment {
                     story_id: st.id.clone(),
                     article: i,
                     sentence: si,
                     fact_id: st.facts[*f].id.clone(),
-                    kind: kind.to_string(),
-                    shared_with: with.into_iter().collect(),
+                    kind,
+                    shared_with: with,
                     reported_by: st.facts[*f].articles.len(),
                 });
             }

@@ -402,7 +402,7 @@ fn render_alignment(cmp: &Comparison) -> Vec<CsvBuf> {
                 buf.field(id(cmp, a.article));
                 buf.field_uint(a.sentence as u64);
                 buf.field(&a.fact_id);
-                buf.field(&a.kind);
+                buf.field(a.kind);
                 buf.field(join(&mut list, a.shared_with.iter().map(|&i| id(cmp, i))));
                 buf.field_uint(a.reported_by as u64);
                 buf.field(text);
