@@ -815,7 +815,7 @@ fn one_to_one(mut cands: Vec<SentMatch>, na: usize, nb: usize) -> Vec<SentMatch>
     one_to_one_in(&mut cands, na, nb, &mut Greedy::default())
 }
 
-/// Reused buffers of [`one_to_one_in`].
+/// Reused buffers of `one_to_one_in`.
 #[derive(Debug, Default)]
 pub struct Greedy {
     keys: Vec<u128>,
