@@ -168,13 +168,7 @@ pub fn extract(raw: RawDoc) -> Result<Article, InputError> {
 
     // Each paragraph with its line (whose word statistics the language
     // detection sums instead of counting the words again).
-    let (mut paragraphs, mut para_lines): (Vec<String>, Vec<usize>) = cleaned
-        .paragraphs
-        .iter()
-        .zip(&cleaned.body)
-        .map(|(p, &i)| (p.trim().to_string(), i))
-        .filter(|(p, _)| !p.is_empty())
-        .unzip();
+    let (mut paragraphs, mut para_lines) = body_paragraphs(&cleaned);
 
     // Title.
     let page_title = meta::title(&cleaned);
@@ -427,6 +421,18 @@ fn split_title_site(title: &str, site: Option<&str>) -> (String, Option<String>)
     (title.to_string(), None)
 }
 
+/// The body's non-empty paragraphs (trimmed), each with the index of its
+/// line in `cleaned` (whose word statistics language detection sums).
+fn body_paragraphs(cleaned: &clean::Cleaned) -> (Vec<String>, Vec<usize>) {
+    cleaned
+        .paragraphs
+        .iter()
+        .zip(&cleaned.body)
+        .map(|(p, &i)| (p.trim().to_string(), i))
+        .filter(|(p, _)| !p.is_empty())
+        .unzip()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,13 +456,7 @@ mod tests {
         );
         for text in texts {
             let cleaned = clean::clean(normalize::to_lines(&text), &[]);
-            let (paragraphs, lines): (Vec<String>, Vec<usize>) = cleaned
-                .paragraphs
-                .iter()
-                .zip(&cleaned.body)
-                .map(|(p, &i)| (p.trim().to_string(), i))
-                .filter(|(p, _)| !p.is_empty())
-                .unzip();
+            let (paragraphs, lines) = body_paragraphs(&cleaned);
             for skip in 0..paragraphs.len().min(2) {
                 let body = paragraphs[skip..].join("\n\n");
                 for end in (0..=body.len()).filter(|&e| body.is_char_boundary(e)) {

@@ -572,34 +572,35 @@ pub(crate) fn is_date_fragment(line: &str) -> bool {
     line.len() <= 30 && DATE_FRAGMENT.is_match(line.trim())
 }
 
-/// Cheap prefilter for captions: words that any caption pattern needs.
-static CAPTION_HINT: LazyLock<Phrases> = LazyLock::new(|| {
-    Phrases::new(&[
-        "photo",
-        "image",
-        "picture",
-        "pic",
-        "illustration",
-        "credit",
-        "foto",
-        "getty",
-        "shutterstock",
-        "alamy",
-        "reuters",
-        "afp",
-        "epa",
-        "/ap",
-        "ap/",
-        "sputnik",
-        "kremlin",
-        "anadolu",
-        "bloomberg",
-        "xinhua",
-        "tass",
-        "ria novosti",
-        "pool",
-    ])
-});
+/// Words that any caption pattern needs (the caption prefilter).
+const CAPTION_HINT_WORDS: &[&str] = &[
+    "photo",
+    "image",
+    "picture",
+    "pic",
+    "illustration",
+    "credit",
+    "foto",
+    "getty",
+    "shutterstock",
+    "alamy",
+    "reuters",
+    "afp",
+    "epa",
+    "/ap",
+    "ap/",
+    "sputnik",
+    "kremlin",
+    "anadolu",
+    "bloomberg",
+    "xinhua",
+    "tass",
+    "ria novosti",
+    "pool",
+];
+
+/// Cheap prefilter for captions: [`CAPTION_HINT_WORDS`].
+static CAPTION_HINT: LazyLock<Phrases> = LazyLock::new(|| Phrases::new(CAPTION_HINT_WORDS));
 /// Caption patterns, matched against the lower-cased end of a line.
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -1106,37 +1107,13 @@ mod tests {
                 })
                 .sum::<u32>()
         };
-        let hints = [
-            "photo",
-            "image",
-            "picture",
-            "pic",
-            "illustration",
-            "credit",
-            "foto",
-            "getty",
-            "shutterstock",
-            "alamy",
-            "reuters",
-            "afp",
-            "epa",
-            "/ap",
-            "ap/",
-            "sputnik",
-            "kremlin",
-            "anadolu",
-            "bloomberg",
-            "xinhua",
-            "tass",
-            "ria novosti",
-            "pool",
-        ];
+        let hints = CAPTION_HINT_WORDS;
         let hint = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .build(hints)
             .unwrap();
         let mut pieces: Vec<String> = Vec::new();
-        for p in pats.iter().chain(&hints) {
+        for p in pats.iter().chain(hints) {
             pieces.push(p.to_string());
             pieces.push(p.to_uppercase());
             pieces.push(p[..p.len() / 2].to_string());
