@@ -242,28 +242,19 @@ fn push_tokens(
     }
 }
 
-/// Call `f(start, token)` for every token of `text` (as [`tokens`] gives
-/// them; `start` is the token's byte offset in `text`). Each token is
-/// written into `buf`, one reused buffer, so no text is kept per token.
-pub fn for_each_token(text: &str, buf: &mut String, mut f: impl FnMut(usize, &str)) {
-    let mut i = 0usize;
-    while let Some((start, end)) = next_token(text, i, buf) {
-        f(start, buf);
-        i = end;
-    }
-}
-
 /// A token of [`for_each_token_raw`].
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum RawToken<'a> {
     /// ASCII letters and digits only, as they stand in the text (not
     /// lower-cased yet): the token is this slice lower-cased.
     Ascii(&'a str),
-    /// Any other token, lower-cased (as [`for_each_token`] gives it).
+    /// Any other token, lower-cased (as [`tokens`] gives it).
     Lower(&'a str),
 }
 
-/// [`for_each_token`] that does not copy the commonest tokens: a run of
+/// Call `f(start, token)` for every token of `text` (the tokens of
+/// [`tokens`]; `start` is the token's byte offset in `text`), without copying
+/// the commonest ones: a run of
 /// ASCII letters and digits that no apostrophe or non-ASCII character
 /// continues is passed as it stands ([`RawToken::Ascii`]); the caller
 /// lower-cases it if it needs the text ([`pack16_lower`] packs it
@@ -657,26 +648,6 @@ mod tests {
             t in "[a-zA-Z0-9 .,'\"’É éßİ\u{300}ǅ١-]{0,60}"
         ) {
             proptest::prop_assert_eq!(tokens(&t), tokens_plain(&t));
-        }
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
-        #[test]
-        fn each_token_equals_tokens_and_starts(
-            t in "[a-zA-Z0-9 .,'\"’É éßİ\u{300}ǅ١-]{0,60}"
-        ) {
-            let mut got = Vec::new();
-            let mut starts = Vec::new();
-            let mut buf = String::from("stale");
-            for_each_token(&t, &mut buf, |s, tok| {
-                starts.push(s);
-                got.push(tok.to_string());
-            });
-            proptest::prop_assert_eq!(&got, &tokens_plain(&t));
-            let (mut v, mut want) = (Vec::new(), Vec::new());
-            tokens_with_starts(&t, &mut v, &mut Vec::new(), &mut want);
-            proptest::prop_assert_eq!(starts, want);
         }
     }
 

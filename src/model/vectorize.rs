@@ -439,7 +439,7 @@ pub struct Scratch {
     /// `terms::SomeTexts`.
     pub tok_text: String,
     pub tok_spans: Vec<(u32, u32)>,
-    /// The token being looked up (see `terms::for_each_token`).
+    /// The token being looked up (see `terms::for_each_token_raw`).
     pub key: String,
     /// Per token of an article, its `WordTable` entry.
     pub lookups: Vec<[u32; 4]>,
