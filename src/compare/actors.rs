@@ -654,13 +654,9 @@ impl ActorIndex {
         idx
     }
 
-    /// The actor key a mention refers to, if it resolves to a known name.
-    pub fn key_of(&self, m: &Mention) -> Option<String> {
-        self.key_ref(m).map(str::to_string)
-    }
-
-    /// [`ActorIndex::key_of`], borrowed (from the mention or the index):
-    /// asked for every mention of every article of the story.
+    /// The actor key a mention refers to, if it resolves to a known name,
+    /// borrowed (from the mention or the index): asked for every mention of
+    /// every article of the story.
     pub fn key_ref<'s>(&'s self, m: &'s Mention) -> Option<&'s str> {
         if self.full.contains_key(&m.key) {
             return Some(&m.key);
@@ -932,10 +928,10 @@ mod tests {
         let known = mid_sentence_capitals(t, &sents);
         let ms = mentions(t, &sents, &[], &known);
         let idx = ActorIndex::new(&ms);
-        let keys: Vec<Option<String>> = ms.iter().map(|m| idx.key_of(m)).collect();
-        assert_eq!(keys[0].as_deref(), Some("anna kovar"));
-        assert_eq!(keys[2].as_deref(), Some("anna kovar"));
-        assert_eq!(keys[3].as_deref(), Some("piet marsh"));
+        let keys: Vec<Option<&str>> = ms.iter().map(|m| idx.key_ref(m)).collect();
+        assert_eq!(keys[0], Some("anna kovar"));
+        assert_eq!(keys[2], Some("anna kovar"));
+        assert_eq!(keys[3], Some("piet marsh"));
         let actors = idx.main_actors(&[(0, ms.iter().collect::<Vec<_>>())]);
         assert_eq!(actors[0].name, "Anna Kovar");
     }
