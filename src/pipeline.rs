@@ -576,6 +576,17 @@ fn run_windows(
             // longer needed, and the next window's grows only gradually).
             let _ = ack_tx.send(());
             drop(cmp);
+            // glibc keeps freed memory in per-thread arenas, and a window's
+            // many small allocations leave them fragmented, so without this
+            // the resident size crept up run-long (187 → 169 MB at 10,000
+            // articles, 194 → 177 MB at 30,000). `malloc_trim` hands the
+            // free pages of every arena back to the system; it takes no
+            // pointer and only reads allocator state.
+            #[cfg(all(target_os = "linux", target_env = "gnu"))]
+            // SAFETY: `malloc_trim` has no preconditions.
+            unsafe {
+                libc::malloc_trim(0);
+            }
             summary.error_count += errors.len();
             let room = MAX_KEPT_ERRORS.saturating_sub(summary.errors.len());
             summary.errors.extend(errors.into_iter().take(room));

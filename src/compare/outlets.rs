@@ -15,14 +15,22 @@
 //! Order does not matter: each cell's values are sorted before the mean and
 //! the bootstrap, so the rows are a function of the set of articles only.
 //!
-//! Memory: the accumulator keeps one value per article and metric (about
-//! 120 bytes per article), so a million-article run holds ~120 MB here.
+//! Memory: the accumulator keeps two copies of each article's metric values
+//! (its story's cell and its outlet's `*` cell). A run that gives it a
+//! spill folder keeps at most [`SPILL_BYTES`] of them in memory and writes
+//! the rest to sorted runs on disk (unnamed temporary files, about 250 bytes
+//! per article). Computing the rows then holds one batch of small cells,
+//! or one metric of a large cell: 8 bytes per article of the largest outlet
+//! (8 MB for a million-article outlet).
 
 use super::tokens::hash_str;
 use crate::rng::SplitMix64;
 use crate::schema::{self, FeatureKind};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 
 /// Bootstrap resamples per interval.
 pub const BOOTSTRAP_RESAMPLES: usize = 1000;
@@ -66,9 +74,8 @@ pub fn bootstrap_ci(v: &[f64], seed: u64) -> Option<(f64, f64)> {
     if n <= SMALL_N {
         return Some(bootstrap_ci_small(v, seed, zero));
     }
-    let mut means: Vec<f64> = Vec::with_capacity(BOOTSTRAP_RESAMPLES);
-    let mut r = 0;
-    while r + LANES <= BOOTSTRAP_RESAMPLES {
+    // Resamples `r..r + LANES`, side by side.
+    let block = |r: usize| {
         let mut rngs: [SplitMix64; LANES] =
             std::array::from_fn(|l| SplitMix64::skipped(seed, ((r + l) * n) as u64));
         let mut sums = [zero; LANES];
@@ -77,10 +84,20 @@ pub fn bootstrap_ci(v: &[f64], seed: u64) -> Option<(f64, f64)> {
                 sums[l] += v[rngs[l].below(n)];
             }
         }
-        means.extend(sums.iter().map(|s| s / n as f64));
-        r += LANES;
-    }
-    for r in r..BOOTSTRAP_RESAMPLES {
+        sums.map(|s| s / n as f64)
+    };
+    let blocks = BOOTSTRAP_RESAMPLES / LANES;
+    // Each block has its own generators, so blocks may run on any thread;
+    // the means keep their order either way.
+    let mut means: Vec<f64> = if n >= PARALLEL_N {
+        (0..blocks)
+            .into_par_iter()
+            .flat_map_iter(|b| block(b * LANES))
+            .collect()
+    } else {
+        (0..blocks).flat_map(|b| block(b * LANES)).collect()
+    };
+    for r in blocks * LANES..BOOTSTRAP_RESAMPLES {
         let mut rng = SplitMix64::skipped(seed, (r * n) as u64);
         let s: f64 = (0..n).map(|_| v[rng.below(n)]).sum();
         means.push(s / n as f64);
@@ -97,6 +114,10 @@ pub fn bootstrap_ci(v: &[f64], seed: u64) -> Option<(f64, f64)> {
 
 /// Resamples summed side by side in [`bootstrap_ci`].
 const LANES: usize = 4;
+
+/// Samples of at least this size are resampled on several threads (one
+/// large cell is then not summarised on one core alone).
+const PARALLEL_N: usize = 2048;
 
 /// Samples up to this size take [`bootstrap_ci_small`].
 const SMALL_N: usize = 3;
@@ -210,69 +231,456 @@ pub struct OutletRow {
     pub metrics: Vec<MetricSummary>,
 }
 
-/// Accumulates article metrics across batches.
-#[derive(Debug, Clone, Default)]
+/// Accumulates article metrics across windows, in bounded memory.
+///
+/// Each article adds its metric values to two cells: its (outlet, story)
+/// and its (outlet, `*`). The cells are held in memory, cell by cell and
+/// article by article. With a spill folder ([`OutletAccumulator::spilling_to`]),
+/// once they hold more than the spill limit they are written to an unnamed
+/// temporary file there as one *sorted run* (cells in key order, each cell's
+/// values metric by metric) and memory is freed. The rows are computed by
+/// merging the runs and the cells still in memory in key order
+/// ([`OutletAccumulator::for_each_row`]): a cell's values are the union of
+/// its values in every run, and since each metric's values are sorted before
+/// use, the rows do not depend on where the runs were cut.
+#[derive(Debug)]
 pub struct OutletAccumulator {
-    /// (outlet, story) → per-article metric vectors.
-    cells: BTreeMap<(String, String), Vec<Vec<f64>>>,
+    /// (outlet, story) → the cell's values, `metric_count` per article.
+    cells: BTreeMap<(String, String), CellValues>,
+    /// About how many bytes `cells` holds.
+    held: usize,
+    spill: Option<Spill>,
+    /// Cells above this many articles are summarised alone, metric by
+    /// metric ([`LARGE_CELL`]; smaller in tests).
+    large_cell: usize,
+}
+
+#[derive(Debug, Default)]
+struct CellValues {
+    articles: usize,
+    /// Article-major: article `k`'s metric `m` at `k * metric_count + m`.
+    values: Vec<f64>,
+}
+
+#[derive(Debug)]
+struct Spill {
+    dir: PathBuf,
+    limit: usize,
+    /// Sorted runs written so far.
+    runs: Vec<File>,
+}
+
+/// Default spill limit of [`OutletAccumulator::spilling_to`]: 16 MB of cells
+/// in memory (about 35,000 articles) per sorted run.
+pub const SPILL_BYTES: usize = 16 << 20;
+
+/// Sorted runs kept before they are merged into one.
+const MAX_RUNS: usize = 64;
+
+/// Cells with more articles than this are summarised metric by metric
+/// (one metric's values in memory at a time, 8 bytes per article) rather
+/// than batched with other cells.
+const LARGE_CELL: usize = 1 << 16;
+
+/// Values held before a batch of cells is summarised (in parallel).
+const BATCH_VALUES: usize = 1 << 20;
+
+/// Bytes a new cell costs beyond its values (key strings, map entry).
+const CELL_OVERHEAD: usize = 160;
+
+impl Default for OutletAccumulator {
+    fn default() -> Self {
+        OutletAccumulator {
+            cells: BTreeMap::new(),
+            held: 0,
+            spill: None,
+            large_cell: LARGE_CELL,
+        }
+    }
 }
 
 impl OutletAccumulator {
+    /// An accumulator that keeps everything in memory (for small inputs,
+    /// such as one report's articles).
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Add one article.
-    pub fn add(&mut self, outlet: &str, story: &str, metrics: Vec<f64>) {
+    /// An accumulator that writes sorted runs to unnamed temporary files in
+    /// `dir` once its cells hold more than `limit` bytes (see
+    /// [`SPILL_BYTES`]); the files disappear when the accumulator is
+    /// dropped.
+    pub fn spilling_to(dir: &Path, limit: usize) -> Self {
+        OutletAccumulator {
+            spill: Some(Spill {
+                dir: dir.to_path_buf(),
+                limit,
+                runs: Vec::new(),
+            }),
+            ..Self::default()
+        }
+    }
+
+    /// Sorted runs written to disk so far.
+    pub fn runs(&self) -> usize {
+        self.spill.as_ref().map_or(0, |s| s.runs.len())
+    }
+
+    /// Add one article: its metric values in [`metric_names`] order
+    /// (missing values count as not finite, extra ones are ignored). Fails
+    /// only when a spill file cannot be written.
+    pub fn add(&mut self, outlet: &str, story: &str, metrics: &[f64]) -> io::Result<()> {
+        let width = metric_count();
         let outlet = if outlet.trim().is_empty() {
             UNKNOWN_OUTLET
         } else {
             outlet
         };
         for s in [story, ALL_STORIES] {
-            self.cells
-                .entry((outlet.to_string(), s.to_string()))
-                .or_default()
-                .push(metrics.clone());
+            let key = (outlet.to_string(), s.to_string());
+            let cell = match self.cells.get_mut(&key) {
+                Some(c) => c,
+                None => {
+                    self.held += CELL_OVERHEAD + outlet.len() + s.len();
+                    self.cells.entry(key).or_default()
+                }
+            };
+            cell.articles += 1;
+            cell.values
+                .extend((0..width).map(|m| metrics.get(m).copied().unwrap_or(f64::NAN)));
+            self.held += width * std::mem::size_of::<f64>();
+        }
+        match &self.spill {
+            Some(sp) if self.held > sp.limit => self.write_run(),
+            _ => Ok(()),
         }
     }
 
-    /// The rows, sorted by outlet then story (`*` first); the cells are
-    /// independent, so they are computed in parallel (in a fixed order).
-    pub fn rows(&self) -> Vec<OutletRow> {
-        let names = metric_names();
-        let cells: Vec<_> = self.cells.iter().collect();
-        cells
-            .into_par_iter()
-            .map(|((outlet, story), arts)| {
-                let metrics = names
-                    .iter()
-                    .enumerate()
-                    .map(|(mi, name)| {
-                        // Sorted: the result depends only on the values, not on
-                        // the order the articles arrived in (so `merge` can
-                        // rebuild it from articles.csv in any order).
-                        let mut v: Vec<f64> = arts
-                            .iter()
-                            .filter_map(|a| a.get(mi).copied())
-                            .filter(|x| x.is_finite())
-                            .collect();
-                        v.sort_by(f64::total_cmp);
-                        let seed = hash_str(&format!("{outlet}\u{1f}{story}\u{1f}{name}"));
-                        MetricSummary {
-                            mean: mean(&v),
-                            ci: bootstrap_ci(&v, seed),
-                        }
-                    })
-                    .collect();
-                OutletRow {
-                    outlet: outlet.clone(),
-                    story_id: story.clone(),
-                    articles: arts.len(),
-                    metrics,
+    /// Write the cells in memory to a new sorted run and free them. Once
+    /// [`MAX_RUNS`] runs exist, they are merged into one (so the rows are
+    /// read from a bounded number of open files).
+    fn write_run(&mut self) -> io::Result<()> {
+        let Some(sp) = self.spill.as_mut() else {
+            return Ok(());
+        };
+        let width = metric_count();
+        let cells = std::mem::take(&mut self.cells);
+        self.held = 0;
+        let mut w = RunWriter::create(&sp.dir)?;
+        for ((outlet, story), cell) in cells {
+            w.cell(&outlet, &story, cell.articles)?;
+            for m in 0..width {
+                w.values((0..cell.articles).map(|k| cell.values[k * width + m]))?;
+            }
+        }
+        sp.runs.push(w.finish()?);
+        if sp.runs.len() >= MAX_RUNS {
+            let mut merged = Merger::new(std::mem::take(&mut sp.runs), BTreeMap::new())?;
+            let mut w = RunWriter::create(&sp.dir)?;
+            while let Some((outlet, story, articles)) = merged.next_cell()? {
+                w.cell(&outlet, &story, articles)?;
+                for _ in 0..width {
+                    w.values(merged.column()?)?;
                 }
+            }
+            sp.runs.push(w.finish()?);
+        }
+        Ok(())
+    }
+
+    /// The rows, sorted by outlet then story (`*` first), all in memory.
+    /// For accumulators without a spill folder (which never touch the
+    /// disk); a spilling one is read with [`Self::for_each_row`].
+    pub fn rows(self) -> Vec<OutletRow> {
+        let mut out = Vec::new();
+        self.for_each_row(|r| {
+            out.push(r);
+            Ok::<(), io::Error>(())
+        })
+        .expect("an accumulator without spill files reads nothing from disk");
+        out
+    }
+
+    /// Hand each row to `emit`, sorted by outlet then story. Cells are
+    /// summarised in batches, in parallel; a cell of more than
+    /// [`LARGE_CELL`] articles alone, one metric at a time.
+    pub fn for_each_row<E: From<io::Error>>(
+        mut self,
+        mut emit: impl FnMut(OutletRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let width = metric_count();
+        let names = metric_names();
+        let runs = self.spill.take().map(|sp| sp.runs).unwrap_or_default();
+        let mut merged = Merger::new(runs, std::mem::take(&mut self.cells))?;
+        type Cell = (String, String, usize, Vec<Vec<f64>>);
+        let mut batch: Vec<Cell> = Vec::new();
+        let mut batch_values = 0;
+        let summarise = |batch: &mut Vec<Cell>| {
+            std::mem::take(batch)
+                .into_par_iter()
+                .map(|(outlet, story, articles, cols)| {
+                    let metrics = cols
+                        .into_iter()
+                        .zip(&names)
+                        .map(|(v, name)| summary(v, &outlet, &story, name))
+                        .collect();
+                    OutletRow {
+                        outlet,
+                        story_id: story,
+                        articles,
+                        metrics,
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        while let Some((outlet, story, articles)) = merged.next_cell()? {
+            if articles > self.large_cell {
+                for r in summarise(&mut batch) {
+                    emit(r)?;
+                }
+                batch_values = 0;
+                let mut metrics = Vec::with_capacity(width);
+                for name in &names {
+                    let v = merged.column()?;
+                    metrics.push(summary(v, &outlet, &story, name));
+                }
+                emit(OutletRow {
+                    outlet,
+                    story_id: story,
+                    articles,
+                    metrics,
+                })?;
+            } else {
+                let cols = (0..width)
+                    .map(|_| merged.column())
+                    .collect::<io::Result<Vec<_>>>()?;
+                batch_values += articles * width;
+                batch.push((outlet, story, articles, cols));
+                if batch_values >= BATCH_VALUES {
+                    for r in summarise(&mut batch) {
+                        emit(r)?;
+                    }
+                    batch_values = 0;
+                }
+            }
+        }
+        for r in summarise(&mut batch) {
+            emit(r)?;
+        }
+        Ok(())
+    }
+}
+
+/// The cells of several sorted runs and of the cells in memory, merged in
+/// key order: [`Merger::next_cell`] gives each key once, with the article
+/// count summed over the sources that hold it, and [`Merger::column`] then
+/// gives its metrics in order (each the union of the sources' values).
+struct Merger {
+    sources: Vec<Source>,
+    /// Each source's next cell (outlet, story, articles).
+    heads: Vec<Option<(String, String, usize)>>,
+    /// The sources that hold the current cell.
+    group: Vec<usize>,
+    articles: usize,
+}
+
+impl Merger {
+    fn new(runs: Vec<File>, cells: BTreeMap<(String, String), CellValues>) -> io::Result<Merger> {
+        let mut sources: Vec<Source> = runs
+            .into_iter()
+            .map(|f| Source::File {
+                r: BufReader::new(f),
+                buf: Vec::new(),
             })
-            .collect()
+            .collect();
+        sources.push(Source::Memory {
+            cells: cells.into_iter(),
+            current: CellValues::default(),
+            width: metric_count(),
+            next_metric: 0,
+        });
+        let heads = sources
+            .iter_mut()
+            .map(Source::next_cell)
+            .collect::<io::Result<_>>()?;
+        Ok(Merger {
+            sources,
+            heads,
+            group: Vec::new(),
+            articles: 0,
+        })
+    }
+
+    /// The next cell in key order. Every metric of the previous cell must
+    /// have been read with [`Merger::column`].
+    fn next_cell(&mut self) -> io::Result<Option<(String, String, usize)>> {
+        for &i in &self.group {
+            self.heads[i] = self.sources[i].next_cell()?;
+        }
+        let Some(key) = self
+            .heads
+            .iter()
+            .flatten()
+            .map(|(o, s, _)| (o, s))
+            .min()
+            .map(|(o, s)| (o.clone(), s.clone()))
+        else {
+            self.group.clear();
+            return Ok(None);
+        };
+        self.group = (0..self.sources.len())
+            .filter(|&i| {
+                self.heads[i]
+                    .as_ref()
+                    .is_some_and(|(o, s, _)| (o, s) == (&key.0, &key.1))
+            })
+            .collect();
+        self.articles = self
+            .group
+            .iter()
+            .filter_map(|&i| self.heads[i].as_ref().map(|h| h.2))
+            .sum();
+        Ok(Some((key.0, key.1, self.articles)))
+    }
+
+    /// The current cell's next metric: its values in every source.
+    fn column(&mut self) -> io::Result<Vec<f64>> {
+        let mut v = Vec::with_capacity(self.articles);
+        for &i in &self.group {
+            let n = self.heads[i].as_ref().map_or(0, |h| h.2);
+            self.sources[i].read_column(n, &mut v)?;
+        }
+        Ok(v)
+    }
+}
+
+/// Number of metrics per article ([`metric_names`]).
+fn metric_count() -> usize {
+    schema::FEATURES.len() + 2
+}
+
+/// Mean and interval of one cell's values of one metric.
+fn summary(mut v: Vec<f64>, outlet: &str, story: &str, name: &str) -> MetricSummary {
+    // Sorted: the result depends only on the values, not on the order the
+    // articles arrived in (so `merge` can rebuild it from articles.csv in
+    // any order, and spilled runs give the same rows).
+    v.retain(|x| x.is_finite());
+    v.sort_by(f64::total_cmp);
+    let seed = hash_str(&format!("{outlet}\u{1f}{story}\u{1f}{name}"));
+    MetricSummary {
+        mean: mean(&v),
+        ci: bootstrap_ci(&v, seed),
+    }
+}
+
+/// Writes one sorted run: per cell, the outlet and story (each a length and
+/// its UTF-8 bytes), the article count, then each metric's values in turn;
+/// numbers as little-endian `u64`/`f64`.
+struct RunWriter(BufWriter<File>);
+
+impl RunWriter {
+    fn create(dir: &Path) -> io::Result<RunWriter> {
+        Ok(RunWriter(BufWriter::new(tempfile::tempfile_in(dir)?)))
+    }
+
+    fn cell(&mut self, outlet: &str, story: &str, articles: usize) -> io::Result<()> {
+        for s in [outlet, story] {
+            self.0.write_all(&(s.len() as u64).to_le_bytes())?;
+            self.0.write_all(s.as_bytes())?;
+        }
+        self.0.write_all(&(articles as u64).to_le_bytes())
+    }
+
+    fn values(&mut self, v: impl IntoIterator<Item = f64>) -> io::Result<()> {
+        v.into_iter()
+            .try_for_each(|x| self.0.write_all(&x.to_le_bytes()))
+    }
+
+    /// The run, rewound for reading.
+    fn finish(self) -> io::Result<File> {
+        let mut f = self.0.into_inner().map_err(|e| e.into_error())?;
+        f.seek(SeekFrom::Start(0))?;
+        Ok(f)
+    }
+}
+
+/// Where [`OutletAccumulator::for_each_row`] reads cells from: a sorted run
+/// on disk, or the cells still in memory. After [`Source::next_cell`] gives
+/// a cell, its metrics are read in order with [`Source::read_column`].
+enum Source {
+    File {
+        r: BufReader<File>,
+        buf: Vec<u8>,
+    },
+    Memory {
+        cells: std::collections::btree_map::IntoIter<(String, String), CellValues>,
+        current: CellValues,
+        width: usize,
+        /// The metric the next `read_column` gives.
+        next_metric: usize,
+    },
+}
+
+impl Source {
+    /// The next cell's outlet, story and article count.
+    fn next_cell(&mut self) -> io::Result<Option<(String, String, usize)>> {
+        match self {
+            Source::File { r, buf } => {
+                let mut len = [0u8; 8];
+                match r.read_exact(&mut len) {
+                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+                    other => other?,
+                }
+                let mut text = |len: [u8; 8], r: &mut BufReader<File>| {
+                    buf.resize(u64::from_le_bytes(len) as usize, 0);
+                    r.read_exact(buf)?;
+                    String::from_utf8(buf.clone())
+                        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+                };
+                let outlet = text(len, r)?;
+                r.read_exact(&mut len)?;
+                let story = text(len, r)?;
+                r.read_exact(&mut len)?;
+                Ok(Some((outlet, story, u64::from_le_bytes(len) as usize)))
+            }
+            Source::Memory {
+                cells,
+                current,
+                next_metric,
+                ..
+            } => Ok(cells.next().map(|((o, s), c)| {
+                let n = c.articles;
+                *current = c;
+                *next_metric = 0;
+                (o, s, n)
+            })),
+        }
+    }
+
+    /// Append the current cell's next metric (`n` values) to `out`.
+    fn read_column(&mut self, n: usize, out: &mut Vec<f64>) -> io::Result<()> {
+        match self {
+            Source::File { r, buf } => {
+                buf.resize(n * 8, 0);
+                r.read_exact(buf)?;
+                out.extend(
+                    buf.chunks_exact(8)
+                        .map(|b| f64::from_le_bytes(b.try_into().expect("8 bytes"))),
+                );
+                Ok(())
+            }
+            Source::Memory {
+                current,
+                width,
+                next_metric,
+                ..
+            } => {
+                let (w, m) = (*width, *next_metric);
+                out.extend((0..n).map(|k| current.values[k * w + m]));
+                *next_metric += 1;
+                Ok(())
+            }
+        }
     }
 }
 
@@ -347,9 +755,9 @@ mod tests {
     fn accumulator_groups_by_outlet_and_story() {
         let mut acc = OutletAccumulator::new();
         let n = metric_names().len();
-        acc.add("Ledger", "s001", vec![1.0; n]);
-        acc.add("Ledger", "s002", vec![3.0; n]);
-        acc.add("", "s001", vec![0.0; n]);
+        acc.add("Ledger", "s001", &vec![1.0; n]).unwrap();
+        acc.add("Ledger", "s002", &vec![3.0; n]).unwrap();
+        acc.add("", "s001", &vec![0.0; n]).unwrap();
         let rows = acc.rows();
         let keys: Vec<(&str, &str, usize)> = rows
             .iter()
@@ -368,5 +776,117 @@ mod tests {
         assert_eq!(rows[2].metrics[0].mean, 2.0);
         assert!(rows[2].metrics[0].ci.is_some());
         assert!(rows[3].metrics[0].ci.is_none());
+    }
+
+    #[test]
+    fn parallel_bootstrap_equals_the_plain_one() {
+        let mut g = SplitMix64::new(11);
+        for n in [PARALLEL_N, PARALLEL_N + 3, 3001] {
+            let mut v: Vec<f64> = (0..n).map(|_| (g.next_u64() % 1000) as f64 / 7.0).collect();
+            v.sort_by(f64::total_cmp);
+            let bits = |x: Option<(f64, f64)>| x.map(|(a, b)| (a.to_bits(), b.to_bits()));
+            assert_eq!(
+                bits(bootstrap_ci(&v, n as u64)),
+                bits(bootstrap_ci_plain(&v, n as u64))
+            );
+        }
+    }
+
+    /// Random articles: a few outlets (one unnamed), stories that recur
+    /// (some named below `*`), some values not finite.
+    fn random_articles(seed: u64, count: usize) -> Vec<(String, String, Vec<f64>)> {
+        let mut g = SplitMix64::new(seed);
+        let outlets = ["Ledger", "", "Courier", "The Lantern"];
+        let stories = ["s0001", "s0002", "!early", "s0100", "corpus story", "s0003"];
+        (0..count)
+            .map(|_| {
+                let o = outlets[(g.next_u64() % outlets.len() as u64) as usize];
+                let s = stories[(g.next_u64() % stories.len() as u64) as usize];
+                let m = (0..metric_count())
+                    .map(|_| match g.next_u64() % 9 {
+                        0 => f64::NAN,
+                        1 => 0.0,
+                        k => (g.next_u64() % 5000) as f64 / (k as f64 * 3.0),
+                    })
+                    .collect();
+                (o.to_string(), s.to_string(), m)
+            })
+            .collect()
+    }
+
+    /// A metric summary's mean and interval, as bits.
+    type MetricBits = (u64, Option<(u64, u64)>);
+
+    fn row_bits(rows: &[OutletRow]) -> Vec<(String, String, usize, Vec<MetricBits>)> {
+        rows.iter()
+            .map(|r| {
+                let m = r
+                    .metrics
+                    .iter()
+                    .map(|m| {
+                        (
+                            m.mean.to_bits(),
+                            m.ci.map(|(a, b)| (a.to_bits(), b.to_bits())),
+                        )
+                    })
+                    .collect();
+                (r.outlet.clone(), r.story_id.clone(), r.articles, m)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn issue6_spilled_runs_give_the_same_rows_as_memory() {
+        let arts = random_articles(3, 1500);
+        let mut plain = OutletAccumulator::new();
+        let dir = tempfile::tempdir().unwrap();
+        // About 10 articles per run: the runs are merged into one each time
+        // MAX_RUNS of them exist.
+        let mut spilled = OutletAccumulator::spilling_to(dir.path(), 2_500);
+        let mut most = 0;
+        for (o, s, m) in &arts {
+            plain.add(o, s, m).unwrap();
+            spilled.add(o, s, m).unwrap();
+            most = most.max(spilled.runs());
+        }
+        assert_eq!(most, MAX_RUNS - 1);
+        assert!(spilled.runs() > 10, "{} runs", spilled.runs());
+        let mut rows = Vec::new();
+        spilled
+            .for_each_row(|r| {
+                rows.push(r);
+                Ok::<(), io::Error>(())
+            })
+            .unwrap();
+        let want = plain.rows();
+        assert_eq!(row_bits(&rows), row_bits(&want));
+        assert!(want.iter().any(|r| r.story_id == "!early"));
+        // The runs are unnamed temporary files: nothing is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn large_cells_summarised_alone_give_the_same_rows() {
+        let arts = random_articles(4, 400);
+        let (mut batched, mut alone) = (OutletAccumulator::new(), OutletAccumulator::new());
+        // Every `*` cell and most story cells are "large" here.
+        alone.large_cell = 10;
+        for (o, s, m) in &arts {
+            batched.add(o, s, m).unwrap();
+            alone.add(o, s, m).unwrap();
+        }
+        assert_eq!(row_bits(&alone.rows()), row_bits(&batched.rows()));
+    }
+
+    #[test]
+    fn short_and_long_metric_vectors_are_padded_and_cut() {
+        let mut acc = OutletAccumulator::new();
+        acc.add("Ledger", "s1", &[1.0]).unwrap();
+        acc.add("Ledger", "s1", &vec![2.0; metric_count() + 5])
+            .unwrap();
+        let rows = acc.rows();
+        assert_eq!(rows[0].metrics.len(), metric_count());
+        assert_eq!(rows[0].metrics[0].mean, 1.5);
+        assert_eq!(rows[0].metrics[1].mean, 2.0);
     }
 }

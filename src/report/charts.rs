@@ -242,13 +242,14 @@ pub fn outlet_stats(
         acc.add(
             &outlet_key(cmp, i),
             pa.map(|p| p.story_id.as_str()).unwrap_or(""),
-            metric_values(
+            &metric_values(
                 &s.analysis.values,
                 s.analysis.words,
                 s.framing_score,
                 pa.and_then(|p| p.reliability_score).unwrap_or(f64::NAN),
             ),
-        );
+        )
+        .expect("an accumulator without a spill folder does no I/O");
     }
     let names = metric_names();
     let rows: BTreeMap<String, OutletRow> = acc

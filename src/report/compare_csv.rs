@@ -238,7 +238,7 @@ impl CompareExports {
                 &dir.join("actor_labels.csv"),
                 &names(&actor_label_columns()),
             )?,
-            outlets: OutletAccumulator::new(),
+            outlets: OutletAccumulator::spilling_to(dir, outlets::SPILL_BYTES),
             pick: OutletColumns::find(&names(&super::exports::article_columns())).map_err(
                 |reason| ReportError::Other {
                     path: "articles.csv".into(),
@@ -286,14 +286,16 @@ impl CompareExports {
         self.quotes.append(quotes)?;
         self.labels.append(labels)?;
         for (outlet, story, metrics) in outlet_rows {
-            self.outlets.add(&outlet, &story, metrics);
+            self.outlets
+                .add(&outlet, &story, &metrics)
+                .map_err(|e| io_err(&self.dir, e))?;
         }
         Ok(())
     }
 
     /// Write `outlets.csv` and publish every file under its final name.
     pub fn finish(self) -> Result<(), ReportError> {
-        let outlets = write_outlets(&self.outlets, &self.dir.join(OUTLETS_FILE))?;
+        let outlets = write_outlets(self.outlets, &self.dir.join(OUTLETS_FILE))?;
         AtomicFile::commit_all(vec![
             outlets.into_file(),
             self.labels.into_file(),
@@ -481,9 +483,13 @@ impl OutletColumns {
     }
 
     /// Add one articles.csv row, given as its cell lookup.
-    fn add<'a>(&self, acc: &mut OutletAccumulator, row: impl Fn(usize) -> Option<&'a str>) {
+    fn add<'a>(
+        &self,
+        acc: &mut OutletAccumulator,
+        row: impl Fn(usize) -> Option<&'a str>,
+    ) -> std::io::Result<()> {
         let (outlet, story, m) = self.input(row);
-        acc.add(&outlet, &story, m);
+        acc.add(&outlet, &story, &m)
     }
 
     /// The outlets.csv inputs of one articles.csv row, given as its cell
@@ -519,25 +525,52 @@ impl OutletColumns {
     }
 }
 
-fn write_outlets(acc: &OutletAccumulator, path: &Path) -> Result<CsvOut, ReportError> {
+/// Write `outlets.csv` at `path` from `acc` (reading back its spilled runs,
+/// whose read errors name the folder they are in).
+fn write_outlets(acc: OutletAccumulator, path: &Path) -> Result<CsvOut, ReportError> {
     let mut out = CsvOut::create(path, &names(&outlet_columns()))?;
-    for r in acc.rows() {
-        let mut row = vec![r.outlet.clone(), r.story_id.clone(), r.articles.to_string()];
+    let dir = path.parent().unwrap_or(Path::new("."));
+    acc.for_each_row(|r| {
+        let mut row = vec![r.outlet, r.story_id, r.articles.to_string()];
         for m in &r.metrics {
             row.push(fmt_f(m.mean));
             row.push(m.ci.map(|c| fmt_f(c.0)).unwrap_or_default());
             row.push(m.ci.map(|c| fmt_f(c.1)).unwrap_or_default());
         }
-        out.row(row.iter().map(|x| x.as_str()))?;
-    }
+        Ok::<(), OutletsError>(out.row(row.iter().map(|x| x.as_str()))?)
+    })
+    .map_err(|e| match e {
+        OutletsError::Io(e) => io_err(dir, e),
+        OutletsError::Report(e) => e,
+    })?;
     Ok(out)
+}
+
+/// An error while writing `outlets.csv`: reading a spilled run back, or
+/// writing a row.
+enum OutletsError {
+    Io(std::io::Error),
+    Report(ReportError),
+}
+
+impl From<std::io::Error> for OutletsError {
+    fn from(e: std::io::Error) -> Self {
+        OutletsError::Io(e)
+    }
+}
+
+impl From<ReportError> for OutletsError {
+    fn from(e: ReportError) -> Self {
+        OutletsError::Report(e)
+    }
 }
 
 /// Rebuild `outlets.csv` at `out` from the `articles.csv` files of finished
 /// runs (any order: the result depends only on the set of rows). Used by
 /// `framelens merge`; the returned file is published by `finish`.
 pub fn outlets_from_articles(articles: &[PathBuf], out: &Path) -> Result<CsvOut, ReportError> {
-    let mut acc = OutletAccumulator::new();
+    let dir = out.parent().unwrap_or(Path::new("."));
+    let mut acc = OutletAccumulator::spilling_to(dir, outlets::SPILL_BYTES);
     for p in articles {
         let err = |reason: String| ReportError::Other {
             path: p.display().to_string(),
@@ -553,10 +586,11 @@ pub fn outlets_from_articles(articles: &[PathBuf], out: &Path) -> Result<CsvOut,
         let pick = OutletColumns::find(&header).map_err(err)?;
         for rec in r.records() {
             let rec = rec.map_err(|e| err(e.to_string()))?;
-            pick.add(&mut acc, |i| rec.get(i));
+            pick.add(&mut acc, |i| rec.get(i))
+                .map_err(|e| io_err(dir, e))?;
         }
     }
-    write_outlets(&acc, out)
+    write_outlets(acc, out)
 }
 
 impl WindowWriter for CompareExports {
