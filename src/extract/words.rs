@@ -45,18 +45,22 @@ const fn pack7(w: &[u8]) -> u64 {
     k
 }
 
-/// Slots of [`PACKED`]: a power of two, about twice the words stored.
-const SLOTS: usize = 256;
+/// Slots of [`PACKED`]: a power of two ([`SLOT_BITS`] bits).
+const SLOT_BITS: u32 = 10;
+const SLOTS: usize = 1 << SLOT_BITS;
 
-/// Home slot of a packed word (multiply-shift hash).
+/// Home slot of a packed word (multiply-shift hash). The multiplier was
+/// searched for so that every packed function word has a slot of its own
+/// (the table build below checks it at compile time).
 const fn slot(k: u64) -> usize {
-    (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize % SLOTS
+    (k.wrapping_mul(0x5281_6404_cdb3_91cb) >> (64 - SLOT_BITS)) as usize
 }
 
-/// [`FUNCTION_WORDS`] packed by [`pack7`] in an open-addressing hash set
-/// (0 = empty slot; a packed word is never 0): a hash and a short probe per
-/// word instead of a binary search with its unpredictable branches. Built at
-/// compile time, so a lookup needs no lazy-initialisation check.
+/// [`FUNCTION_WORDS`] packed by [`pack7`] in a table by [`slot`] (0 = empty
+/// slot; a packed word is never 0), each word alone in its slot: a lookup
+/// is a hash, one load and a compare, with no probing (no branch to
+/// mispredict). Built at compile time, so a lookup needs no
+/// lazy-initialisation check.
 static PACKED: [u64; SLOTS] = {
     let mut t = [0u64; SLOTS];
     let mut j = 0;
@@ -67,26 +71,17 @@ static PACKED: [u64; SLOTS] = {
             continue;
         }
         let k = pack7(w);
-        let mut i = slot(k);
-        while t[i] != 0 && t[i] != k {
-            i = (i + 1) % SLOTS;
-        }
+        let i = slot(k);
+        assert!(t[i] == 0, "two function words share a slot");
         t[i] = k;
     }
     t
 };
 
 /// Is the packed word `k` in [`PACKED`]?
+#[inline(always)]
 fn packed_contains(k: u64) -> bool {
-    let t = &PACKED;
-    let mut i = slot(k);
-    loop {
-        match t[i] {
-            0 => return false,
-            v if v == k => return true,
-            _ => i = (i + 1) % SLOTS,
-        }
-    }
+    PACKED[slot(k)] == k
 }
 
 /// Whether a lower-case word is a function word.
@@ -292,9 +287,7 @@ fn ascii_token(line: &[u8], start: usize, end: usize, s: &mut LineStats) {
     let first = CLASS[usize::from(tok[a])];
     s.capitalised += usize::from(first & UPPER != 0);
     s.lowercase += usize::from(first & LOWER != 0);
-    if is_function_word_at(line, start + a, b + 1 - a) {
-        s.function += 1;
-    }
+    s.function += usize::from(is_function_word_at(line, start + a, b + 1 - a));
 }
 
 /// Count one token with a non-ASCII character (no white space in it) into `s`.

@@ -59,6 +59,13 @@ pub struct SentenceHead {
     pub extra_weights: Vec<f32>,
     pub intercept: f64,
     pub platt: Platt,
+    /// `weights` with the terms made of function words only
+    /// ([`Vocab::is_uninformative`]) set to 0, so that the contributions
+    /// keep a term by the sign of one product (built by
+    /// [`SentenceHead::reindex`]; empty until then, and to be rebuilt if
+    /// `weights` change).
+    #[serde(skip)]
+    pub(crate) contrib_weights: Vec<f32>,
 }
 
 /// A contributing term: a vocabulary term by id, or a word outside the
@@ -96,6 +103,15 @@ impl SentenceHead {
         if let Some(p) = &mut self.prior {
             p.reindex();
         }
+        self.contrib_weights = (self.weights.iter().enumerate())
+            .map(|(j, &w)| {
+                if self.vocab.is_uninformative(j as u32) {
+                    0.0
+                } else {
+                    w
+                }
+            })
+            .collect();
     }
 
     /// Decision value (logit before calibration) of a tokenised sentence.
@@ -241,10 +257,25 @@ impl SentenceHead {
         // `sparse` is sorted by term id, each id once. Terms made of
         // function words only are left out as they come (not filtered
         // afterwards).
-        for &(j, v) in sparse {
-            let c = f64::from(self.weights[j as usize] * v);
-            if c > 0.0 && !self.vocab.is_uninformative(j) {
-                out.push((TermKey::Term(j), 0.0 + c));
+        if self.contrib_weights.len() == self.weights.len() {
+            // Without a branch per term (the sign is unpredictable): every
+            // term is written, and the next one overwrites it unless it is
+            // kept. A function-word term has weight 0 here: a product of
+            // 0 (or NaN), never above 0, as the plain test below.
+            out.resize(sparse.len(), (TermKey::Term(0), 0.0));
+            let mut k = 0;
+            for &(j, v) in sparse {
+                let c = f64::from(self.contrib_weights[j as usize] * v);
+                out[k] = (TermKey::Term(j), 0.0 + c);
+                k += usize::from(c > 0.0);
+            }
+            out.truncate(k);
+        } else {
+            for &(j, v) in sparse {
+                let c = f64::from(self.weights[j as usize] * v);
+                if c > 0.0 && !self.vocab.is_uninformative(j) {
+                    out.push((TermKey::Term(j), 0.0 + c));
+                }
             }
         }
         let n_terms = out.len();

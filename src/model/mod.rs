@@ -490,6 +490,13 @@ fn trim_scratch(s: &mut Scratch) {
         s.sparse = Vec::new();
         s.terms = Default::default();
     }
+    if cap(s.contribs.capacity()) || cap(s.ranges.capacity()) {
+        s.ranges = Vec::new();
+        s.contribs = Vec::new();
+        s.spans = Vec::new();
+        s.one = Vec::new();
+        s.order = Vec::new();
+    }
 }
 
 /// Tokenise the article for the model: `s.lookups` gets each token's
@@ -593,32 +600,35 @@ fn article_head_probs(
 
 fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     let body = &analysis.article.body;
-    let n_counts = schema::count_features().count();
-    let zeros = vec![0u32; n_counts];
     let n_sent = analysis.layout.sentences.len();
     let mut probs = Vec::with_capacity(n_sent);
     let mut eligible = Vec::with_capacity(n_sent);
-    let mut ranges = Vec::with_capacity(n_sent);
+    // The per-article buffers, kept in `s` between articles.
+    let mut ranges = std::mem::take(&mut s.ranges);
+    let mut contribs = std::mem::take(&mut s.contribs);
+    let mut spans = std::mem::take(&mut s.spans);
+    let mut one = std::mem::take(&mut s.one);
+    let mut order = std::mem::take(&mut s.order);
     let shared = tokenize_article(body, &analysis.layout.sentences, model, s, &mut ranges);
     // Each sentence's term contributions, taken while its TF-IDF vector is
     // at hand.
     let slots = model.sentence.prior_slots();
     // All sentences' contributions in one vector, sentence `i`'s at
     // `contribs[spans[i].clone()]`.
-    let mut contribs: Vec<(heads::TermKey, f64)> = Vec::new();
-    let mut spans: Vec<std::ops::Range<usize>> = Vec::with_capacity(n_sent);
-    let mut one = Vec::new();
+    contribs.clear();
+    spans.clear();
     let mut words = std::mem::take(&mut s.words);
     let mut prior_slots = std::mem::take(&mut s.prior_slots);
     // Only the sentences that can rank (see `order` below) need their
     // contributions.
     let any_eligible = ranges.iter().any(|r| r.len() >= MIN_SENTENCE_TOKENS);
     for (i, r) in ranges.iter().enumerate() {
+        // A missing count reads as 0 (see `vectorize::extras_base`).
         let counts = analysis
             .sentences
             .get(i)
             .map(|f| f.counts.as_slice())
-            .unwrap_or(&zeros);
+            .unwrap_or(&[]);
         let looked = &s.lookups[r.clone()];
         words.clear();
         words.extend(looked.iter().map(|e| e[W_SENTENCE]));
@@ -655,9 +665,8 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     let framing_score = article_score(&probs, &eligible);
 
     // Top sentences: highest probability first, ties by position.
-    let mut order: Vec<usize> = (0..probs.len())
-        .filter(|&i| eligible[i] || !any_eligible)
-        .collect();
+    order.clear();
+    order.extend((0..probs.len()).filter(|&i| eligible[i] || !any_eligible));
     order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
     let toks = &terms::SomeTexts {
         text: &s.tok_text,
@@ -736,6 +745,11 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     drop(totals);
     s.term_totals = term_totals;
     s.touched = touched;
+    s.ranges = ranges;
+    s.contribs = contribs;
+    s.spans = spans;
+    s.one = one;
+    s.order = order;
 
     let frames = match &model.frames {
         Some(h) => article_head_probs(h, W_FRAMES, body, shared, s),

@@ -468,6 +468,7 @@ pub fn fit_sentence_raw(
             .collect(),
         intercept: b,
         platt: Platt::IDENTITY,
+        contrib_weights: Vec::new(),
     })
 }
 

@@ -449,6 +449,14 @@ pub struct Scratch {
     /// between articles), and the term ids set in it.
     pub term_totals: Vec<f64>,
     pub touched: Vec<u32>,
+    /// Per-article buffers of `model::score`: each sentence's token range,
+    /// all sentences' contributions and each one's range in them, one
+    /// sentence's contributions, and the sentences in rank order.
+    pub(crate) ranges: Vec<std::ops::Range<usize>>,
+    pub(crate) contribs: Vec<(super::heads::TermKey, f64)>,
+    pub(crate) spans: Vec<std::ops::Range<usize>>,
+    pub(crate) one: Vec<(super::heads::TermKey, f64)>,
+    pub(crate) order: Vec<usize>,
 }
 
 /// Smoothing of the bias prior: `marked / (occurrences + PRIOR_SMOOTHING)`.
