@@ -49,11 +49,20 @@ const fn pack7(w: &[u8]) -> u64 {
 const SLOT_BITS: u32 = 10;
 const SLOTS: usize = 1 << SLOT_BITS;
 
-/// Home slot of a packed word (multiply-shift hash). The multiplier was
-/// searched for so that every packed function word has a slot of its own
-/// (the table build below checks it at compile time).
+/// Multiplier of [`slot`], searched for so that every packed function word
+/// has a slot of its own (the table build below checks it at compile time).
+/// After an edit of [`FUNCTION_WORDS`] breaks that, the ignored test
+/// `find_slot_multiplier` prints a new one:
+/// `cargo test --release --lib find_slot_multiplier -- --ignored --nocapture`.
+const SLOT_MULTIPLIER: u64 = 0x5281_6404_cdb3_91cb;
+
+/// Home slot of a packed word (multiply-shift hash).
 const fn slot(k: u64) -> usize {
-    (k.wrapping_mul(0x5281_6404_cdb3_91cb) >> (64 - SLOT_BITS)) as usize
+    slot_with(k, SLOT_MULTIPLIER)
+}
+
+const fn slot_with(k: u64, multiplier: u64) -> usize {
+    (k.wrapping_mul(multiplier) >> (64 - SLOT_BITS)) as usize
 }
 
 /// [`FUNCTION_WORDS`] packed by [`pack7`] in a table by [`slot`] (0 = empty
@@ -72,7 +81,10 @@ static PACKED: [u64; SLOTS] = {
         }
         let k = pack7(w);
         let i = slot(k);
-        assert!(t[i] == 0, "two function words share a slot");
+        assert!(
+            t[i] == 0,
+            "two function words share a slot: see SLOT_MULTIPLIER for a new one"
+        );
         t[i] = k;
     }
     t
@@ -310,6 +322,35 @@ fn unicode_token(tok: &str, s: &mut LineStats) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Prints an odd multiplier that gives every packed function word its
+    /// own slot (with about 100 words in 1,024 slots, about one odd
+    /// multiplier in 150 does), for [`SLOT_MULTIPLIER`].
+    #[test]
+    #[ignore = "a tool for editing FUNCTION_WORDS, not a check"]
+    fn find_slot_multiplier() {
+        let keys: Vec<u64> = FUNCTION_WORDS
+            .iter()
+            .filter(|w| w.len() <= 7)
+            .map(|w| pack7(w.as_bytes()))
+            .collect();
+        let mut g = crate::rng::SplitMix64::new(1);
+        let found = (0..1_000_000).map(|_| g.next_u64() | 1).find(|&m| {
+            let mut used = vec![false; SLOTS];
+            keys.iter()
+                .all(|&k| !std::mem::replace(&mut used[slot_with(k, m)], true))
+        });
+        let m = found.expect("a multiplier within a million tries");
+        println!("SLOT_MULTIPLIER = {m:#x}");
+    }
+
+    #[test]
+    fn every_function_word_has_its_own_slot() {
+        for w in FUNCTION_WORDS.iter().filter(|w| w.len() <= 7) {
+            let k = pack7(w.as_bytes());
+            assert_eq!(PACKED[slot(k)], k, "{w}");
+        }
+    }
 
     /// The plain char-by-char counting that both fast paths must match.
     fn plain_word_stats(line: &str) -> LineStats {
