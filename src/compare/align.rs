@@ -549,7 +549,8 @@ struct HashIds {
 }
 
 impl HashIds {
-    /// A map for at most `n` distinct keys (at most two thirds full).
+    /// A map sized for `n` distinct keys (at most two thirds full); it
+    /// grows when more come.
     fn with_capacity(n: usize) -> HashIds {
         let bits = (n.max(4) * 3 / 2).next_power_of_two().trailing_zeros();
         HashIds {
@@ -559,22 +560,46 @@ impl HashIds {
         }
     }
 
-    /// The id of `h`, a new one (the number of keys so far) when unseen;
-    /// and whether it is new.
-    fn id(&mut self, h: u64) -> (u32, bool) {
+    /// The slot of `h`: where it is, or the empty slot where it goes.
+    fn slot(&self, h: u64) -> usize {
         let mask = self.slots.len() - 1;
         let mut i = (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
         loop {
             let (k, v) = self.slots[i];
-            if v == u32::MAX {
-                self.slots[i] = (h, self.len);
-                self.len += 1;
-                return (self.len - 1, true);
-            }
-            if k == h {
-                return (v, false);
+            if v == u32::MAX || k == h {
+                return i;
             }
             i = (i + 1) & mask;
+        }
+    }
+
+    /// The id of `h`, a new one (the number of keys so far) when unseen;
+    /// and whether it is new.
+    fn id(&mut self, h: u64) -> (u32, bool) {
+        let mut i = self.slot(h);
+        let (_, v) = self.slots[i];
+        if v != u32::MAX {
+            return (v, false);
+        }
+        if (self.len as usize + 1) * 3 > self.slots.len() * 2 {
+            self.grow();
+            i = self.slot(h);
+        }
+        self.slots[i] = (h, self.len);
+        self.len += 1;
+        (self.len - 1, true)
+    }
+
+    /// Twice the slots, every key kept with its id.
+    fn grow(&mut self) {
+        let old = std::mem::replace(&mut self.slots, vec![(0, u32::MAX); 0]);
+        self.slots = vec![(0, u32::MAX); old.len() * 2];
+        self.shift -= 1;
+        for (k, v) in old {
+            if v != u32::MAX {
+                let i = self.slot(k);
+                self.slots[i] = (k, v);
+            }
         }
     }
 }
@@ -589,7 +614,10 @@ impl DensePostings {
         slots: usize,
     ) -> DensePostings {
         let total: usize = lists.clone().map(|l| l.map_or(0, <[u64]>::len)).sum();
-        let mut dict = HashIds::with_capacity(total);
+        // Sized for a quarter of the hashes distinct (content words repeat
+        // across a story's sentences, copied wording too): a table that
+        // stays in cache, grown when a story has more.
+        let mut dict = HashIds::with_capacity(total / 4);
         let mut ids = Vec::with_capacity(total);
         let mut id_at = Vec::with_capacity(slot_of.len() + 1);
         id_at.push(0u32);
@@ -735,9 +763,14 @@ impl<'a> StoryAligner<'a> {
             greedy,
             ..
         } = sc;
-        if hits.len() < (hi - lo) as usize {
-            hits.resize((hi - lo) as usize, (0, 0));
+        let span = (hi - lo) as usize;
+        if hits.len() < span {
+            hits.resize(span, (0, 0));
         }
+        // Room for every earlier sentence, plus the slot the branch-free
+        // push below writes past the last one.
+        touched.clear();
+        touched.resize(span + 1, 0);
         if cands.len() < k - from {
             cands.resize_with(k - from, Vec::new);
         }
@@ -752,16 +785,20 @@ impl<'a> StoryAligner<'a> {
             if (zb.words as usize) < MIN_WORDS {
                 continue;
             }
+            // `touched[..nt]`: the sentences hit so far, in order of first
+            // hit. Written without a branch (whether a sentence is new is
+            // unpredictable): every hit stores, only a first one advances.
+            let mut nt = 0;
             for x in self.content.id_range(g) {
                 for &y in self.content.earlier(x, lo) {
                     let h = &mut hits[(y - lo) as usize];
                     // `h.1` only grows where `h.0` > 0: `h.0 == 0` is `(0, 0)`.
-                    if h.0 == 0 {
-                        touched.push(y);
-                    }
+                    touched[nt] = y;
+                    nt += usize::from(h.0 == 0);
                     h.0 += 1;
                 }
             }
+            let touched = &touched[..nt];
             let need = |y: u32| min_common(self.sizes[y as usize], zb);
             if touched
                 .iter()
@@ -792,7 +829,6 @@ impl<'a> StoryAligner<'a> {
                     }
                 }
             }
-            touched.clear();
         }
         (from..k)
             .map(|s| Alignment {
@@ -1068,7 +1104,9 @@ mod tests {
                     _ => rng.next_u64(),
                 })
                 .collect();
+            // Sized for all the keys, or grown from a small table.
             let mut map = HashIds::with_capacity(keys.len());
+            let mut small = HashIds::with_capacity(round % 5);
             let mut plain: Vec<u64> = Vec::new();
             for &k in &keys {
                 let want = match plain.iter().position(|&p| p == k) {
@@ -1079,7 +1117,9 @@ mod tests {
                     }
                 };
                 assert_eq!(map.id(k), want);
+                assert_eq!(small.id(k), want);
             }
+            assert!(small.len as usize * 3 <= small.slots.len() * 2);
         }
     }
 

@@ -1121,15 +1121,16 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             let main_actors: Vec<String> = mains.iter().map(|a| a.name.clone()).collect();
             for &i in &st.members {
                 // (actor rank, label) -> (mentions, loaded, in_title, first position)
-                let mut acc: BTreeMap<(usize, String), (usize, bool, bool, usize)> =
-                    BTreeMap::new();
+                // (The label is borrowed from the mention while counting and
+                // copied once per row.)
+                let mut acc: BTreeMap<(usize, &str), (usize, bool, bool, usize)> = BTreeMap::new();
                 for (pos, (m, in_title)) in digests[i].mentions.iter().enumerate() {
                     let Some(k) = aidx.key_ref(m) else { continue };
                     let Some(rank) = mains.iter().position(|a| a.key == k) else {
                         continue;
                     };
                     let e = acc
-                        .entry((rank, m.label.clone()))
+                        .entry((rank, m.label.as_str()))
                         .or_insert((0, false, false, pos));
                     e.0 += 1;
                     e.1 |= m.loaded;
@@ -1142,7 +1143,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                         story_id: st.id.clone(),
                         actor: mains[rank].name.clone(),
                         article: i,
-                        label,
+                        label: label.to_string(),
                         loaded,
                         mentions,
                         in_title,

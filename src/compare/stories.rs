@@ -33,8 +33,12 @@ use super::tokens::{fnv1a, fnv1a_extend, for_each_word_in, is_stop, stem_hash, F
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Share of the story threshold that the set-aside common terms of a new
-/// article may contribute at most ([`StoryIndex::candidates_of`]).
-pub const SET_ASIDE_SHARE: f64 = 0.25;
+/// article may contribute at most ([`StoryIndex::candidates_of`]). Any
+/// share finds the same articles (the pruning is exact); it only trades
+/// postings read against candidates left for the exact cosine. Measured on
+/// generated windows of 1,000 and 3,000 articles, a half reads a quarter
+/// to a half less than a quarter did (0.6 is as fast, 0.75 slower).
+pub const SET_ASIDE_SHARE: f64 = 0.5;
 
 /// How many of the query's terms (most common first, as `(weight, the
 /// largest weight any article gives the term)`) can be set aside: the
@@ -470,7 +474,7 @@ impl StoryIndex {
         let target = threshold - 1e-3;
         // Setting aside up to the whole threshold reads the fewest postings
         // but leaves a loose filter (any article sharing one kept term);
-        // a quarter of it keeps both the postings and the survivors few.
+        // half of it keeps both the postings and the survivors few.
         let aside = target * SET_ASIDE_SHARE;
         let (k, rest) = set_aside(by_df.iter().map(|e| (e.2, e.3)), aside);
         for &(_, _, w, _, id, end) in &by_df[k..] {
@@ -481,8 +485,12 @@ impl StoryIndex {
             } else {
                 end as usize - a
             };
-            let recent = p[..before].iter().rev().take(POSTING_CAP);
+            // The POSTING_CAP most recent entries, read forward: a list
+            // holds an article once, so each article's sum takes its terms
+            // in the same order either way.
+            let recent = &p[before.saturating_sub(POSTING_CAP)..before];
             if dense {
+                let acc = &mut acc[..pos];
                 for &(at, wj) in recent {
                     // Never exactly 0 once touched (weights are > 0).
                     acc[at as usize] += (w * wj).max(f32::MIN_POSITIVE);
