@@ -329,6 +329,9 @@ pub fn run_analyze_with(
     let (mut summary, mut manifest, writers) = ran?;
     summary.windows_total = total;
 
+    // The windows are freed: their fragments go back to the system before
+    // `outlets.csv` is computed (nothing is faulted in again after this).
+    trim_heap_above(0);
     // Each writer publishes its files on its own thread: one's waits for
     // the disk overlap with the others' (and with the outlets.csv bootstrap).
     let finished: Vec<Result<(), ReportError>> = std::thread::scope(|s| {
