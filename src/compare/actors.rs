@@ -23,7 +23,7 @@
 //! full name — in at least two of the story's articles (two mentions in a
 //! one-article story); the [`MAX_ACTORS`] most widely mentioned.
 
-use super::tokens::{is_stop, normalise, stem, words, Word};
+use super::tokens::{is_stop, normalise, stem_parts, words, Word};
 use std::collections::{BTreeMap, BTreeSet};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -530,7 +530,9 @@ fn sentence_mentions<S: SentWords + ?Sized>(
         let roles_at = text.len();
         for w in l..n0 {
             if is_role_word(ws.norm(w)) || !ws.cap(w) {
-                text.push_str(&stem(ws.norm(w)));
+                let (base, suffix) = stem_parts(ws.norm(w));
+                text.push_str(base);
+                text.push_str(suffix);
                 text.push(' ');
             }
         }
