@@ -23,7 +23,7 @@
 //! full name — in at least two of the story's articles (two mentions in a
 //! one-article story); the [`MAX_ACTORS`] most widely mentioned.
 
-use super::tokens::{is_stop, normalise, stem, words, Word};
+use super::tokens::{is_stop, normalise, stem_parts, words, Word};
 use std::collections::{BTreeMap, BTreeSet};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -256,22 +256,24 @@ fn is_name_word(w: &Word<'_>) -> bool {
 }
 
 /// One naming of an actor in a text.
+///
+/// The label, the key and the role words share one string (`text`), so a
+/// mention costs one allocation, not one per string plus a set per label.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
-    /// Normalised name words joined by single spaces ("xi jinping"; a
-    /// word never holds a space): the actor key of a full name.
-    pub key: String,
-    /// Words in `key`.
+    /// The label, then the key, then each role word followed by a space.
+    text: String,
+    /// Where the key starts in `text` (the label ends).
+    key_at: u32,
+    /// Where the role words start in `text` (the key ends).
+    roles_at: u32,
+    /// Words in the key.
     pub name_words: usize,
-    /// Label as written, whitespace-normalised ("dictator Xi Jinping").
-    pub label: String,
-    /// Where the name starts in `label` (see [`Mention::display`]).
+    /// Where the name starts in the label (see [`Mention::display`]).
     pub display_at: usize,
     /// Byte range of the label in the analysed text.
     pub start: usize,
     pub end: usize,
-    /// Stemmed role words of the label ("leader", "minister").
-    pub roles: BTreeSet<String>,
     /// True when the label overlaps a loaded-language span.
     pub loaded: bool,
     /// True when the name is all capitals (an acronym such as NATO).
@@ -281,15 +283,39 @@ pub struct Mention {
 }
 
 impl Mention {
+    /// Normalised name words joined by single spaces ("xi jinping"; a word
+    /// never holds a space): the actor key of a full name.
+    pub fn key(&self) -> &str {
+        &self.text[self.key_at as usize..self.roles_at as usize]
+    }
+
+    /// Label as written, whitespace-normalised ("dictator Xi Jinping").
+    pub fn label(&self) -> &str {
+        &self.text[..self.key_at as usize]
+    }
+
+    /// Stemmed role words of the label ("leader", "minister"), in label
+    /// order, repeats kept.
+    pub fn roles(&self) -> impl Iterator<Item = &str> {
+        // Each role word ends in a space (a role word never holds one), so
+        // even an empty word is kept.
+        self.text[self.roles_at as usize..].split_terminator(' ')
+    }
+
+    /// True when the label has a role word.
+    pub fn has_roles(&self) -> bool {
+        self.text.len() > self.roles_at as usize
+    }
+
     /// The name as written, possessive removed ("Xi Jinping"): the end of
     /// the label.
     pub fn display(&self) -> &str {
-        &self.label[self.display_at..]
+        &self.label()[self.display_at..]
     }
 
     /// The normalised name words ("xi", "jinping").
     pub fn name(&self) -> impl DoubleEndedIterator<Item = &str> {
-        self.key.split(' ')
+        self.key().split(' ')
     }
 }
 
@@ -466,7 +492,6 @@ fn sentence_mentions<S: SentWords + ?Sized>(
         }
         // Extend the label left.
         let mut l = n0;
-        let mut roles = BTreeSet::new();
         while l > 0 && n0 - (l - 1) <= MAX_LABEL_WORDS && gap_ok(l) {
             let w = l - 1;
             let norm = ws.norm(w);
@@ -483,37 +508,43 @@ fn sentence_mentions<S: SentWords + ?Sized>(
             }
             l -= 1;
         }
-        for w in l..n0 {
-            if is_role_word(ws.norm(w)) || !ws.cap(w) {
-                roles.insert(stem(ws.norm(w)));
-            }
-        }
         let last = j - 1;
         let last_end = ws.start(last) + strip_possessive(ws.raw(last)).len();
         let after_the = l > 0 && ws.norm(l - 1) == "the" && gap_ok(l);
         let lstart = ws.start(l);
         let dstart = ws.start(n0);
-        let label = collapse(&sent[lstart..last_end]);
+        // One string: label, key, role words (see `Mention`).
+        let mut text = String::with_capacity(2 * (last_end - lstart) + 8);
+        collapse_into(&sent[lstart..last_end], &mut text);
         // The name's words are the label's last words (the label
         // extends left over whitespace gaps only), so the collapsed
         // name is the end of the collapsed label.
-        let display_at = label.len() - collapsed_len(&sent[dstart..last_end]);
-        let (a, b) = (s0 + lstart, s0 + last_end);
-        let mut key = String::with_capacity(last_end - dstart);
+        let display_at = text.len() - collapsed_len(&sent[dstart..last_end]);
+        let key_at = text.len();
         for k in name_words.clone() {
             if k > n0 {
-                key.push(' ');
+                text.push(' ');
             }
-            key.push_str(ws.norm(k));
+            text.push_str(ws.norm(k));
         }
+        let roles_at = text.len();
+        for w in l..n0 {
+            if is_role_word(ws.norm(w)) || !ws.cap(w) {
+                let (base, suffix) = stem_parts(ws.norm(w));
+                text.push_str(base);
+                text.push_str(suffix);
+                text.push(' ');
+            }
+        }
+        let (a, b) = (s0 + lstart, s0 + last_end);
         out.push(Mention {
-            key,
+            text,
+            key_at: key_at as u32,
+            roles_at: roles_at as u32,
             name_words: name_words.len(),
-            label,
             display_at,
             start: a,
             end: b,
-            roles,
             loaded: overlaps.any_overlap(a, b),
             acronym,
             after_the,
@@ -542,7 +573,15 @@ fn collapsed_len(s: &str) -> usize {
 }
 
 /// The words of `s` joined by single spaces.
+#[cfg(test)]
 fn collapse(s: &str) -> String {
+    let mut out = String::new();
+    collapse_into(s, &mut out);
+    out
+}
+
+/// Append the words of `s` joined by single spaces to `out`.
+fn collapse_into(s: &str, out: &mut String) {
     // Labels are nearly always already collapsed: ASCII with single spaces
     // and no space at either end.
     let b = s.as_bytes();
@@ -553,16 +592,16 @@ fn collapse(s: &str) -> String {
         && b.first() != Some(&b' ')
         && b.last() != Some(&b' ');
     if plain {
-        return s.to_string();
+        out.push_str(s);
+        return;
     }
-    let mut out = String::with_capacity(s.len());
+    let mut first = true;
     for w in s.split_whitespace() {
-        if !out.is_empty() {
+        if !std::mem::take(&mut first) {
             out.push(' ');
         }
         out.push_str(w);
     }
-    out
 }
 
 /// Normalised words the text capitalises somewhere other than at the start
@@ -619,12 +658,12 @@ impl ActorIndex {
         let mut idx = ActorIndex::default();
         for m in all {
             if m.name_words >= 2 || m.acronym {
-                let key = &m.key;
+                let key = m.key();
                 // Looked up before inserting: most names recur, and their
                 // key and form are copied only the first time.
                 let forms = match idx.full.get_mut(key) {
                     Some(f) => f,
-                    None => idx.full.entry(key.clone()).or_default(),
+                    None => idx.full.entry(key.to_string()).or_default(),
                 };
                 match forms.get_mut(m.display()) {
                     Some(n) => *n += 1,
@@ -639,12 +678,12 @@ impl ActorIndex {
                         match idx.short.get_mut(w) {
                             Some(keys) => {
                                 if !keys.contains(key) {
-                                    keys.insert(key.clone());
+                                    keys.insert(key.to_string());
                                 }
                             }
                             None => {
                                 idx.short
-                                    .insert(w.to_string(), BTreeSet::from([key.clone()]));
+                                    .insert(w.to_string(), BTreeSet::from([key.to_string()]));
                             }
                         }
                     }
@@ -658,11 +697,12 @@ impl ActorIndex {
     /// borrowed (from the mention or the index): asked for every mention of
     /// every article of the story.
     pub fn key_ref<'s>(&'s self, m: &'s Mention) -> Option<&'s str> {
-        if self.full.contains_key(&m.key) {
-            return Some(&m.key);
+        let key = m.key();
+        if self.full.contains_key(key) {
+            return Some(key);
         }
         if m.name_words == 1 {
-            if let Some(fulls) = self.short.get(&m.key) {
+            if let Some(fulls) = self.short.get(key) {
                 if fulls.len() == 1 {
                     return fulls.iter().next().map(String::as_str);
                 }
@@ -698,7 +738,7 @@ impl ActorIndex {
         for (_, ms) in per_article {
             for &m in ms.as_ref() {
                 if let Some(k) = self.key_ref(m) {
-                    if m.acronym || !m.after_the || !m.roles.is_empty() {
+                    if m.acronym || !m.after_the || m.has_roles() {
                         person_like.insert(k);
                     }
                 }
@@ -751,19 +791,19 @@ impl ActorIndex {
     ) -> BTreeMap<String, BTreeSet<String>> {
         let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for m in all {
-            if m.roles.is_empty() {
+            if !m.has_roles() {
                 continue;
             }
-            let key = self.key_ref(m).unwrap_or(&m.key);
+            let key = self.key_ref(m).unwrap_or(m.key());
             // Words and roles are copied only when new to the map.
             for w in key.split(' ') {
                 let set = match out.get_mut(w) {
                     Some(set) => set,
                     None => out.entry(w.to_string()).or_default(),
                 };
-                for r in &m.roles {
+                for r in m.roles() {
                     if !set.contains(r) {
-                        set.insert(r.clone());
+                        set.insert(r.to_string());
                     }
                 }
             }
@@ -781,7 +821,7 @@ mod tests {
         let known = mid_sentence_capitals(text, &sents);
         mentions(text, &sents, &[], &known)
             .into_iter()
-            .map(|m| m.label)
+            .map(|m| m.label().to_string())
             .collect()
     }
 
@@ -883,7 +923,7 @@ mod tests {
         let ms = mentions(t, &sents, &[], &BTreeSet::new());
         let got: Vec<(&str, &str, &str, usize)> = ms
             .iter()
-            .map(|m| (m.label.as_str(), m.display(), m.key.as_str(), m.name_words))
+            .map(|m| (m.label(), m.display(), m.key(), m.name_words))
             .collect();
         assert_eq!(
             got,

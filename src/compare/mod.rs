@@ -1130,7 +1130,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                         continue;
                     };
                     let e = acc
-                        .entry((rank, m.label.as_str()))
+                        .entry((rank, m.label()))
                         .or_insert((0, false, false, pos));
                     e.0 += 1;
                     e.1 |= m.loaded;

@@ -716,41 +716,51 @@ pub fn stem_hash(norm: &str) -> u64 {
 /// Light suffix stripping so that "exercises"/"exercise", "exchanging"/
 /// "exchange" and "countries"/"country" meet. Deliberately conservative.
 pub fn stem(norm: &str) -> String {
+    let (base, suffix) = stem_parts(norm);
+    let mut s = String::with_capacity(base.len() + suffix.len());
+    s.push_str(base);
+    s.push_str(suffix);
+    s
+}
+
+/// [`stem`] as a prefix of `norm` and a suffix to append after it (`""` or
+/// `"y"`), so a caller can write a stem into its own buffer.
+pub fn stem_parts(norm: &str) -> (&str, &'static str) {
     let n = norm.chars().count();
     if n <= 3 || !norm.is_ascii() {
-        return norm.to_string();
+        return (norm, "");
     }
     if let Some(b) = norm.strip_suffix("ies") {
         if n > 4 {
-            return format!("{b}y");
+            return (b, "y");
         }
     }
     if let Some(b) = norm.strip_suffix("ing") {
         if n > 5 {
-            return drop_e(b);
+            return (drop_e(b), "");
         }
     }
     if let Some(b) = norm.strip_suffix("ed") {
         if n > 4 {
-            return drop_e(b);
+            return (drop_e(b), "");
         }
     }
     if norm.ends_with("ss") || norm.ends_with("us") || norm.ends_with("is") {
-        return norm.to_string();
+        return (norm, "");
     }
     if let Some(b) = norm.strip_suffix("es") {
         if b.ends_with("ch") || b.ends_with("sh") || b.ends_with('x') {
-            return b.to_string();
+            return (b, "");
         }
     }
-    drop_e(norm.strip_suffix('s').unwrap_or(norm))
+    (drop_e(norm.strip_suffix('s').unwrap_or(norm)), "")
 }
 
 /// Drop one final silent `e` from stems longer than four bytes.
-fn drop_e(b: &str) -> String {
+fn drop_e(b: &str) -> &str {
     match b.strip_suffix('e') {
-        Some(x) if b.len() > 4 && !x.ends_with('e') => x.to_string(),
-        _ => b.to_string(),
+        Some(x) if b.len() > 4 && !x.ends_with('e') => x,
+        _ => b,
     }
 }
 
@@ -1012,6 +1022,29 @@ mod tests {
         assert_eq!(stem("relations"), stem("relation"));
         assert_eq!(stem("news"), "new");
         assert_eq!(stem("us"), "us");
+        assert_eq!(stem("parties"), "party");
+        assert_eq!(stem("ties"), "tie");
+        assert_eq!(stem("voted"), "vot");
+        assert_eq!(stem("boxes"), "box");
+        assert_eq!(stem("ministers"), "minister");
+        assert_eq!(stem("ukraine"), "ukrain");
+        assert_eq!(stem("agree"), "agree");
+        assert_eq!(stem("ünal"), "ünal");
+        for w in [
+            "parties",
+            "leader",
+            "spokesmen",
+            "chairs",
+            "ruled",
+            "ies",
+            "",
+        ] {
+            let (base, suffix) = stem_parts(w);
+            assert!(
+                w.starts_with(base) && (suffix.is_empty() || suffix == "y"),
+                "{w}"
+            );
+        }
     }
 
     #[test]
