@@ -403,7 +403,7 @@ impl OutletAccumulator {
 
     /// Hand each row to `emit`, sorted by outlet then story. Cells are
     /// summarised in batches, in parallel; a cell of more than
-    /// [`LARGE_CELL`] articles alone, one metric at a time.
+    /// 65,536 articles alone, one metric at a time.
     pub fn for_each_row<E: From<io::Error>>(
         mut self,
         mut emit: impl FnMut(OutletRow) -> Result<(), E>,
