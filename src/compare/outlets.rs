@@ -194,8 +194,7 @@ pub fn metric_names() -> Vec<String> {
             FeatureKind::Value => f.id.to_string(),
         })
         .collect();
-    v.push("framing_score".into());
-    v.push("reliability_score".into());
+    v.extend(ARTICLE_METRICS.iter().map(|m| m.to_string()));
     v
 }
 
@@ -322,7 +321,8 @@ impl OutletAccumulator {
     }
 
     /// Sorted runs written to disk so far.
-    pub fn runs(&self) -> usize {
+    #[cfg(test)]
+    fn runs(&self) -> usize {
         self.spill.as_ref().map_or(0, |s| s.runs.len())
     }
 
@@ -496,7 +496,6 @@ impl Merger {
         sources.push(Source::Memory {
             cells: cells.into_iter(),
             current: CellValues::default(),
-            width: metric_count(),
             next_metric: 0,
         });
         let heads = sources
@@ -554,9 +553,13 @@ impl Merger {
     }
 }
 
-/// Number of metrics per article ([`metric_names`]).
+/// The metrics after the schema's features, in [`metric_names`] order.
+const ARTICLE_METRICS: [&str; 2] = ["framing_score", "reliability_score"];
+
+/// Number of metrics per article ([`metric_names`]), without building the
+/// names.
 fn metric_count() -> usize {
-    schema::FEATURES.len() + 2
+    schema::FEATURES.len() + ARTICLE_METRICS.len()
 }
 
 /// Mean and interval of one cell's values of one metric.
@@ -615,7 +618,6 @@ enum Source {
     Memory {
         cells: std::collections::btree_map::IntoIter<(String, String), CellValues>,
         current: CellValues,
-        width: usize,
         /// The metric the next `read_column` gives.
         next_metric: usize,
     },
@@ -625,16 +627,16 @@ impl Source {
     /// The next cell's outlet, story and article count.
     fn next_cell(&mut self) -> io::Result<Option<(String, String, usize)>> {
         match self {
-            Source::File { r, buf } => {
+            Source::File { r, .. } => {
                 let mut len = [0u8; 8];
                 match r.read_exact(&mut len) {
                     Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
                     other => other?,
                 }
-                let mut text = |len: [u8; 8], r: &mut BufReader<File>| {
-                    buf.resize(u64::from_le_bytes(len) as usize, 0);
-                    r.read_exact(buf)?;
-                    String::from_utf8(buf.clone())
+                let text = |len: [u8; 8], r: &mut BufReader<File>| {
+                    let mut bytes = vec![0; u64::from_le_bytes(len) as usize];
+                    r.read_exact(&mut bytes)?;
+                    String::from_utf8(bytes)
                         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
                 };
                 let outlet = text(len, r)?;
@@ -671,11 +673,10 @@ impl Source {
             }
             Source::Memory {
                 current,
-                width,
                 next_metric,
                 ..
             } => {
-                let (w, m) = (*width, *next_metric);
+                let (w, m) = (metric_count(), *next_metric);
                 out.extend((0..n).map(|k| current.values[k * w + m]));
                 *next_metric += 1;
                 Ok(())
