@@ -843,6 +843,16 @@ impl<'a> StoryAligner<'a> {
     }
 }
 
+/// The order the greedy one-to-one matching takes candidates in: copies
+/// before paraphrases, then higher score, then earlier sentences.
+fn by_rule(x: &SentMatch, y: &SentMatch) -> std::cmp::Ordering {
+    x.kind
+        .cmp(&y.kind)
+        .then(y.score.total_cmp(&x.score))
+        .then(x.a.cmp(&y.a))
+        .then(x.b.cmp(&y.b))
+}
+
 /// Keep matches greedily, best first (shared before paraphrase, then by
 /// score, then by position), each sentence in at most one match; the result
 /// in sentence order.
@@ -907,13 +917,7 @@ fn one_to_one_in(cands: &mut [SentMatch], na: usize, nb: usize, g: &mut Greedy) 
     } else {
         // No two candidates are equal (one per sentence pair), so the
         // unstable sort gives the same order as a stable one.
-        cands.sort_unstable_by(|x, y| {
-            x.kind
-                .cmp(&y.kind)
-                .then(y.score.total_cmp(&x.score))
-                .then(x.a.cmp(&y.a))
-                .then(x.b.cmp(&y.b))
-        });
+        cands.sort_unstable_by(by_rule);
     }
     used_a.clear();
     used_a.resize(na, false);
@@ -1027,13 +1031,7 @@ mod tests {
 
     /// [`one_to_one`] as first written: candidates sorted by the rule.
     fn one_to_one_plain(mut cands: Vec<SentMatch>, na: usize, nb: usize) -> Vec<SentMatch> {
-        cands.sort_by(|x, y| {
-            x.kind
-                .cmp(&y.kind)
-                .then(y.score.total_cmp(&x.score))
-                .then(x.a.cmp(&y.a))
-                .then(x.b.cmp(&y.b))
-        });
+        cands.sort_by(by_rule);
         let (mut ua, mut ub) = (vec![false; na], vec![false; nb]);
         let mut out = Vec::new();
         for m in cands {
