@@ -29,7 +29,7 @@ fn raw_docs() -> Vec<RawDoc> {
         articles: ARTICLES,
         seed: 1,
     };
-    (0..ARTICLES).map(|i| synth::raw_doc(&so, i)).collect()
+    synth::raw_docs(&so)
 }
 
 fn score_all(docs: &[RawDoc]) -> Vec<model::Scored> {

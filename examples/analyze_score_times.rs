@@ -19,7 +19,7 @@ fn main() {
         articles: n,
         seed: 42,
     };
-    let docs: Vec<RawDoc> = (0..n).map(|i| synth::raw_doc(&so, i)).collect();
+    let docs: Vec<RawDoc> = synth::raw_docs(&so);
     let (lex, mdl) = (Lexicons::embedded(), Model::embedded());
     let arts: Vec<_> = docs
         .into_iter()

@@ -17,7 +17,7 @@ fn main() {
         articles: n,
         seed: 42,
     };
-    let docs: Vec<RawDoc> = (0..n).map(|i| synth::raw_doc(&so, i)).collect();
+    let docs: Vec<RawDoc> = synth::raw_docs(&so);
     let lex = Lexicons::embedded();
     let arts: Vec<_> = docs
         .into_iter()

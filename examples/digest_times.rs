@@ -18,7 +18,7 @@ fn main() {
         seed: 42,
     };
     let (lex, mdl) = (Lexicons::embedded(), Model::embedded());
-    let docs: Vec<_> = (0..n).map(|i| synth::raw_doc(&so, i)).collect();
+    let docs: Vec<_> = synth::raw_docs(&so);
     let mb = docs.iter().map(|d| d.content.len()).sum::<usize>() as f64 / 1e6;
     let scored: Vec<_> = docs
         .into_iter()

@@ -52,7 +52,7 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let jsonl = dir.join("corpus.jsonl");
     synth::write_jsonl(&so, &mut std::fs::File::create(&jsonl).unwrap()).unwrap();
-    let docs: Vec<RawDoc> = (0..n).map(|i| synth::raw_doc(&so, i)).collect();
+    let docs: Vec<RawDoc> = synth::raw_docs(&so);
     let mb = docs.iter().map(|d| d.content.len()).sum::<usize>() as f64 / 1e6;
     let report = |name: &str, (s, cpu, thread): (f64, f64, f64)| {
         println!(

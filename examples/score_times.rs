@@ -19,8 +19,9 @@ fn main() {
         seed: 42,
     };
     let (lex, mdl) = (Lexicons::embedded(), Model::embedded());
-    let an: Vec<_> = (0..n)
-        .map(|i| features::analyze(extract::extract(synth::raw_doc(&so, i)).unwrap(), lex))
+    let an: Vec<_> = synth::raw_docs(&so)
+        .into_iter()
+        .map(|d| features::analyze(extract::extract(d).unwrap(), lex))
         .collect();
     let mb = an.iter().map(|a| a.article.body.len()).sum::<usize>() as f64 / 1e6;
     let mut best = f64::MAX;

@@ -21,7 +21,7 @@ fn main() {
         articles: n,
         seed: 42,
     };
-    let docs: Vec<RawDoc> = (0..n).map(|i| synth::raw_doc(&so, i)).collect();
+    let docs: Vec<RawDoc> = synth::raw_docs(&so);
     let mb = docs.iter().map(|d| d.content.len()).sum::<usize>() as f64 / 1e6;
     let (lex, mdl) = (Lexicons::embedded(), Model::embedded());
     let report = |name: &str, t: Instant| {

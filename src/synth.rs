@@ -408,6 +408,11 @@ fn sentence(r: &mut Rng, st: &Story, out: &mut String) {
     }
 }
 
+/// All `opts.articles` articles as [`raw_doc`] gives them, in order.
+pub fn raw_docs(opts: &SynthOptions) -> Vec<crate::ingest::RawDoc> {
+    (0..opts.articles).map(|i| raw_doc(opts, i)).collect()
+}
+
 /// The `i`-th article as the ingest stage would hand it on (a JSONL row of
 /// the corpus, source `synth.jsonl:<line>`): for benchmarks and profiling
 /// of the stages after ingest.

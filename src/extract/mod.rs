@@ -446,8 +446,9 @@ mod tests {
             articles: 40,
             seed: 7,
         };
-        let mut texts: Vec<String> = (0..40)
-            .map(|i| crate::synth::raw_doc(&so, i).content)
+        let mut texts: Vec<String> = crate::synth::raw_docs(&so)
+            .into_iter()
+            .map(|d| d.content)
             .collect();
         texts.push(
             "- The talks in Zürich went on, officials said.\n\n• Le président a dit « non ».\n\n\
