@@ -55,6 +55,8 @@ use quotes::QuotePrint;
 use ratings::{Rating, SourceRatings};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::sync::Arc;
 use stories::SparseVec;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -115,12 +117,86 @@ impl Default for CompareOptions {
     }
 }
 
+/// A string many rows repeat (a story's id, a fact's id and text): made
+/// once, then shared by reference count, so a row costs no allocation for
+/// it. Reads as a `&str` (`Deref`, [`SharedStr::as_str`]) and serialises as
+/// one.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SharedStr(Arc<str>);
+
+impl SharedStr {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> Self {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> Self {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl std::fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl serde::Serialize for SharedStr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
 /// A widely reported fact an article leaves out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MissingFact {
-    pub fact_id: String,
+    pub fact_id: SharedStr,
     /// The fact as the first article reporting it words it.
-    pub text: String,
+    pub text: SharedStr,
     /// Articles of the story reporting it.
     pub reported_by: usize,
 }
@@ -177,7 +253,7 @@ pub struct StorySummary {
 /// One pair of articles of a story.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PairRow {
-    pub story_id: String,
+    pub story_id: SharedStr,
     /// Positions in `Comparison::articles`; `a` comes first in the input.
     pub a: usize,
     pub b: usize,
@@ -202,11 +278,11 @@ impl PairRow {
 /// How one sentence of a multi-article story relates to the others.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SentenceAlignment {
-    pub story_id: String,
+    pub story_id: SharedStr,
     /// Position in `Comparison::articles`.
     pub article: usize,
     pub sentence: usize,
-    pub fact_id: String,
+    pub fact_id: SharedStr,
     /// `shared`, `paraphrase` or `unique`.
     pub kind: &'static str,
     /// Articles (positions) with a matching sentence, in input order.
@@ -218,7 +294,7 @@ pub struct SentenceAlignment {
 /// One occurrence of a quotation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuoteRow {
-    pub story_id: String,
+    pub story_id: SharedStr,
     pub quote_id: String,
     /// Position in `Comparison::articles`.
     pub article: usize,
@@ -239,7 +315,7 @@ pub struct QuoteRow {
 /// How one article names one main actor.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ActorLabelRow {
-    pub story_id: String,
+    pub story_id: SharedStr,
     pub actor: String,
     /// Position in `Comparison::articles`.
     pub article: usize,
@@ -721,14 +797,14 @@ struct PointWalk {
 // Story state during a window
 
 struct Fact {
-    id: String,
-    text: String,
+    id: SharedStr,
+    text: SharedStr,
     /// The articles reporting it, ascending.
     articles: Vec<usize>,
 }
 
 struct Story {
-    id: String,
+    id: SharedStr,
     method: &'static str,
     members: Vec<usize>,
     facts: Vec<Fact>,
@@ -736,15 +812,15 @@ struct Story {
     clusters: Vec<Vec<(usize, usize)>>,
 }
 
-fn truncate(s: &str, max: usize) -> String {
+fn truncate(s: &str, max: usize) -> SharedStr {
     if s.len() <= max {
-        return s.to_string();
+        return s.into();
     }
     let mut e = max;
     while !s.is_char_boundary(e) {
         e -= 1;
     }
-    format!("{}…", s[..e].trim_end())
+    format!("{}…", s[..e].trim_end()).into()
 }
 
 /// Whether two articles share a quotation or a copied sentence (the
@@ -807,7 +883,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         let chosen = if let Some(name) = corpus {
             Some(*by_corpus.entry(name.to_string()).or_insert_with(|| {
                 stories.push(Story {
-                    id: name.to_string(),
+                    id: name.into(),
                     method: "corpus",
                     members: Vec::new(),
                     facts: Vec::new(),
@@ -853,7 +929,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         };
         let s = chosen.unwrap_or_else(|| {
             stories.push(Story {
-                id: format!("s{:04}", a.seq + 1),
+                id: format!("s{:04}", a.seq + 1).into(),
                 method: "single",
                 members: Vec::new(),
                 facts: Vec::new(),
@@ -965,6 +1041,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         .par_iter_mut()
         .map(|st| {
             let mut fact_of: Vec<Vec<Option<usize>>> = Vec::with_capacity(st.members.len());
+            let mut id_buf = String::new();
             for &i in &st.members {
                 let mut mine: Vec<Option<usize>> = vec![None; digests[i].sents.len()];
                 for (si, sp) in digests[i].sents.iter().enumerate() {
@@ -985,8 +1062,12 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                         None => {
                             let body = &articles[i].analysis.article.body;
                             let r = &articles[i].analysis.layout.sentences[si];
+                            // The id is written into one buffer and copied
+                            // once into its shared string.
+                            id_buf.clear();
+                            let _ = write!(id_buf, "{}-f{:03}", st.id, st.facts.len() + 1);
                             st.facts.push(Fact {
-                                id: format!("{}-f{:03}", st.id, st.facts.len() + 1),
+                                id: id_buf.as_str().into(),
                                 text: truncate(
                                     body.get(r.start..r.end).unwrap_or("").trim(),
                                     FACT_TEXT_MAX,
@@ -1076,7 +1157,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
 
     let mut per_article: Vec<ArticleComparison> = (0..n)
         .map(|i| ArticleComparison {
-            story_id: stories[story_of[i]].id.clone(),
+            story_id: stories[story_of[i]].id.to_string(),
             ..Default::default()
         })
         .collect();
@@ -1603,7 +1684,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             let need = widely_reported_min(st.members.len());
             let first = &articles[st.members[0]].analysis.article;
             StorySummary {
-                story_id: st.id.clone(),
+                story_id: st.id.to_string(),
                 method: st.method.to_string(),
                 members: st.members.clone(),
                 outlets,
