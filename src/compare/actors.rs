@@ -1000,6 +1000,44 @@ mod tests {
     }
 
     #[test]
+    fn mentions_sharing_a_string_read_their_own_parts() {
+        let t = "Leader Anna Kovar met defence minister Piet Marsh. Kovar left.";
+        let sents = vec![(0, 50), (51, t.len())];
+        let known = mid_sentence_capitals(t, &sents);
+        let ms = mentions(t, &sents, &[], &known);
+        let got: Vec<(&str, &str, Vec<&str>, &str)> = ms
+            .iter()
+            .map(|m| (m.label(), m.key(), m.roles().collect(), m.display()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Leader Anna Kovar",
+                    "anna kovar",
+                    vec!["leader"],
+                    "Anna Kovar"
+                ),
+                (
+                    "defence minister Piet Marsh",
+                    "piet marsh",
+                    vec!["defenc", "minister"],
+                    "Piet Marsh"
+                ),
+                ("Kovar", "kovar", vec![], "Kovar"),
+            ]
+        );
+        assert!(ms[0].has_roles() && !ms[2].has_roles());
+        // The same mention found after other mentions (at another place of
+        // its shared string) is equal; its string is its own part.
+        let second = mentions(t, &sents[1..], &[], &known);
+        assert_eq!(second.len(), 1);
+        assert_eq!(second[0], ms[2]);
+        assert_eq!(second[0].own(), ms[2].own());
+        assert_ne!(ms[1], ms[2]);
+    }
+
+    #[test]
     fn places_written_with_the_are_not_main_actors() {
         let t = "Anna Kovar flew to the Far East. Kovar spoke in the Far East again.";
         let sents = vec![(0, 31), (32, t.len())];

@@ -191,6 +191,65 @@ impl serde::Serialize for SharedStr {
     }
 }
 
+/// One row's part of a list shared by several rows (the articles each
+/// sentence of an article shares with: one allocation for all the
+/// article's rows, not one per row). Reads as a `&[usize]` (`Deref`) and
+/// serialises as one.
+#[derive(Clone)]
+pub struct SharedList {
+    all: Arc<[usize]>,
+    start: usize,
+    end: usize,
+}
+
+impl SharedList {
+    /// `all[start..end]`.
+    fn part(all: &Arc<[usize]>, start: usize, end: usize) -> SharedList {
+        assert!(start <= end && end <= all.len(), "a part of the list");
+        SharedList {
+            all: Arc::clone(all),
+            start,
+            end,
+        }
+    }
+}
+
+impl From<Vec<usize>> for SharedList {
+    fn from(v: Vec<usize>) -> Self {
+        let end = v.len();
+        SharedList {
+            all: v.into(),
+            start: 0,
+            end,
+        }
+    }
+}
+
+impl std::ops::Deref for SharedList {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        &self.all[self.start..self.end]
+    }
+}
+
+impl PartialEq for SharedList {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for SharedList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl serde::Serialize for SharedList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 /// A widely reported fact an article leaves out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MissingFact {
@@ -286,7 +345,7 @@ pub struct SentenceAlignment {
     /// `shared`, `paraphrase` or `unique`.
     pub kind: &'static str,
     /// Articles (positions) with a matching sentence, in input order.
-    pub shared_with: Vec<usize>,
+    pub shared_with: SharedList,
     /// Articles of the story reporting this fact.
     pub reported_by: usize,
 }
@@ -1434,13 +1493,18 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     // Sentence alignment rows, unique sentences, missing facts.
     let per_rows: Vec<(Vec<SentenceAlignment>, Vec<usize>, Vec<MissingFact>)> = (0..n)
         .into_par_iter()
-        .map(|i| {
-            let mut alignment: Vec<SentenceAlignment> = Vec::new();
+        .map_init(Vec::new, |with, i| {
             let mut unique: Vec<usize> = Vec::new();
             let st = &stories[story_of[i]];
             if st.members.len() < 2 {
-                return (alignment, unique, Vec::new());
+                return (Vec::new(), unique, Vec::new());
             }
+            // The rows' `shared_with` lists, one after the other in `flat`
+            // (one shared allocation for the article); `rows` holds
+            // (sentence, fact, kind, where its list starts).
+            let mut flat: Vec<usize> = Vec::new();
+            let mut rows: Vec<(usize, usize, &'static str, usize)> =
+                Vec::with_capacity(fact_of[i].len());
             for (si, f) in fact_of[i].iter().enumerate() {
                 let Some(f) = f else { continue };
                 let ms = &matches_of[i][si];
@@ -1454,19 +1518,31 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                 if kind == "unique" {
                     unique.push(si);
                 }
-                let mut with: Vec<usize> = ms.iter().map(|m| m.0).collect();
+                with.clear();
+                with.extend(ms.iter().map(|m| m.0));
                 with.sort_unstable();
                 with.dedup();
-                alignment.push(SentenceAlignment {
+                rows.push((si, *f, kind, flat.len()));
+                flat.extend_from_slice(with);
+            }
+            let all: Arc<[usize]> = flat.into();
+            let alignment: Vec<SentenceAlignment> = rows
+                .iter()
+                .enumerate()
+                .map(|(k, &(si, f, kind, at))| SentenceAlignment {
                     story_id: st.id.clone(),
                     article: i,
                     sentence: si,
-                    fact_id: st.facts[*f].id.clone(),
+                    fact_id: st.facts[f].id.clone(),
                     kind,
-                    shared_with: with,
-                    reported_by: st.facts[*f].articles.len(),
-                });
-            }
+                    shared_with: SharedList::part(
+                        &all,
+                        at,
+                        rows.get(k + 1).map_or(all.len(), |r| r.3),
+                    ),
+                    reported_by: st.facts[f].articles.len(),
+                })
+                .collect();
             let missing = widely[story_of[i]]
                 .iter()
                 .map(|&f| &st.facts[f])
@@ -1780,10 +1856,10 @@ fn widely_reported_min(n: usize) -> usize {
 }
 
 /// Sentences with an attribution, a named or anonymous source, or a quote
-/// whose speaker is named.
-fn attributed_sentences(s: &Scored) -> BTreeSet<usize> {
+/// whose speaker is named (sorted, unique).
+fn attributed_sentences(s: &Scored) -> Vec<usize> {
     let an = &s.analysis;
-    let mut out: BTreeSet<usize> = an
+    let mut out: Vec<usize> = an
         .spans
         .iter()
         .filter(|x| {
@@ -1801,6 +1877,9 @@ fn attributed_sentences(s: &Scored) -> BTreeSet<usize> {
             .filter(|q| q.speaker.is_some())
             .map(|q| q.sentence),
     );
+    // A sorted, unique list (a set's worth without a tree's nodes).
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
@@ -1879,6 +1958,32 @@ mod tests {
                 assert_eq!(w.cap, body[w.start..].starts_with(char::is_uppercase));
             }
         }
+    }
+
+    #[test]
+    fn shared_strings_and_lists_read_and_serialise_as_their_parts() {
+        let id = SharedStr::from("s0001-f002");
+        let copy = id.clone();
+        assert_eq!(copy, "s0001-f002");
+        assert_eq!(copy.as_str(), "s0001-f002");
+        assert_eq!(format!("{copy} {copy:?}"), "s0001-f002 \"s0001-f002\"");
+        assert_eq!(serde_json::to_string(&copy).unwrap(), "\"s0001-f002\"");
+        let all: Arc<[usize]> = vec![1, 4, 7, 9].into();
+        let parts = [(0, 2), (2, 2), (2, 4)];
+        let lists: Vec<SharedList> = parts
+            .iter()
+            .map(|&(a, b)| SharedList::part(&all, a, b))
+            .collect();
+        for (l, &(a, b)) in lists.iter().zip(&parts) {
+            assert_eq!(&**l, &all[a..b]);
+            assert_eq!(l, &SharedList::from(all[a..b].to_vec()));
+            assert_eq!(format!("{l:?}"), format!("{:?}", &all[a..b]));
+            assert_eq!(
+                serde_json::to_string(l).unwrap(),
+                serde_json::to_string(&all[a..b]).unwrap()
+            );
+        }
+        assert!(lists[2].contains(&9) && !lists[0].contains(&9));
     }
 
     #[test]
