@@ -857,9 +857,14 @@ struct PointWalk {
 
 struct Fact {
     id: SharedStr,
-    text: SharedStr,
-    /// The articles reporting it, ascending.
-    articles: Vec<usize>,
+    /// The sentence that started it: (article, sentence). Its text is made
+    /// only for the widely reported facts (the only ones a row shows).
+    from: (usize, usize),
+    /// Articles reporting it.
+    reported_by: usize,
+    /// The last article that reported it (members add their sentences in
+    /// turn, so an article counts once).
+    last: usize,
 }
 
 struct Story {
@@ -1119,27 +1124,25 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                     let f = match best {
                         Some(f) => f,
                         None => {
-                            let body = &articles[i].analysis.article.body;
-                            let r = &articles[i].analysis.layout.sentences[si];
                             // The id is written into one buffer and copied
                             // once into its shared string.
                             id_buf.clear();
                             let _ = write!(id_buf, "{}-f{:03}", st.id, st.facts.len() + 1);
                             st.facts.push(Fact {
                                 id: id_buf.as_str().into(),
-                                text: truncate(
-                                    body.get(r.start..r.end).unwrap_or("").trim(),
-                                    FACT_TEXT_MAX,
-                                ),
-                                articles: Vec::new(),
+                                from: (i, si),
+                                reported_by: 0,
+                                last: usize::MAX,
                             });
                             st.facts.len() - 1
                         }
                     };
                     // Members come in order and each adds its sentences in
-                    // turn: the list stays sorted and unique.
-                    if st.facts[f].articles.last() != Some(&i) {
-                        st.facts[f].articles.push(i);
+                    // turn: an article is counted once.
+                    let fact = &mut st.facts[f];
+                    if fact.last != i {
+                        fact.last = i;
+                        fact.reported_by += 1;
                     }
                     mine[si] = Some(f);
                 }
@@ -1479,13 +1482,21 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         pairs_of[p.b].push(pi);
     }
 
-    // Widely reported facts of each story.
-    let widely: Vec<Vec<usize>> = stories
+    // Widely reported facts of each story, with their text (the sentence
+    // that started the fact, as the first article reporting it words it).
+    let widely: Vec<Vec<(usize, SharedStr)>> = stories
         .iter()
         .map(|st| {
             let need = widely_reported_min(st.members.len());
             (0..st.facts.len())
-                .filter(|&f| st.facts[f].articles.len() >= need)
+                .filter(|&f| st.facts[f].reported_by >= need)
+                .map(|f| {
+                    let (i, si) = st.facts[f].from;
+                    let body = &articles[i].analysis.article.body;
+                    let r = &articles[i].analysis.layout.sentences[si];
+                    let text = body.get(r.start..r.end).unwrap_or("").trim();
+                    (f, truncate(text, FACT_TEXT_MAX))
+                })
                 .collect()
         })
         .collect();
@@ -1493,68 +1504,75 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     // Sentence alignment rows, unique sentences, missing facts.
     let per_rows: Vec<(Vec<SentenceAlignment>, Vec<usize>, Vec<MissingFact>)> = (0..n)
         .into_par_iter()
-        .map_init(Vec::new, |with, i| {
-            let mut unique: Vec<usize> = Vec::new();
-            let st = &stories[story_of[i]];
-            if st.members.len() < 2 {
-                return (Vec::new(), unique, Vec::new());
-            }
-            // The rows' `shared_with` lists, one after the other in `flat`
-            // (one shared allocation for the article); `rows` holds
-            // (sentence, fact, kind, where its list starts).
-            let mut flat: Vec<usize> = Vec::new();
-            let mut rows: Vec<(usize, usize, &'static str, usize)> =
-                Vec::with_capacity(fact_of[i].len());
-            for (si, f) in fact_of[i].iter().enumerate() {
-                let Some(f) = f else { continue };
-                let ms = &matches_of[i][si];
-                let kind = if ms.iter().any(|m| m.2 == MatchKind::Shared) {
-                    "shared"
-                } else if ms.is_empty() {
-                    "unique"
-                } else {
-                    "paraphrase"
-                };
-                if kind == "unique" {
-                    unique.push(si);
+        .map_init(
+            Default::default,
+            |(with, mine): &mut (Vec<usize>, Vec<usize>), i| {
+                let mut unique: Vec<usize> = Vec::new();
+                let st = &stories[story_of[i]];
+                if st.members.len() < 2 {
+                    return (Vec::new(), unique, Vec::new());
                 }
-                with.clear();
-                with.extend(ms.iter().map(|m| m.0));
-                with.sort_unstable();
-                with.dedup();
-                rows.push((si, *f, kind, flat.len()));
-                flat.extend_from_slice(with);
-            }
-            let all: Arc<[usize]> = flat.into();
-            let alignment: Vec<SentenceAlignment> = rows
-                .iter()
-                .enumerate()
-                .map(|(k, &(si, f, kind, at))| SentenceAlignment {
-                    story_id: st.id.clone(),
-                    article: i,
-                    sentence: si,
-                    fact_id: st.facts[f].id.clone(),
-                    kind,
-                    shared_with: SharedList::part(
-                        &all,
-                        at,
-                        rows.get(k + 1).map_or(all.len(), |r| r.3),
-                    ),
-                    reported_by: st.facts[f].articles.len(),
-                })
-                .collect();
-            let missing = widely[story_of[i]]
-                .iter()
-                .map(|&f| &st.facts[f])
-                .filter(|f| !f.articles.contains(&i))
-                .map(|f| MissingFact {
-                    fact_id: f.id.clone(),
-                    text: f.text.clone(),
-                    reported_by: f.articles.len(),
-                })
-                .collect();
-            (alignment, unique, missing)
-        })
+                // The rows' `shared_with` lists, one after the other in `flat`
+                // (one shared allocation for the article); `rows` holds
+                // (sentence, fact, kind, where its list starts).
+                let mut flat: Vec<usize> = Vec::new();
+                let mut rows: Vec<(usize, usize, &'static str, usize)> =
+                    Vec::with_capacity(fact_of[i].len());
+                for (si, f) in fact_of[i].iter().enumerate() {
+                    let Some(f) = f else { continue };
+                    let ms = &matches_of[i][si];
+                    let kind = if ms.iter().any(|m| m.2 == MatchKind::Shared) {
+                        "shared"
+                    } else if ms.is_empty() {
+                        "unique"
+                    } else {
+                        "paraphrase"
+                    };
+                    if kind == "unique" {
+                        unique.push(si);
+                    }
+                    with.clear();
+                    with.extend(ms.iter().map(|m| m.0));
+                    with.sort_unstable();
+                    with.dedup();
+                    rows.push((si, *f, kind, flat.len()));
+                    flat.extend_from_slice(with);
+                }
+                let all: Arc<[usize]> = flat.into();
+                let alignment: Vec<SentenceAlignment> = rows
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &(si, f, kind, at))| SentenceAlignment {
+                        story_id: st.id.clone(),
+                        article: i,
+                        sentence: si,
+                        fact_id: st.facts[f].id.clone(),
+                        kind,
+                        shared_with: SharedList::part(
+                            &all,
+                            at,
+                            rows.get(k + 1).map_or(all.len(), |r| r.3),
+                        ),
+                        reported_by: st.facts[f].reported_by,
+                    })
+                    .collect();
+                // The facts this article reports (sorted, unique).
+                mine.clear();
+                mine.extend(fact_of[i].iter().flatten());
+                mine.sort_unstable();
+                mine.dedup();
+                let missing = widely[story_of[i]]
+                    .iter()
+                    .filter(|(f, _)| mine.binary_search(f).is_err())
+                    .map(|(f, text)| MissingFact {
+                        fact_id: st.facts[*f].id.clone(),
+                        text: text.clone(),
+                        reported_by: st.facts[*f].reported_by,
+                    })
+                    .collect();
+                (alignment, unique, missing)
+            },
+        )
         .collect();
     let mut alignment: Vec<SentenceAlignment> =
         Vec::with_capacity(per_rows.iter().map(|r| r.0.len()).sum());
@@ -1772,9 +1790,9 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                     .map(|t| t.value.clone())
                     .unwrap_or_default(),
                 wire_credited: st.members.iter().filter(|&&i| digests[i].wire).count(),
-                shared_facts: st.facts.iter().filter(|f| f.articles.len() >= 2).count(),
+                shared_facts: st.facts.iter().filter(|f| f.reported_by >= 2).count(),
                 widely_reported_facts: if st.members.len() >= 2 {
-                    st.facts.iter().filter(|f| f.articles.len() >= need).count()
+                    st.facts.iter().filter(|f| f.reported_by >= need).count()
                 } else {
                     0
                 },
