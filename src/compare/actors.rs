@@ -506,8 +506,15 @@ where
     S: SentWords + ?Sized,
     F: FnMut(usize, &'a str, &mut dyn FnMut(&S)),
 {
-    let mut out: Vec<Found> = Vec::new();
-    let mut arena = String::new();
+    // The found mentions and their strings are collected in buffers reused
+    // from one text to the next (of this thread); the strings are copied
+    // once, at their final size, into the string the mentions share.
+    thread_local! {
+        static BUFS: std::cell::RefCell<(String, Vec<Found>)> = Default::default();
+    }
+    let (mut arena, mut out) = BUFS.with(|b| b.take());
+    arena.clear();
+    out.clear();
     let overlaps = super::Ranges::new(loaded.iter().copied());
     for (si, &(s0, s1)) in sentences.iter().enumerate() {
         let Some(sent) = text.get(s0..s1) else {
@@ -520,15 +527,11 @@ where
     // A mention inside another mention's label ("China" in "China's defence
     // minister Li Shangfu") is part of that label, not a naming of its own.
     let labels = super::Ranges::new(out.iter().map(|m| (m.start, m.end)));
-    let inner: Vec<bool> = out
+    let text: Arc<str> = Arc::from(arena.as_str());
+    let found = out
         .iter()
-        .map(|m| labels.strictly_inside_another(m.start, m.end))
-        .collect();
-    let text: Arc<str> = Arc::from(arena);
-    out.into_iter()
-        .zip(inner)
-        .filter(|(_, inner)| !inner)
-        .map(|(m, _)| Mention {
+        .filter(|m| !labels.strictly_inside_another(m.start, m.end))
+        .map(|m| Mention {
             text: Arc::clone(&text),
             at: m.at,
             key_at: m.key_at,
@@ -542,7 +545,12 @@ where
             acronym: m.acronym,
             after_the: m.after_the,
         })
-        .collect()
+        .collect();
+    // A giant text does not pin its buffers.
+    if arena.capacity() <= 1 << 16 && out.capacity() <= 1 << 12 {
+        BUFS.with(|b| *b.borrow_mut() = (arena, out));
+    }
+    found
 }
 
 /// The mentions of one sentence (`sent`, at `s0` in the text; its words

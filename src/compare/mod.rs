@@ -1506,16 +1506,17 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         .into_par_iter()
         .map_init(
             Default::default,
-            |(with, mine): &mut (Vec<usize>, Vec<usize>), i| {
+            |(with, mine, flat): &mut (Vec<usize>, Vec<usize>, Vec<usize>), i| {
                 let mut unique: Vec<usize> = Vec::new();
                 let st = &stories[story_of[i]];
                 if st.members.len() < 2 {
                     return (Vec::new(), unique, Vec::new());
                 }
                 // The rows' `shared_with` lists, one after the other in `flat`
-                // (one shared allocation for the article); `rows` holds
-                // (sentence, fact, kind, where its list starts).
-                let mut flat: Vec<usize> = Vec::new();
+                // (a buffer of the thread, copied into one shared allocation
+                // for the article); `rows` holds (sentence, fact, kind, where
+                // its list starts).
+                flat.clear();
                 let mut rows: Vec<(usize, usize, &'static str, usize)> =
                     Vec::with_capacity(fact_of[i].len());
                 for (si, f) in fact_of[i].iter().enumerate() {
@@ -1538,7 +1539,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                     rows.push((si, *f, kind, flat.len()));
                     flat.extend_from_slice(with);
                 }
-                let all: Arc<[usize]> = flat.into();
+                let all: Arc<[usize]> = Arc::from(&flat[..]);
                 let alignment: Vec<SentenceAlignment> = rows
                     .iter()
                     .enumerate()
