@@ -25,6 +25,7 @@
 
 use super::tokens::{is_stop, normalise, stem_parts, words, Word};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Most words a label may have in front of the name.
@@ -257,16 +258,23 @@ fn is_name_word(w: &Word<'_>) -> bool {
 
 /// One naming of an actor in a text.
 ///
-/// The label, the key and the role words share one string (`text`), so a
-/// mention costs one allocation, not one per string plus a set per label.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The label, the key and the role words are one stretch of a string
+/// shared by all the mentions found in one text (`text[at..end_at]`), so
+/// a text's mentions cost one allocation, not one or more per mention.
+#[derive(Clone)]
 pub struct Mention {
-    /// The label, then the key, then each role word followed by a space.
-    text: String,
+    /// The mentions' strings of the whole text; this mention's is
+    /// `text[at..end_at]`: the label, then the key, then each role word
+    /// followed by a space.
+    text: Arc<str>,
+    /// Where the label starts in `text`.
+    at: usize,
     /// Where the key starts in `text` (the label ends).
-    key_at: u32,
+    key_at: usize,
     /// Where the role words start in `text` (the key ends).
-    roles_at: u32,
+    roles_at: usize,
+    /// Where this mention's part of `text` ends.
+    end_at: usize,
     /// Words in the key.
     pub name_words: usize,
     /// Where the name starts in the label (see [`Mention::display`]).
@@ -286,12 +294,48 @@ impl Mention {
     /// Normalised name words joined by single spaces ("xi jinping"; a word
     /// never holds a space): the actor key of a full name.
     pub fn key(&self) -> &str {
-        &self.text[self.key_at as usize..self.roles_at as usize]
+        &self.text[self.key_at..self.roles_at]
+    }
+
+    /// This mention's part of the shared string.
+    fn own(&self) -> &str {
+        &self.text[self.at..self.end_at]
+    }
+
+    /// The fields that say what the mention is, the string positions
+    /// relative to its own part (equal mentions of two texts are equal).
+    #[allow(clippy::type_complexity)]
+    fn parts(
+        &self,
+    ) -> (
+        &str,
+        usize,
+        usize,
+        usize,
+        usize,
+        usize,
+        usize,
+        bool,
+        bool,
+        bool,
+    ) {
+        (
+            self.own(),
+            self.key_at - self.at,
+            self.roles_at - self.at,
+            self.name_words,
+            self.display_at,
+            self.start,
+            self.end,
+            self.loaded,
+            self.acronym,
+            self.after_the,
+        )
     }
 
     /// Label as written, whitespace-normalised ("dictator Xi Jinping").
     pub fn label(&self) -> &str {
-        &self.text[..self.key_at as usize]
+        &self.text[self.at..self.key_at]
     }
 
     /// Stemmed role words of the label ("leader", "minister"), in label
@@ -299,12 +343,12 @@ impl Mention {
     pub fn roles(&self) -> impl Iterator<Item = &str> {
         // Each role word ends in a space (a role word never holds one), so
         // even an empty word is kept.
-        self.text[self.roles_at as usize..].split_terminator(' ')
+        self.text[self.roles_at..self.end_at].split_terminator(' ')
     }
 
     /// True when the label has a role word.
     pub fn has_roles(&self) -> bool {
-        self.text.len() > self.roles_at as usize
+        self.end_at > self.roles_at
     }
 
     /// The name as written, possessive removed ("Xi Jinping"): the end of
@@ -317,6 +361,47 @@ impl Mention {
     pub fn name(&self) -> impl DoubleEndedIterator<Item = &str> {
         self.key().split(' ')
     }
+}
+
+impl PartialEq for Mention {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for Mention {}
+
+impl std::fmt::Debug for Mention {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mention")
+            .field("label", &self.label())
+            .field("key", &self.key())
+            .field("roles", &self.roles().collect::<Vec<_>>())
+            .field("name_words", &self.name_words)
+            .field("display_at", &self.display_at)
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .field("loaded", &self.loaded)
+            .field("acronym", &self.acronym)
+            .field("after_the", &self.after_the)
+            .finish()
+    }
+}
+
+/// A mention while its text is found: its string is `arena[at..end_at]`
+/// until the text's mentions are all found and share one string.
+struct Found {
+    at: usize,
+    key_at: usize,
+    roles_at: usize,
+    end_at: usize,
+    name_words: usize,
+    display_at: usize,
+    start: usize,
+    end: usize,
+    loaded: bool,
+    acronym: bool,
+    after_the: bool,
 }
 
 /// Find the mentions in `text`, sentence by sentence. `sentences` are byte
@@ -421,40 +506,63 @@ where
     S: SentWords + ?Sized,
     F: FnMut(usize, &'a str, &mut dyn FnMut(&S)),
 {
-    let mut out = Vec::new();
+    // The found mentions and their strings are collected in buffers reused
+    // from one text to the next (of this thread); the strings are copied
+    // once, at their final size, into the string the mentions share.
+    thread_local! {
+        static BUFS: std::cell::RefCell<(String, Vec<Found>)> = Default::default();
+    }
+    let (mut arena, mut out) = BUFS.with(|b| b.take());
+    arena.clear();
+    out.clear();
     let overlaps = super::Ranges::new(loaded.iter().copied());
     for (si, &(s0, s1)) in sentences.iter().enumerate() {
         let Some(sent) = text.get(s0..s1) else {
             continue;
         };
         words_of(si, sent, &mut |ws| {
-            sentence_mentions(sent, s0, ws, &known, &overlaps, &mut out)
+            sentence_mentions(sent, s0, ws, &known, &overlaps, &mut arena, &mut out)
         });
     }
     // A mention inside another mention's label ("China" in "China's defence
     // minister Li Shangfu") is part of that label, not a naming of its own.
     let labels = super::Ranges::new(out.iter().map(|m| (m.start, m.end)));
-    let inner: Vec<bool> = out
+    let text: Arc<str> = Arc::from(arena.as_str());
+    let found = out
         .iter()
-        .map(|m| labels.strictly_inside_another(m.start, m.end))
+        .filter(|m| !labels.strictly_inside_another(m.start, m.end))
+        .map(|m| Mention {
+            text: Arc::clone(&text),
+            at: m.at,
+            key_at: m.key_at,
+            roles_at: m.roles_at,
+            end_at: m.end_at,
+            name_words: m.name_words,
+            display_at: m.display_at,
+            start: m.start,
+            end: m.end,
+            loaded: m.loaded,
+            acronym: m.acronym,
+            after_the: m.after_the,
+        })
         .collect();
-    let mut k = 0;
-    out.retain(|_| {
-        k += 1;
-        !inner[k - 1]
-    });
-    out
+    // A giant text does not pin its buffers.
+    if arena.capacity() <= 1 << 16 && out.capacity() <= 1 << 12 {
+        BUFS.with(|b| *b.borrow_mut() = (arena, out));
+    }
+    found
 }
 
 /// The mentions of one sentence (`sent`, at `s0` in the text; its words
-/// `ws`), added to `out`.
+/// `ws`), added to `out`, their strings to `text`.
 fn sentence_mentions<S: SentWords + ?Sized>(
     sent: &str,
     s0: usize,
     ws: &S,
     known: &dyn Fn(&str) -> bool,
     overlaps: &super::Ranges,
-    out: &mut Vec<Mention>,
+    text: &mut String,
+    out: &mut Vec<Found>,
 ) {
     let n = ws.len();
     let end_of = |i: usize| ws.start(i) + ws.raw(i).len();
@@ -513,13 +621,14 @@ fn sentence_mentions<S: SentWords + ?Sized>(
         let after_the = l > 0 && ws.norm(l - 1) == "the" && gap_ok(l);
         let lstart = ws.start(l);
         let dstart = ws.start(n0);
-        // One string: label, key, role words (see `Mention`).
-        let mut text = String::with_capacity(2 * (last_end - lstart) + 8);
-        collapse_into(&sent[lstart..last_end], &mut text);
+        // One stretch of the text's string: label, key, role words (see
+        // `Mention`).
+        let at = text.len();
+        collapse_into(&sent[lstart..last_end], text);
         // The name's words are the label's last words (the label
         // extends left over whitespace gaps only), so the collapsed
         // name is the end of the collapsed label.
-        let display_at = text.len() - collapsed_len(&sent[dstart..last_end]);
+        let display_at = text.len() - at - collapsed_len(&sent[dstart..last_end]);
         let key_at = text.len();
         for k in name_words.clone() {
             if k > n0 {
@@ -537,10 +646,11 @@ fn sentence_mentions<S: SentWords + ?Sized>(
             }
         }
         let (a, b) = (s0 + lstart, s0 + last_end);
-        out.push(Mention {
-            text,
-            key_at: key_at as u32,
-            roles_at: roles_at as u32,
+        out.push(Found {
+            at,
+            key_at,
+            roles_at,
+            end_at: text.len(),
             name_words: name_words.len(),
             display_at,
             start: a,
@@ -895,6 +1005,44 @@ mod tests {
             labels("She met Bolvia's defence minister Piet Marsh, officials said."),
             vec!["Bolvia's defence minister Piet Marsh"]
         );
+    }
+
+    #[test]
+    fn mentions_sharing_a_string_read_their_own_parts() {
+        let t = "Leader Anna Kovar met defence minister Piet Marsh. Kovar left.";
+        let sents = vec![(0, 50), (51, t.len())];
+        let known = mid_sentence_capitals(t, &sents);
+        let ms = mentions(t, &sents, &[], &known);
+        let got: Vec<(&str, &str, Vec<&str>, &str)> = ms
+            .iter()
+            .map(|m| (m.label(), m.key(), m.roles().collect(), m.display()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Leader Anna Kovar",
+                    "anna kovar",
+                    vec!["leader"],
+                    "Anna Kovar"
+                ),
+                (
+                    "defence minister Piet Marsh",
+                    "piet marsh",
+                    vec!["defenc", "minister"],
+                    "Piet Marsh"
+                ),
+                ("Kovar", "kovar", vec![], "Kovar"),
+            ]
+        );
+        assert!(ms[0].has_roles() && !ms[2].has_roles());
+        // The same mention found after other mentions (at another place of
+        // its shared string) is equal; its string is its own part.
+        let second = mentions(t, &sents[1..], &[], &known);
+        assert_eq!(second.len(), 1);
+        assert_eq!(second[0], ms[2]);
+        assert_eq!(second[0].own(), ms[2].own());
+        assert_ne!(ms[1], ms[2]);
     }
 
     #[test]

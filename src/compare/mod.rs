@@ -55,6 +55,8 @@ use quotes::QuotePrint;
 use ratings::{Rating, SourceRatings};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::sync::Arc;
 use stories::SparseVec;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -115,12 +117,145 @@ impl Default for CompareOptions {
     }
 }
 
+/// A string many rows repeat (a story's id, a fact's id and text): made
+/// once, then shared by reference count, so a row costs no allocation for
+/// it. Reads as a `&str` (`Deref`, [`SharedStr::as_str`]) and serialises as
+/// one.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SharedStr(Arc<str>);
+
+impl SharedStr {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> Self {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> Self {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl std::fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl serde::Serialize for SharedStr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// One row's part of a list shared by several rows (the articles each
+/// sentence of an article shares with: one allocation for all the
+/// article's rows, not one per row). Reads as a `&[usize]` (`Deref`) and
+/// serialises as one.
+#[derive(Clone)]
+pub struct SharedList {
+    all: Arc<[usize]>,
+    start: usize,
+    end: usize,
+}
+
+impl SharedList {
+    /// `all[start..end]`.
+    fn part(all: &Arc<[usize]>, start: usize, end: usize) -> SharedList {
+        assert!(start <= end && end <= all.len(), "a part of the list");
+        SharedList {
+            all: Arc::clone(all),
+            start,
+            end,
+        }
+    }
+}
+
+impl From<Vec<usize>> for SharedList {
+    fn from(v: Vec<usize>) -> Self {
+        let end = v.len();
+        SharedList {
+            all: v.into(),
+            start: 0,
+            end,
+        }
+    }
+}
+
+impl std::ops::Deref for SharedList {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        &self.all[self.start..self.end]
+    }
+}
+
+impl PartialEq for SharedList {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for SharedList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl serde::Serialize for SharedList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 /// A widely reported fact an article leaves out.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MissingFact {
-    pub fact_id: String,
+    pub fact_id: SharedStr,
     /// The fact as the first article reporting it words it.
-    pub text: String,
+    pub text: SharedStr,
     /// Articles of the story reporting it.
     pub reported_by: usize,
 }
@@ -177,7 +312,7 @@ pub struct StorySummary {
 /// One pair of articles of a story.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PairRow {
-    pub story_id: String,
+    pub story_id: SharedStr,
     /// Positions in `Comparison::articles`; `a` comes first in the input.
     pub a: usize,
     pub b: usize,
@@ -202,15 +337,15 @@ impl PairRow {
 /// How one sentence of a multi-article story relates to the others.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SentenceAlignment {
-    pub story_id: String,
+    pub story_id: SharedStr,
     /// Position in `Comparison::articles`.
     pub article: usize,
     pub sentence: usize,
-    pub fact_id: String,
+    pub fact_id: SharedStr,
     /// `shared`, `paraphrase` or `unique`.
     pub kind: &'static str,
     /// Articles (positions) with a matching sentence, in input order.
-    pub shared_with: Vec<usize>,
+    pub shared_with: SharedList,
     /// Articles of the story reporting this fact.
     pub reported_by: usize,
 }
@@ -218,7 +353,7 @@ pub struct SentenceAlignment {
 /// One occurrence of a quotation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuoteRow {
-    pub story_id: String,
+    pub story_id: SharedStr,
     pub quote_id: String,
     /// Position in `Comparison::articles`.
     pub article: usize,
@@ -239,7 +374,7 @@ pub struct QuoteRow {
 /// How one article names one main actor.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ActorLabelRow {
-    pub story_id: String,
+    pub story_id: SharedStr,
     pub actor: String,
     /// Position in `Comparison::articles`.
     pub article: usize,
@@ -721,14 +856,19 @@ struct PointWalk {
 // Story state during a window
 
 struct Fact {
-    id: String,
-    text: String,
-    /// The articles reporting it, ascending.
-    articles: Vec<usize>,
+    id: SharedStr,
+    /// The sentence that started it: (article, sentence). Its text is made
+    /// only for the widely reported facts (the only ones a row shows).
+    from: (usize, usize),
+    /// Articles reporting it.
+    reported_by: usize,
+    /// The last article that reported it (members add their sentences in
+    /// turn, so an article counts once).
+    last: usize,
 }
 
 struct Story {
-    id: String,
+    id: SharedStr,
     method: &'static str,
     members: Vec<usize>,
     facts: Vec<Fact>,
@@ -736,15 +876,15 @@ struct Story {
     clusters: Vec<Vec<(usize, usize)>>,
 }
 
-fn truncate(s: &str, max: usize) -> String {
+fn truncate(s: &str, max: usize) -> SharedStr {
     if s.len() <= max {
-        return s.to_string();
+        return s.into();
     }
     let mut e = max;
     while !s.is_char_boundary(e) {
         e -= 1;
     }
-    format!("{}…", s[..e].trim_end())
+    format!("{}…", s[..e].trim_end()).into()
 }
 
 /// Whether two articles share a quotation or a copied sentence (the
@@ -807,7 +947,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         let chosen = if let Some(name) = corpus {
             Some(*by_corpus.entry(name.to_string()).or_insert_with(|| {
                 stories.push(Story {
-                    id: name.to_string(),
+                    id: name.into(),
                     method: "corpus",
                     members: Vec::new(),
                     facts: Vec::new(),
@@ -853,7 +993,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         };
         let s = chosen.unwrap_or_else(|| {
             stories.push(Story {
-                id: format!("s{:04}", a.seq + 1),
+                id: format!("s{:04}", a.seq + 1).into(),
                 method: "single",
                 members: Vec::new(),
                 facts: Vec::new(),
@@ -965,6 +1105,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         .par_iter_mut()
         .map(|st| {
             let mut fact_of: Vec<Vec<Option<usize>>> = Vec::with_capacity(st.members.len());
+            let mut id_buf = String::new();
             for &i in &st.members {
                 let mut mine: Vec<Option<usize>> = vec![None; digests[i].sents.len()];
                 for (si, sp) in digests[i].sents.iter().enumerate() {
@@ -983,23 +1124,25 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                     let f = match best {
                         Some(f) => f,
                         None => {
-                            let body = &articles[i].analysis.article.body;
-                            let r = &articles[i].analysis.layout.sentences[si];
+                            // The id is written into one buffer and copied
+                            // once into its shared string.
+                            id_buf.clear();
+                            let _ = write!(id_buf, "{}-f{:03}", st.id, st.facts.len() + 1);
                             st.facts.push(Fact {
-                                id: format!("{}-f{:03}", st.id, st.facts.len() + 1),
-                                text: truncate(
-                                    body.get(r.start..r.end).unwrap_or("").trim(),
-                                    FACT_TEXT_MAX,
-                                ),
-                                articles: Vec::new(),
+                                id: id_buf.as_str().into(),
+                                from: (i, si),
+                                reported_by: 0,
+                                last: usize::MAX,
                             });
                             st.facts.len() - 1
                         }
                     };
                     // Members come in order and each adds its sentences in
-                    // turn: the list stays sorted and unique.
-                    if st.facts[f].articles.last() != Some(&i) {
-                        st.facts[f].articles.push(i);
+                    // turn: an article is counted once.
+                    let fact = &mut st.facts[f];
+                    if fact.last != i {
+                        fact.last = i;
+                        fact.reported_by += 1;
                     }
                     mine[si] = Some(f);
                 }
@@ -1076,7 +1219,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
 
     let mut per_article: Vec<ArticleComparison> = (0..n)
         .map(|i| ArticleComparison {
-            story_id: stories[story_of[i]].id.clone(),
+            story_id: stories[story_of[i]].id.to_string(),
             ..Default::default()
         })
         .collect();
@@ -1339,13 +1482,21 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
         pairs_of[p.b].push(pi);
     }
 
-    // Widely reported facts of each story.
-    let widely: Vec<Vec<usize>> = stories
+    // Widely reported facts of each story, with their text (the sentence
+    // that started the fact, as the first article reporting it words it).
+    let widely: Vec<Vec<(usize, SharedStr)>> = stories
         .iter()
         .map(|st| {
             let need = widely_reported_min(st.members.len());
             (0..st.facts.len())
-                .filter(|&f| st.facts[f].articles.len() >= need)
+                .filter(|&f| st.facts[f].reported_by >= need)
+                .map(|f| {
+                    let (i, si) = st.facts[f].from;
+                    let body = &articles[i].analysis.article.body;
+                    let r = &articles[i].analysis.layout.sentences[si];
+                    let text = body.get(r.start..r.end).unwrap_or("").trim();
+                    (f, truncate(text, FACT_TEXT_MAX))
+                })
                 .collect()
         })
         .collect();
@@ -1353,51 +1504,76 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
     // Sentence alignment rows, unique sentences, missing facts.
     let per_rows: Vec<(Vec<SentenceAlignment>, Vec<usize>, Vec<MissingFact>)> = (0..n)
         .into_par_iter()
-        .map(|i| {
-            let mut alignment: Vec<SentenceAlignment> = Vec::new();
-            let mut unique: Vec<usize> = Vec::new();
-            let st = &stories[story_of[i]];
-            if st.members.len() < 2 {
-                return (alignment, unique, Vec::new());
-            }
-            for (si, f) in fact_of[i].iter().enumerate() {
-                let Some(f) = f else { continue };
-                let ms = &matches_of[i][si];
-                let kind = if ms.iter().any(|m| m.2 == MatchKind::Shared) {
-                    "shared"
-                } else if ms.is_empty() {
-                    "unique"
-                } else {
-                    "paraphrase"
-                };
-                if kind == "unique" {
-                    unique.push(si);
+        .map_init(
+            Default::default,
+            |(with, mine, flat): &mut (Vec<usize>, Vec<usize>, Vec<usize>), i| {
+                let mut unique: Vec<usize> = Vec::new();
+                let st = &stories[story_of[i]];
+                if st.members.len() < 2 {
+                    return (Vec::new(), unique, Vec::new());
                 }
-                let mut with: Vec<usize> = ms.iter().map(|m| m.0).collect();
-                with.sort_unstable();
-                with.dedup();
-                alignment.push(SentenceAlignment {
-                    story_id: st.id.clone(),
-                    article: i,
-                    sentence: si,
-                    fact_id: st.facts[*f].id.clone(),
-                    kind,
-                    shared_with: with,
-                    reported_by: st.facts[*f].articles.len(),
-                });
-            }
-            let missing = widely[story_of[i]]
-                .iter()
-                .map(|&f| &st.facts[f])
-                .filter(|f| !f.articles.contains(&i))
-                .map(|f| MissingFact {
-                    fact_id: f.id.clone(),
-                    text: f.text.clone(),
-                    reported_by: f.articles.len(),
-                })
-                .collect();
-            (alignment, unique, missing)
-        })
+                // The rows' `shared_with` lists, one after the other in `flat`
+                // (a buffer of the thread, copied into one shared allocation
+                // for the article); `rows` holds (sentence, fact, kind, where
+                // its list starts).
+                flat.clear();
+                let mut rows: Vec<(usize, usize, &'static str, usize)> =
+                    Vec::with_capacity(fact_of[i].len());
+                for (si, f) in fact_of[i].iter().enumerate() {
+                    let Some(f) = f else { continue };
+                    let ms = &matches_of[i][si];
+                    let kind = if ms.iter().any(|m| m.2 == MatchKind::Shared) {
+                        "shared"
+                    } else if ms.is_empty() {
+                        "unique"
+                    } else {
+                        "paraphrase"
+                    };
+                    if kind == "unique" {
+                        unique.push(si);
+                    }
+                    with.clear();
+                    with.extend(ms.iter().map(|m| m.0));
+                    with.sort_unstable();
+                    with.dedup();
+                    rows.push((si, *f, kind, flat.len()));
+                    flat.extend_from_slice(with);
+                }
+                let all: Arc<[usize]> = Arc::from(&flat[..]);
+                let alignment: Vec<SentenceAlignment> = rows
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &(si, f, kind, at))| SentenceAlignment {
+                        story_id: st.id.clone(),
+                        article: i,
+                        sentence: si,
+                        fact_id: st.facts[f].id.clone(),
+                        kind,
+                        shared_with: SharedList::part(
+                            &all,
+                            at,
+                            rows.get(k + 1).map_or(all.len(), |r| r.3),
+                        ),
+                        reported_by: st.facts[f].reported_by,
+                    })
+                    .collect();
+                // The facts this article reports (sorted, unique).
+                mine.clear();
+                mine.extend(fact_of[i].iter().flatten());
+                mine.sort_unstable();
+                mine.dedup();
+                let missing = widely[story_of[i]]
+                    .iter()
+                    .filter(|(f, _)| mine.binary_search(f).is_err())
+                    .map(|(f, text)| MissingFact {
+                        fact_id: st.facts[*f].id.clone(),
+                        text: text.clone(),
+                        reported_by: st.facts[*f].reported_by,
+                    })
+                    .collect();
+                (alignment, unique, missing)
+            },
+        )
         .collect();
     let mut alignment: Vec<SentenceAlignment> =
         Vec::with_capacity(per_rows.iter().map(|r| r.0.len()).sum());
@@ -1603,7 +1779,7 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
             let need = widely_reported_min(st.members.len());
             let first = &articles[st.members[0]].analysis.article;
             StorySummary {
-                story_id: st.id.clone(),
+                story_id: st.id.to_string(),
                 method: st.method.to_string(),
                 members: st.members.clone(),
                 outlets,
@@ -1615,9 +1791,9 @@ pub fn compare_with(articles: Vec<Scored>, opts: &CompareOptions, lex: &Lexicons
                     .map(|t| t.value.clone())
                     .unwrap_or_default(),
                 wire_credited: st.members.iter().filter(|&&i| digests[i].wire).count(),
-                shared_facts: st.facts.iter().filter(|f| f.articles.len() >= 2).count(),
+                shared_facts: st.facts.iter().filter(|f| f.reported_by >= 2).count(),
                 widely_reported_facts: if st.members.len() >= 2 {
-                    st.facts.iter().filter(|f| f.articles.len() >= need).count()
+                    st.facts.iter().filter(|f| f.reported_by >= need).count()
                 } else {
                     0
                 },
@@ -1699,10 +1875,10 @@ fn widely_reported_min(n: usize) -> usize {
 }
 
 /// Sentences with an attribution, a named or anonymous source, or a quote
-/// whose speaker is named.
-fn attributed_sentences(s: &Scored) -> BTreeSet<usize> {
+/// whose speaker is named (sorted, unique).
+fn attributed_sentences(s: &Scored) -> Vec<usize> {
     let an = &s.analysis;
-    let mut out: BTreeSet<usize> = an
+    let mut out: Vec<usize> = an
         .spans
         .iter()
         .filter(|x| {
@@ -1720,6 +1896,9 @@ fn attributed_sentences(s: &Scored) -> BTreeSet<usize> {
             .filter(|q| q.speaker.is_some())
             .map(|q| q.sentence),
     );
+    // A sorted, unique list (a set's worth without a tree's nodes).
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
@@ -1798,6 +1977,32 @@ mod tests {
                 assert_eq!(w.cap, body[w.start..].starts_with(char::is_uppercase));
             }
         }
+    }
+
+    #[test]
+    fn shared_strings_and_lists_read_and_serialise_as_their_parts() {
+        let id = SharedStr::from("s0001-f002");
+        let copy = id.clone();
+        assert_eq!(copy, "s0001-f002");
+        assert_eq!(copy.as_str(), "s0001-f002");
+        assert_eq!(format!("{copy} {copy:?}"), "s0001-f002 \"s0001-f002\"");
+        assert_eq!(serde_json::to_string(&copy).unwrap(), "\"s0001-f002\"");
+        let all: Arc<[usize]> = vec![1, 4, 7, 9].into();
+        let parts = [(0, 2), (2, 2), (2, 4)];
+        let lists: Vec<SharedList> = parts
+            .iter()
+            .map(|&(a, b)| SharedList::part(&all, a, b))
+            .collect();
+        for (l, &(a, b)) in lists.iter().zip(&parts) {
+            assert_eq!(&**l, &all[a..b]);
+            assert_eq!(l, &SharedList::from(all[a..b].to_vec()));
+            assert_eq!(format!("{l:?}"), format!("{:?}", &all[a..b]));
+            assert_eq!(
+                serde_json::to_string(l).unwrap(),
+                serde_json::to_string(&all[a..b]).unwrap()
+            );
+        }
+        assert!(lists[2].contains(&9) && !lists[0].contains(&9));
     }
 
     #[test]
