@@ -502,6 +502,20 @@ pub(crate) fn sentence_breaks(text: &str, out: &mut Vec<usize>) {
     let b = text.as_bytes();
     let mut i = 0;
     while i < text.len() {
+        // Eight bytes at a time over text without a candidate byte (see
+        // `ASCII_BREAK_CANDIDATE`).
+        i = skip_words8(b, i, |x| {
+            (x | bytes_equal8(x, b'.')
+                | bytes_equal8(x, b'!')
+                | bytes_equal8(x, b'?')
+                | bytes_equal8(x, b'\n')
+                | bytes_equal8(x, b'\r'))
+                & HIGH8
+                != 0
+        });
+        if i >= text.len() {
+            break;
+        }
         // Most bytes are ASCII that can neither end a sentence nor separate
         // paragraphs: skip them without decoding characters.
         if !ASCII_BREAK_CANDIDATE[usize::from(b[i])] {
@@ -556,6 +570,34 @@ pub(crate) fn sentence_breaks(text: &str, out: &mut Vec<usize>) {
             None => break,
         }
     }
+}
+
+/// The high bit of each byte of a `u64`.
+const HIGH8: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit set in each byte of `x` that is `c`, and nothing else
+/// (exact per byte: no carry crosses bytes).
+#[inline]
+fn bytes_equal8(x: u64, c: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let t = x ^ (u64::from(c) * 0x0101_0101_0101_0101);
+    !(((t & LOW7) + LOW7) | t) & HIGH8
+}
+
+/// From byte `i` of `b`, step over whole 8-byte words while `stop` (given
+/// the word, little-endian) is false for them; returns where to go on byte
+/// by byte. `stop` must be true for every word holding a byte the caller
+/// does not skip, so that only bytes it skips are stepped over.
+#[inline]
+fn skip_words8(b: &[u8], mut i: usize, stop: impl Fn(u64) -> bool) -> usize {
+    while let Some(w) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+        if stop(x) {
+            break;
+        }
+        i += 8;
+    }
+    i
 }
 
 /// Bytes that may start a sentence terminator or paragraph separator:
@@ -825,6 +867,12 @@ fn scan_paragraph(
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        // Eight bytes at a time over text without `"` or non-ASCII bytes
+        // (the bytes the test below skips one by one).
+        i = skip_words8(bytes, i, |x| (x | bytes_equal8(x, b'"')) & HIGH8 != 0);
+        if i >= bytes.len() {
+            break;
+        }
         // Only `"` and the lead bytes of the curly marks and guillemets
         // (0xE2, 0xC2) can start a quotation mark.
         let b = bytes[i];
@@ -2249,6 +2297,46 @@ fn fill_speaker(body: &str, q: &mut Quote, sp: &Speaker) {
 
 #[cfg(test)]
 mod tests {
+    /// `bytes_equal8` marks exactly the bytes equal to `c`, whatever the
+    /// other bytes (zero, equal, one off, high); `skip_words8` stops at the
+    /// first word its test rejects.
+    #[test]
+    fn bytes_equal8_marks_exactly_the_equal_bytes() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for c in 0..=255u8 {
+            for _ in 0..200 {
+                let mut w = next().to_le_bytes();
+                for b in w.iter_mut() {
+                    match next() % 4 {
+                        0 => *b = c,
+                        1 => *b = c.wrapping_add(1),
+                        2 => *b = c.wrapping_sub(1),
+                        _ => {}
+                    }
+                }
+                let want = w
+                    .iter()
+                    .enumerate()
+                    .fold(0u64, |m, (k, &b)| m | (u64::from(b == c) << (8 * k + 7)));
+                assert_eq!(
+                    super::bytes_equal8(u64::from_le_bytes(w), c),
+                    want,
+                    "{c} {w:?}"
+                );
+            }
+        }
+        let text = b"no quote here, none here either, \"there";
+        let stop = |x: u64| (x | super::bytes_equal8(x, b'"')) & super::HIGH8 != 0;
+        assert_eq!(super::skip_words8(text, 0, stop), 32);
+        assert_eq!(super::skip_words8(text, 35, stop), 35);
+    }
+
     use super::*;
 
     fn sentences(body: &str) -> Vec<&str> {

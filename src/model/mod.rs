@@ -497,10 +497,16 @@ fn trim_scratch(s: &mut Scratch) {
         s.one = Vec::new();
         s.order = Vec::new();
     }
+    if cap(s.starts.capacity()) {
+        s.starts = Vec::new();
+        s.lookups = Default::default();
+        s.tok_spans = Vec::new();
+    }
 }
 
 /// Tokenise the article for the model: `s.lookups` gets each token's
-/// [`WordTable`] entry, sentence after sentence, and `ranges` each
+/// [`WordTable`] entry (column by column; the frame and genre columns only
+/// for the heads the model has), sentence after sentence, and `ranges` each
 /// sentence's slice of them. No text is kept per token, except for the
 /// tokens with a bias-prior slot (the only ones the contributions read by
 /// text): `s.tok_text` and `s.tok_spans` (a [`terms::SomeTexts`]). Returns
@@ -515,7 +521,10 @@ fn tokenize_article(
 ) -> bool {
     ranges.clear();
     let table = model.word_table();
-    s.lookups.clear();
+    for c in &mut s.lookups {
+        c.clear();
+    }
+    let (frames, genre) = (model.frames.is_some(), model.genre.is_some());
     s.starts.clear();
     s.tok_text.clear();
     s.tok_spans.clear();
@@ -545,10 +554,18 @@ fn tokenize_article(
                 }
                 tok_spans.push((a as u32, tok_text.len() as u32));
             }
-            lookups.push(e);
+            let [ws, wf, wg, wp] = &mut *lookups;
+            ws.push(e[W_SENTENCE]);
+            wp.push(e[W_SLOT]);
+            if frames {
+                wf.push(e[W_FRAMES]);
+            }
+            if genre {
+                wg.push(e[W_GENRE]);
+            }
             starts.push(offset + at);
         });
-        lookups.len()
+        starts.len()
     };
     let shared = terms::ranges_split_tokens(body, sentences.iter().map(|t| (t.start, t.end)));
     if shared {
@@ -586,11 +603,9 @@ fn article_head_probs(
     s: &mut Scratch,
 ) -> Vec<(String, f64)> {
     let p = if shared {
-        let mut words = std::mem::take(&mut s.words);
-        words.clear();
-        words.extend(s.lookups.iter().map(|e| e[column]));
+        let words = std::mem::take(&mut s.lookups[column]);
         let z = h.decisions_from(&words, s);
-        s.words = words;
+        s.lookups[column] = words;
         h.calibrate(z)
     } else {
         h.probs(body, s)
@@ -617,8 +632,8 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
     // `contribs[spans[i].clone()]`.
     contribs.clear();
     spans.clear();
-    let mut words = std::mem::take(&mut s.words);
-    let mut prior_slots = std::mem::take(&mut s.prior_slots);
+    let all_words = std::mem::take(&mut s.lookups[W_SENTENCE]);
+    let all_slots = std::mem::take(&mut s.lookups[W_SLOT]);
     // Only the sentences that can rank (see `order` below) need their
     // contributions.
     let any_eligible = ranges.iter().any(|r| r.len() >= MIN_SENTENCE_TOKENS);
@@ -629,14 +644,8 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
             .get(i)
             .map(|f| f.counts.as_slice())
             .unwrap_or(&[]);
-        let looked = &s.lookups[r.clone()];
-        words.clear();
-        words.extend(looked.iter().map(|e| e[W_SENTENCE]));
-        prior_slots.clear();
-        prior_slots.extend(looked.iter().map(|e| e[W_SLOT]));
-        let z = model
-            .sentence
-            .decision_from(&words, &prior_slots, counts, s);
+        let (words, prior_slots) = (&all_words[r.clone()], &all_slots[r.clone()]);
+        let z = model.sentence.decision_from(words, prior_slots, counts, s);
         probs.push(model.sentence.platt.prob(z));
         eligible.push(r.len() >= MIN_SENTENCE_TOKENS);
         if any_eligible && r.len() < MIN_SENTENCE_TOKENS {
@@ -649,8 +658,8 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
         };
         model.sentence.keyed_contributions(
             &texts,
-            &words,
-            &prior_slots,
+            words,
+            prior_slots,
             &s.sparse,
             &slots,
             &mut s.prior_words,
@@ -660,8 +669,8 @@ fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
         contribs.extend(one.drain(..).map(|(k, v)| (k.shifted(r.start), v)));
         spans.push(a..contribs.len());
     }
-    s.words = words;
-    s.prior_slots = prior_slots;
+    s.lookups[W_SENTENCE] = all_words;
+    s.lookups[W_SLOT] = all_slots;
     let framing_score = article_score(&probs, &eligible);
 
     // Top sentences: highest probability first, ties by position.

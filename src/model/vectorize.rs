@@ -441,8 +441,11 @@ pub struct Scratch {
     pub tok_spans: Vec<(u32, u32)>,
     /// The token being looked up (see `terms::for_each_token_raw`).
     pub key: String,
-    /// Per token of an article, its `WordTable` entry.
-    pub lookups: Vec<[u32; 4]>,
+    /// Per token of an article, its `WordTable` entry, one vector per
+    /// column (`model::W_SENTENCE` ...): a sentence's word ids and prior
+    /// slots, and the article's word ids of a head, are then slices as
+    /// they stand instead of copies.
+    pub lookups: [Vec<u32>; 4],
     /// One column of `lookups` (the word ids of one head).
     pub words: Vec<u32>,
     /// An article's per-term contribution totals, by term id (all zero
