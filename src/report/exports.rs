@@ -939,6 +939,8 @@ struct Rendered {
     jsonl: Vec<u8>,
     sents: CsvBuf,
     spans: CsvBuf,
+    /// A sentence's `framing_prob` cell.
+    num: String,
 }
 
 /// How an `articles.csv` column is written in `articles.jsonl` (from
@@ -1127,7 +1129,7 @@ impl Rendered {
             .buf
             .reserve(2 * body.len() + 64 * an.layout.sentences.len());
         let n_counts = schema::count_features().count();
-        let mut num = String::new();
+        let num = &mut self.num;
         for (si, sent) in an.layout.sentences.iter().enumerate() {
             sents.field(id);
             sents.field_uint(si as u64);
@@ -1143,9 +1145,9 @@ impl Rendered {
             }
             num.clear();
             if let Some(p) = s.sentence_probs.get(si) {
-                fmt_f_into(&mut num, *p);
+                fmt_f_into(num, *p);
             }
-            sents.field(&num);
+            sents.field(num);
             sents.end_row();
         }
 
