@@ -604,6 +604,21 @@ impl CsvBuf {
         push_field(&mut self.buf, prefix, s.as_bytes());
     }
 
+    /// Append a field already encoded by [`CsvBuf::encode_field`] (for a
+    /// cell repeated on every row, such as the article id).
+    fn field_encoded(&mut self, enc: &[u8]) {
+        self.sep();
+        self.buf.extend_from_slice(enc);
+    }
+
+    /// The bytes [`CsvBuf::field`] appends for `s` (without the separator),
+    /// into `out` (cleared first).
+    fn encode_field(out: &mut Vec<u8>, s: &str) {
+        out.clear();
+        let prefix: &[u8] = if needs_neutralising(s) { b"'" } else { b"" };
+        push_field(out, prefix, s.as_bytes());
+    }
+
     /// Append an unsigned integer field to the current row.
     pub fn field_uint(&mut self, v: impl Into<u64>) {
         self.sep();
@@ -941,6 +956,9 @@ struct Rendered {
     spans: CsvBuf,
     /// A sentence's `framing_prob` cell.
     num: String,
+    /// The article id as a CSV field, for every row of its sentences and
+    /// spans.
+    id_field: Vec<u8>,
 }
 
 /// How an `articles.csv` column is written in `articles.jsonl` (from
@@ -1122,6 +1140,8 @@ impl Rendered {
         }
         j.extend_from_slice(b"]}\n");
 
+        CsvBuf::encode_field(&mut self.id_field, id);
+
         // sentences.csv, in sentence_columns() order.
         let sents = &mut self.sents;
         sents.clear();
@@ -1131,7 +1151,7 @@ impl Rendered {
         let n_counts = schema::count_features().count();
         let num = &mut self.num;
         for (si, sent) in an.layout.sentences.iter().enumerate() {
-            sents.field(id);
+            sents.field_encoded(&self.id_field);
             sents.field_uint(si as u64);
             sents.field_uint(sent.paragraph as u64);
             sents.field_uint(sent.start as u64);
@@ -1156,7 +1176,7 @@ impl Rendered {
         spans.clear();
         spans.buf.reserve(128 * an.spans.len());
         for sp in &an.spans {
-            spans.field(id);
+            spans.field_encoded(&self.id_field);
             spans.field_uint(sp.sentence as u64);
             spans.field_uint(sp.start as u64);
             spans.field_uint(sp.end as u64);
@@ -1406,6 +1426,25 @@ mod tests {
         assert_eq!(got[5], "'=HYPERLINK(\"x\")");
         assert_eq!(got[7], "'@a,b");
         assert!(a.as_bytes().ends_with(b"\r\n"));
+    }
+
+    #[test]
+    fn encoded_fields_equal_fields() {
+        let mut enc = Vec::new();
+        for s in tricky_strings()
+            .iter()
+            .chain(&["-1.5".to_string(), "=x".into()])
+        {
+            let (mut a, mut b) = (CsvBuf::default(), CsvBuf::default());
+            CsvBuf::encode_field(&mut enc, s);
+            a.field("x");
+            a.field(s);
+            a.end_row();
+            b.field("x");
+            b.field_encoded(&enc);
+            b.end_row();
+            assert_eq!(a.as_bytes(), b.as_bytes(), "{s:?}");
+        }
     }
 
     #[test]
