@@ -94,10 +94,9 @@ pub(crate) struct Cleaned {
     pub in_list: Vec<bool>,
     /// Line indexes of body paragraphs, in order.
     pub body: Vec<usize>,
-    /// Per line: is it a body paragraph?
+    /// Per line: is it a body paragraph? (A body paragraph's text is
+    /// [`Cleaned::text`] of its line.)
     pub in_body: Vec<bool>,
-    /// Body paragraphs' text (bullets removed), parallel to `body`.
-    pub paragraphs: Vec<String>,
     /// Line indexes of captions, in order.
     pub captions: Vec<usize>,
     /// The standfirst (dek) line above the byline, if any; not in `body`.
@@ -308,7 +307,8 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
     // Each line's key is made once and looked up by reference.
     let keys: Vec<Option<Cow<'_, str>>> = lines.iter().map(|l| repeat_key(&l.text)).collect();
     // Fx hashing: these maps see every line's text and are only looked up.
-    let mut counts: FxMap<&str, usize> = FxMap::default();
+    // Sized once for every line (no rehashing while it fills).
+    let mut counts: FxMap<&str, usize> = FxMap::with_capacity_and_hasher(n, Default::default());
     for k in keys.iter().flatten() {
         *counts.entry(k.as_ref()).or_default() += 1;
     }
@@ -422,9 +422,8 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
         in_body_run[s..e].iter_mut().for_each(|b| *b = true);
     }
 
-    let mut body = Vec::new();
-    let mut paragraphs: Vec<String> = Vec::new();
-    let mut seen: FxMap<&str, ()> = FxMap::default();
+    let mut body = Vec::with_capacity(n);
+    let mut seen: FxMap<&str, ()> = FxMap::with_capacity_and_hasher(n, Default::default());
     let mut dropped_prose = 0;
     for i in 0..n {
         let keep = in_body_run[i]
@@ -445,7 +444,6 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
             continue;
         }
         body.push(i);
-        paragraphs.push(text.to_string());
     }
     // A standfirst (dek) sits above the byline and date: a first "body"
     // line without sentence punctuation followed, before the next body
@@ -459,7 +457,6 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
         if is_dek && meta_between {
             standfirst = Some(f);
             body.remove(0);
-            paragraphs.remove(0);
         }
     }
     let body_start = body.first().copied().unwrap_or(n);
@@ -494,7 +491,6 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
         in_list,
         body,
         in_body,
-        paragraphs,
         captions,
         standfirst,
         body_start,
@@ -530,7 +526,8 @@ mod tests {
     }
 
     fn body_of(text: &str) -> Vec<String> {
-        clean(to_lines(text), &[]).paragraphs
+        let c = clean(to_lines(text), &[]);
+        c.body.iter().map(|&i| c.text(i).to_string()).collect()
     }
 
     #[test]
@@ -550,7 +547,7 @@ Advertisement\n\nRead also:\nOther story about markets\n10:05\nAnother story abo
         let text = "The ministers agreed on Sunday to extend the deal for another year, according to a statement from the ministry.\n\n\
 Read also:\n19:40\nOPINION\nEscalation is real, and we are all witnessing it in the region clearly\n19:21\nTroops deploy air defence systems on the coast\n";
         let c = clean(to_lines(text), &[]);
-        assert_eq!(c.paragraphs.len(), 1);
+        assert_eq!(c.body.len(), 1);
         assert_eq!(c.other_headlines, 2);
     }
 
@@ -616,7 +613,7 @@ The mayor said the town would hold a public meeting in the spring to discuss the
         let text = "The ministers agreed on Sunday to extend the deal for another year, according to a statement from the ministry.\n\n\
 20:05\nFirst other headline here\n19:40\nSecond other headline here\n19:21\nThird other headline here\n";
         let c = clean(to_lines(text), &[]);
-        assert_eq!(c.paragraphs.len(), 1);
+        assert_eq!(c.body.len(), 1);
         assert_eq!(c.other_headlines, 3);
     }
 }

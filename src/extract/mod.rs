@@ -380,7 +380,7 @@ pub fn extract(raw: RawDoc) -> Result<Article, InputError> {
 /// cleaning made for their line (white space around them changes no
 /// token), only a paragraph cut by `end` is counted again.
 fn sample_word_counts(
-    paragraphs: &[String],
+    paragraphs: &[&str],
     lines: &[usize],
     cleaned: &clean::Cleaned,
     end: usize,
@@ -423,12 +423,12 @@ fn split_title_site(title: &str, site: Option<&str>) -> (String, Option<String>)
 
 /// The body's non-empty paragraphs (trimmed), each with the index of its
 /// line in `cleaned` (whose word statistics language detection sums).
-fn body_paragraphs(cleaned: &clean::Cleaned) -> (Vec<String>, Vec<usize>) {
+/// Borrowed from the lines: the body is joined from them once.
+fn body_paragraphs(cleaned: &clean::Cleaned) -> (Vec<&str>, Vec<usize>) {
     cleaned
-        .paragraphs
+        .body
         .iter()
-        .zip(&cleaned.body)
-        .map(|(p, &i)| (p.trim().to_string(), i))
+        .map(|&i| (cleaned.text(i).trim(), i))
         .filter(|(p, _)| !p.is_empty())
         .unzip()
 }

@@ -348,16 +348,32 @@ fn uint_digits(tmp: &mut [u8; 20], v: u64) -> &str {
     std::str::from_utf8(uint_digit_bytes(tmp, v)).expect("ASCII digits")
 }
 
-/// [`uint_digits`] as bytes (no UTF-8 check, for the byte buffers).
+/// The two ASCII digits of every number below 100.
+const DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
+/// [`uint_digits`] as bytes (no UTF-8 check, for the byte buffers); two
+/// digits per division.
 fn uint_digit_bytes(tmp: &mut [u8; 20], mut v: u64) -> &[u8] {
     let mut i = tmp.len();
-    loop {
+    while v >= 100 {
+        i -= 2;
+        tmp[i..i + 2].copy_from_slice(&DIGIT_PAIRS[(v % 100) as usize]);
+        v /= 100;
+    }
+    if v >= 10 {
+        i -= 2;
+        tmp[i..i + 2].copy_from_slice(&DIGIT_PAIRS[v as usize]);
+    } else {
         i -= 1;
-        tmp[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        tmp[i] = b'0' + v as u8;
     }
     &tmp[i..]
 }
@@ -382,104 +398,149 @@ pub fn encode_record<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = &'a
     out.extend_from_slice(b"\r\n");
 }
 
-/// Eight copies of a byte in a word, for the word-at-a-time scans below.
-const fn splat(b: u8) -> u64 {
-    0x0101_0101_0101_0101 * b as u64
+/// Bytes the scans below test at once. A fixed-size chunk tested with `|`
+/// rather than `||` compiles to a few SIMD compares per chunk.
+const CHUNK: usize = 16;
+
+/// Does any byte of the chunk satisfy `pred`? (`pred` must be branch-free
+/// for the compare to vectorise: combine tests with `|`.)
+#[inline(always)]
+fn chunk_has(c: &[u8], pred: impl Fn(u8) -> bool) -> bool {
+    let c: &[u8; CHUNK] = c.try_into().expect("a whole chunk");
+    c.iter().fold(false, |acc, &b| acc | pred(b))
 }
 
-/// Does any byte of `x` equal zero? (Exact as a yes/no answer.)
-#[inline]
-fn has_zero_byte(x: u64) -> bool {
-    x.wrapping_sub(splat(1)) & !x & splat(0x80) != 0
+/// A byte that makes a CSV field quoted: `,`, `"`, CR or LF.
+#[inline(always)]
+fn csv_special(b: u8) -> bool {
+    (b == b',') | (b == b'"') | (b == b'\r') | (b == b'\n')
 }
 
-/// Does any byte of `x` lie below `n` (`n` at most 128)? (Exact as a
-/// yes/no answer.)
-#[inline]
-fn has_byte_below(x: u64, n: u8) -> bool {
-    x.wrapping_sub(splat(n)) & !x & splat(0x80) != 0
+/// A byte `serde_json` escapes in a string: `"`, `\\` or a control byte.
+#[inline(always)]
+fn json_special(b: u8) -> bool {
+    (b < 0x20) | (b == b'"') | (b == b'\\')
+}
+
+/// Does any byte of `f` satisfy `pred`? Whole chunks are tested at once,
+/// the tail as the last (overlapping) chunk; a string shorter than a chunk
+/// is tested as one chunk made of overlapping pieces of it (fixed-size
+/// copies, no loop), so only strings below 4 bytes go byte by byte.
+#[inline(always)]
+fn has_any(f: &[u8], pred: impl Fn(u8) -> bool + Copy) -> bool {
+    let n = f.len();
+    if n >= CHUNK {
+        f.chunks_exact(CHUNK).any(|c| chunk_has(c, pred))
+            || (n % CHUNK != 0 && chunk_has(&f[n - CHUNK..], pred))
+    } else if n >= 8 {
+        let (a, b): (&[u8; 8], &[u8; 8]) = (
+            f[..8].try_into().expect("8 bytes"),
+            f[n - 8..].try_into().expect("8 bytes"),
+        );
+        let mut c = [0u8; CHUNK];
+        c[..8].copy_from_slice(a);
+        c[8..].copy_from_slice(b);
+        chunk_has(&c, pred)
+    } else if n >= 4 {
+        let (a, b): (&[u8; 4], &[u8; 4]) = (
+            f[..4].try_into().expect("4 bytes"),
+            f[n - 4..].try_into().expect("4 bytes"),
+        );
+        let mut c = [0u8; CHUNK];
+        for k in 0..2 {
+            c[8 * k..8 * k + 4].copy_from_slice(a);
+            c[8 * k + 4..8 * k + 8].copy_from_slice(b);
+        }
+        chunk_has(&c, pred)
+    } else {
+        f.iter().any(|&b| pred(b))
+    }
 }
 
 /// Does `f` contain `,`, `"`, CR or LF (the bytes that make a CSV field
-/// quoted)? Looks at eight bytes at a time: most fields contain none.
+/// quoted)? Most fields contain none.
 fn csv_needs_quotes(f: &[u8]) -> bool {
-    let mut chunks = f.chunks_exact(8);
-    for c in &mut chunks {
-        let x = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-        if has_zero_byte(x ^ splat(b','))
-            || has_zero_byte(x ^ splat(b'"'))
-            || has_zero_byte(x ^ splat(b'\r'))
-            || has_zero_byte(x ^ splat(b'\n'))
-        {
-            return true;
-        }
-    }
-    chunks
-        .remainder()
-        .iter()
-        .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    has_any(f, csv_special)
 }
 
 /// Append `s` as a JSON string, escaped exactly as `serde_json` does
 /// (`\"`, `\\`, `\b \f \n \r \t`, other control bytes as `\u00xx`;
 /// everything else, non-ASCII included, as is). Hand-written so that long
-/// runs without such bytes are found eight bytes at a time and copied whole.
+/// runs without such bytes are found a chunk at a time and copied whole.
 fn push_json_str(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
     out.push(b'"');
+    if !has_any(b, json_special) {
+        // The common case: nothing to escape.
+        out.extend_from_slice(b);
+        out.push(b'"');
+        return;
+    }
     let (mut start, mut i) = (0, 0);
     while i < b.len() {
-        if let Some(c) = b.get(i..i + 8) {
-            let x = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            if !has_byte_below(x, 0x20)
-                && !has_zero_byte(x ^ splat(b'"'))
-                && !has_zero_byte(x ^ splat(b'\\'))
-            {
-                i += 8;
+        // Skip a chunk without special bytes; else go through it (or the
+        // tail shorter than a chunk) byte by byte.
+        let end = match b.get(i..i + CHUNK) {
+            Some(c) if !chunk_has(c, json_special) => {
+                i += CHUNK;
                 continue;
             }
-        }
-        let c = b[i];
-        let esc: &[u8] = match c {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            0..=0x1f => &[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[(c >> 4) as usize],
-                HEX[(c & 15) as usize],
-            ],
-            _ => {
-                i += 1;
-                continue;
-            }
+            Some(_) => i + CHUNK,
+            None => b.len(),
         };
-        out.extend_from_slice(&b[start..i]);
-        out.extend_from_slice(esc);
-        i += 1;
-        start = i;
+        while i < end {
+            let c = b[i];
+            i += 1;
+            let esc: &[u8] = match c {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..=0x1f => &[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[(c >> 4) as usize],
+                    HEX[(c & 15) as usize],
+                ],
+                _ => continue,
+            };
+            out.extend_from_slice(&b[start..i - 1]);
+            out.extend_from_slice(esc);
+            start = i;
+        }
     }
     out.extend_from_slice(&b[start..]);
     out.push(b'"');
+}
+
+/// The position of the first `"` in `f`, a chunk at a time.
+fn find_quote(f: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    for c in f.chunks_exact(CHUNK) {
+        if chunk_has(c, |b| b == b'"') {
+            break;
+        }
+        at += CHUNK;
+    }
+    f[at..].iter().position(|&b| b == b'"').map(|p| at + p)
 }
 
 /// Append `prefix` + `f` as one field, quoted when it contains `,`, `"`,
 /// CR or LF (`prefix` must contain none of them).
 fn push_field(out: &mut Vec<u8>, prefix: &[u8], f: &[u8]) {
     if csv_needs_quotes(f) {
+        out.reserve(f.len() + prefix.len() + 2);
         out.push(b'"');
         out.extend_from_slice(prefix);
         let mut rest = f;
-        while let Some(q) = rest.iter().position(|&b| b == b'"') {
+        while let Some(q) = find_quote(rest) {
             out.extend_from_slice(&rest[..=q]);
             out.push(b'"');
             rest = &rest[q + 1..];
@@ -494,12 +555,25 @@ fn push_field(out: &mut Vec<u8>, prefix: &[u8], f: &[u8]) {
 
 /// Append the decimal digits of `v`.
 fn push_uint(out: &mut Vec<u8>, v: u64) {
-    // One digit (most per-sentence counts) without the digit loop.
-    if v < 10 {
-        out.push(b'0' + v as u8);
-        return;
+    // Numbers below 10,000 (counts, offsets of most bodies) as fixed-size
+    // appends: a copy of a variable-length slice of a few bytes is a call
+    // to `memcpy`.
+    match v {
+        0..=9 => out.push(b'0' + v as u8),
+        10..=99 => out.extend_from_slice(&DIGIT_PAIRS[v as usize]),
+        100..=999 => {
+            let [a, b] = DIGIT_PAIRS[(v % 100) as usize];
+            out.extend_from_slice(&[b'0' + (v / 100) as u8, a, b]);
+        }
+        1000..=9999 => {
+            let ([a, b], [c, d]) = (
+                DIGIT_PAIRS[(v / 100) as usize],
+                DIGIT_PAIRS[(v % 100) as usize],
+            );
+            out.extend_from_slice(&[a, b, c, d]);
+        }
+        _ => out.extend_from_slice(uint_digit_bytes(&mut [0u8; 20], v)),
     }
-    out.extend_from_slice(uint_digit_bytes(&mut [0u8; 20], v));
 }
 
 /// CSV rows rendered in memory (used to format a window's rows in parallel
@@ -528,6 +602,21 @@ impl CsvBuf {
         self.sep();
         let prefix: &[u8] = if needs_neutralising(s) { b"'" } else { b"" };
         push_field(&mut self.buf, prefix, s.as_bytes());
+    }
+
+    /// Append a field already encoded by [`CsvBuf::encode_field`] (for a
+    /// cell repeated on every row, such as the article id).
+    fn field_encoded(&mut self, enc: &[u8]) {
+        self.sep();
+        self.buf.extend_from_slice(enc);
+    }
+
+    /// The bytes [`CsvBuf::field`] appends for `s` (without the separator),
+    /// into `out` (cleared first).
+    fn encode_field(out: &mut Vec<u8>, s: &str) {
+        out.clear();
+        let prefix: &[u8] = if needs_neutralising(s) { b"'" } else { b"" };
+        push_field(out, prefix, s.as_bytes());
     }
 
     /// Append an unsigned integer field to the current row.
@@ -865,37 +954,71 @@ struct Rendered {
     jsonl: Vec<u8>,
     sents: CsvBuf,
     spans: CsvBuf,
+    /// A sentence's `framing_prob` cell.
+    num: String,
+    /// The article id as a CSV field, for every row of its sentences and
+    /// spans.
+    id_field: Vec<u8>,
+}
+
+/// How an `articles.csv` column is written in `articles.jsonl` (from
+/// [`ColumnDoc::ty`], looked up once per run instead of per cell).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CellType {
+    Integer,
+    Float,
+    Bool,
+    List,
+    Text,
+}
+
+impl CellType {
+    fn of(ty: &str) -> CellType {
+        match ty {
+            "integer" => CellType::Integer,
+            "float" => CellType::Float,
+            "bool" => CellType::Bool,
+            "list" => CellType::List,
+            _ => CellType::Text,
+        }
+    }
 }
 
 /// Append one `articles.csv` cell as typed JSON: `integer` and `float`
 /// columns become numbers (`null` when empty), `bool` booleans, `list`
 /// columns arrays of strings, everything else strings. Numbers are written
-/// by `serde_json`, so they read exactly as before.
-fn push_typed_cell(out: &mut Vec<u8>, ty: &str, v: &str) {
+/// as `serde_json` writes them, so they read exactly as before.
+fn push_typed_cell(out: &mut Vec<u8>, ty: CellType, v: &str) {
     let num = |out: &mut Vec<u8>, f: f64| {
         serde_json::to_writer(&mut *out, &f).expect("writing to a Vec cannot fail")
     };
     match ty {
-        "integer" => match (v.parse::<i64>(), v.parse::<f64>()) {
-            (Ok(i), _) => {
+        CellType::Integer => match v.parse::<i64>() {
+            Ok(i) => {
                 if i < 0 {
                     out.push(b'-');
                 }
                 push_uint(out, i.unsigned_abs());
             }
-            (_, Ok(f)) => num(out, f),
-            _ => out.extend_from_slice(b"null"),
+            Err(_) => match v.parse::<f64>() {
+                Ok(f) => num(out, f),
+                Err(_) => out.extend_from_slice(b"null"),
+            },
         },
-        "float" => match v.parse::<f64>() {
-            Ok(f) => num(out, f),
-            Err(_) => out.extend_from_slice(b"null"),
-        },
-        "bool" => out.extend_from_slice(match v {
+        CellType::Float => {
+            if !push_plain_decimal(out, v) {
+                match v.parse::<f64>() {
+                    Ok(f) => num(out, f),
+                    Err(_) => out.extend_from_slice(b"null"),
+                }
+            }
+        }
+        CellType::Bool => out.extend_from_slice(match v {
             "true" => b"true",
             "false" => b"false",
             _ => b"null",
         }),
-        "list" => {
+        CellType::List => {
             out.push(b'[');
             if !v.is_empty() {
                 for (k, x) in v.split(';').enumerate() {
@@ -907,25 +1030,59 @@ fn push_typed_cell(out: &mut Vec<u8>, ty: &str, v: &str) {
             }
             out.push(b']');
         }
-        _ => push_json_str(out, v),
+        CellType::Text => push_json_str(out, v),
     }
 }
 
-/// The JSON object keys of the `articles.csv` columns, each as `"name":`.
-fn json_keys(cols: &[ColumnDoc]) -> Vec<Vec<u8>> {
+/// Append `v` as `serde_json` writes the `f64` it parses to, when `v` is a
+/// plain decimal as [`fmt_f`] writes them: an optional `-`, an integer part
+/// without leading zeros, and at most 4 decimals not ending in `0`, 15
+/// digits at most. Such a number reads back to a float whose shortest
+/// round-trip digits (what `serde_json` prints) are those same digits, and
+/// in that range it prints them without an exponent: `v` itself, plus `.0`
+/// when it has no decimals. Returns `false` (nothing appended) otherwise.
+/// Skips a float parse and a float print per cell.
+fn push_plain_decimal(out: &mut Vec<u8>, v: &str) -> bool {
+    let b = v.as_bytes();
+    let digits = b.strip_prefix(b"-").unwrap_or(b);
+    let (int, frac) = match digits.iter().position(|&c| c == b'.') {
+        Some(p) => (&digits[..p], Some(&digits[p + 1..])),
+        None => (digits, None),
+    };
+    let int_ok = match int {
+        [] => false,
+        [b'0'] => true,
+        [first, ..] => *first != b'0' && int.iter().all(u8::is_ascii_digit),
+    };
+    let frac_ok = frac.map_or(true, |f| {
+        (1..=4).contains(&f.len()) && f.iter().all(u8::is_ascii_digit) && f.last() != Some(&b'0')
+    });
+    if !int_ok || !frac_ok || int.len() + frac.map_or(0, <[u8]>::len) > 15 {
+        return false;
+    }
+    out.extend_from_slice(b);
+    if frac.is_none() {
+        out.extend_from_slice(b".0");
+    }
+    true
+}
+
+/// The JSON object keys of the `articles.csv` columns, each as `"name":`,
+/// with how the column's cells are written.
+fn json_keys(cols: &[ColumnDoc]) -> Vec<(Vec<u8>, CellType)> {
     cols.iter()
         .map(|c| {
             let mut k = Vec::new();
             push_json_str(&mut k, &c.name);
             k.push(b':');
-            k
+            (k, CellType::of(c.ty))
         })
         .collect()
 }
 
 impl Rendered {
     /// Render article `i` of `cmp` into the (cleared) buffers.
-    fn render(&mut self, cols: &[ColumnDoc], keys: &[Vec<u8>], cmp: &Comparison, i: usize) {
+    fn render(&mut self, keys: &[(Vec<u8>, CellType)], cmp: &Comparison, i: usize) {
         let s = &cmp.articles[i];
         let an = &s.analysis;
         let body = an.article.body.as_str();
@@ -943,9 +1100,9 @@ impl Rendered {
         j.clear();
         j.reserve(2 * body.len() + 160 * an.spans.len() + 2048);
         j.push(b'{');
-        for ((c, key), v) in cols.iter().zip(keys).zip(self.row.iter()) {
+        for ((key, ty), v) in keys.iter().zip(self.row.iter()) {
             j.extend_from_slice(key);
-            push_typed_cell(j, c.ty, v);
+            push_typed_cell(j, *ty, v);
             j.push(b',');
         }
         j.extend_from_slice(b"\"body\":");
@@ -983,6 +1140,8 @@ impl Rendered {
         }
         j.extend_from_slice(b"]}\n");
 
+        CsvBuf::encode_field(&mut self.id_field, id);
+
         // sentences.csv, in sentence_columns() order.
         let sents = &mut self.sents;
         sents.clear();
@@ -990,9 +1149,9 @@ impl Rendered {
             .buf
             .reserve(2 * body.len() + 64 * an.layout.sentences.len());
         let n_counts = schema::count_features().count();
-        let mut num = String::new();
+        let num = &mut self.num;
         for (si, sent) in an.layout.sentences.iter().enumerate() {
-            sents.field(id);
+            sents.field_encoded(&self.id_field);
             sents.field_uint(si as u64);
             sents.field_uint(sent.paragraph as u64);
             sents.field_uint(sent.start as u64);
@@ -1006,9 +1165,9 @@ impl Rendered {
             }
             num.clear();
             if let Some(p) = s.sentence_probs.get(si) {
-                fmt_f_into(&mut num, *p);
+                fmt_f_into(num, *p);
             }
-            sents.field(&num);
+            sents.field(num);
             sents.end_row();
         }
 
@@ -1017,7 +1176,7 @@ impl Rendered {
         spans.clear();
         spans.buf.reserve(128 * an.spans.len());
         for sp in &an.spans {
-            spans.field(id);
+            spans.field_encoded(&self.id_field);
             spans.field_uint(sp.sentence as u64);
             spans.field_uint(sp.start as u64);
             spans.field_uint(sp.end as u64);
@@ -1066,9 +1225,9 @@ pub struct Exports {
     spans: CsvOut,
     errs: CsvOut,
     jsonl_rows: u64,
-    cols: Vec<ColumnDoc>,
-    /// `"name":` of every column, for `articles.jsonl`.
-    keys: Vec<Vec<u8>>,
+    /// `"name":` of every `articles.csv` column and how its cells are
+    /// typed, for `articles.jsonl`.
+    keys: Vec<(Vec<u8>, CellType)>,
     /// Render buffers, one per article of a batch, reused batch to batch.
     pool: Vec<Rendered>,
 }
@@ -1099,7 +1258,6 @@ impl Exports {
             errs: CsvOut::create(&dir.join("errors.csv"), &names(&error_columns()))?,
             jsonl_rows: 0,
             keys: json_keys(&cols),
-            cols,
             pool: Vec::new(),
         })
     }
@@ -1118,12 +1276,11 @@ impl Exports {
             sents,
             spans,
             jsonl_rows,
-            cols,
             keys,
             pool,
             ..
         } = self;
-        let (cols, keys) = (&*cols, &*keys);
+        let keys = &*keys;
         if pool.len() < 2 * RENDER_BATCH {
             pool.resize_with(2 * RENDER_BATCH, Rendered::default);
         }
@@ -1135,7 +1292,7 @@ impl Exports {
             bufs[..len]
                 .par_iter_mut()
                 .enumerate()
-                .for_each(|(k, r)| r.render(cols, keys, cmp, start + k));
+                .for_each(|(k, r)| r.render(keys, cmp, start + k));
             len
         };
         let mut write = |bufs: &[Rendered]| -> Result<(), ReportError> {
@@ -1272,6 +1429,25 @@ mod tests {
     }
 
     #[test]
+    fn encoded_fields_equal_fields() {
+        let mut enc = Vec::new();
+        for s in tricky_strings()
+            .iter()
+            .chain(&["-1.5".to_string(), "=x".into()])
+        {
+            let (mut a, mut b) = (CsvBuf::default(), CsvBuf::default());
+            CsvBuf::encode_field(&mut enc, s);
+            a.field("x");
+            a.field(s);
+            a.end_row();
+            b.field("x");
+            b.field_encoded(&enc);
+            b.end_row();
+            assert_eq!(a.as_bytes(), b.as_bytes(), "{s:?}");
+        }
+    }
+
+    #[test]
     fn numbers_and_single_empty_rows() {
         let mut b = CsvBuf::default();
         b.field_uint(0u32);
@@ -1291,8 +1467,9 @@ mod tests {
         assert_eq!(fmt_f(f64::NAN), "");
     }
 
-    /// Strings that exercise every escape and the word-at-a-time scans:
-    /// special bytes at each position of an 8-byte word, non-ASCII text.
+    /// Strings that exercise every escape and the chunk-at-a-time scans:
+    /// special bytes at each position of the first chunks and of the tail,
+    /// non-ASCII text.
     fn tricky_strings() -> Vec<String> {
         let mut v: Vec<String> = ["", "a", "plain text of some length", "caf\u{e9} \u{1f600}"]
             .iter()
@@ -1302,11 +1479,15 @@ mod tests {
             .map(char::from)
             .chain(['\u{e9}', '\u{2028}', '\u{1f600}'])
         {
-            for pos in 0..18 {
-                let mut s: String = "abcdefghijklmnopq".chars().take(pos).collect();
+            for pos in 0..40 {
+                let mut s: String = "abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+                    .chars()
+                    .take(pos)
+                    .collect();
                 s.push(c);
-                s.push_str("rstuvwxyz,0123");
-                v.push(s);
+                for tail in ["", "rstuvwxyz 0123", "rstuvwxyz 0123456789 abcdefghij"] {
+                    v.push(format!("{s}{tail}"));
+                }
             }
         }
         v
@@ -1329,15 +1510,50 @@ mod tests {
         }
     }
 
+    /// `push_field` as plainly written: quote when needed, double quotes.
+    fn push_field_plain(out: &mut Vec<u8>, prefix: &[u8], f: &[u8]) {
+        let quote = f.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
+        if quote {
+            out.push(b'"');
+        }
+        out.extend_from_slice(prefix);
+        for &b in f {
+            out.push(b);
+            if b == b'"' {
+                out.push(b'"');
+            }
+        }
+        if quote {
+            out.push(b'"');
+        }
+    }
+
+    #[test]
+    fn csv_fields_equal_the_plain_writer() {
+        let mut strings = tricky_strings();
+        strings.push("\"".repeat(40));
+        strings.push(format!("{}\"{}\"", "a".repeat(33), "b".repeat(15)));
+        for s in strings {
+            let (mut got, mut want) = (Vec::new(), Vec::new());
+            push_field(&mut got, b"'", s.as_bytes());
+            push_field_plain(&mut want, b"'", s.as_bytes());
+            assert_eq!(got, want, "{s:?}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
-        fn json_and_csv_scans_match_the_references(s in "(?s).{0,40}", t in "[a-z,\"\\\\\r\n\t\u{1}\u{1f}\u{7f}\u{e9} ]{0,40}") {
+        fn json_and_csv_scans_match_the_references(s in "(?s).{0,80}", t in "[a-z,\"\\\\\r\n\t\u{1}\u{1f}\u{7f}\u{e9} ]{0,80}") {
             for s in [&s, &t] {
                 let mut out = Vec::new();
                 push_json_str(&mut out, s);
                 proptest::prop_assert_eq!(&out, &serde_json::to_vec(s).unwrap());
                 let plain = s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
                 proptest::prop_assert_eq!(csv_needs_quotes(s.as_bytes()), plain);
+                let (mut got, mut want) = (Vec::new(), Vec::new());
+                push_field(&mut got, b"", s.as_bytes());
+                push_field_plain(&mut want, b"", s.as_bytes());
+                proptest::prop_assert_eq!(got, want);
             }
         }
     }
@@ -1360,7 +1576,7 @@ mod tests {
         ];
         for (ty, v, want) in cases {
             let mut out = Vec::new();
-            push_typed_cell(&mut out, ty, v);
+            push_typed_cell(&mut out, CellType::of(ty), v);
             assert_eq!(out, serde_json::to_vec(&want).unwrap(), "{ty} {v:?}");
         }
     }
@@ -1382,6 +1598,80 @@ mod tests {
         fmt_f_into(&mut s, -0.01);
         fmt_f_into(&mut s, f64::NAN);
         assert_eq!(s, "k=-0.01");
+    }
+
+    #[test]
+    fn uint_appends_equal_to_string() {
+        let mut vals: Vec<u64> = (0..20_000).collect();
+        let mut p = 1u64;
+        while let Some(q) = p.checked_mul(10) {
+            vals.extend([p - 1, p, p + 1, q - 1]);
+            p = q;
+        }
+        vals.push(u64::MAX);
+        for v in vals {
+            let mut out = b"x".to_vec();
+            push_uint(&mut out, v);
+            assert_eq!(&out[1..], v.to_string().as_bytes());
+            assert_eq!(uint_digits(&mut [0u8; 20], v), v.to_string());
+        }
+    }
+
+    /// Float cells go to JSON as `serde_json` writes their parsed value,
+    /// with or without the plain-decimal shortcut.
+    #[test]
+    fn float_cells_read_as_serde_json_writes_them() {
+        let mut cells: Vec<String> = [
+            "0",
+            "-0",
+            "1",
+            "-1",
+            "0.5",
+            "0.0001",
+            "-0.0001",
+            "0.00001",
+            "1.50",
+            "007",
+            "0.",
+            ".5",
+            "-",
+            "",
+            "1e5",
+            "x",
+            "12345678901234",
+            "123456789012345",
+            "1234567890123456",
+            "99999999999.9999",
+            "9999999999.9999",
+            "1.2.3",
+            "+1",
+            "0.1235",
+            "100",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for i in 0..100_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let v = match i % 3 {
+                0 => (x >> 11) as f64 / (1u64 << 53) as f64,
+                1 => (x % 2_000_000) as f64 / 10_000.0 - 100.0,
+                _ => (x >> 11) as f64 * 10f64.powi((x % 30) as i32 - 20),
+            };
+            cells.push(fmt_f(v));
+        }
+        for c in cells {
+            let mut out = Vec::new();
+            push_typed_cell(&mut out, CellType::Float, &c);
+            let want = match c.parse::<f64>() {
+                Ok(f) => serde_json::to_vec(&f).unwrap(),
+                Err(_) => b"null".to_vec(),
+            };
+            assert_eq!(out, want, "{c:?}");
+        }
     }
 
     /// The fast path of `fmt_f` gives exactly the text of `format!`.
