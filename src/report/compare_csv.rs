@@ -16,8 +16,7 @@
 
 use super::atomic::{io_err, AtomicFile};
 use super::exports::{
-    article_row_into, fmt_f, fmt_f_into, ArticleRow, ColumnDoc, CsvBuf, CsvOut, WindowRows,
-    WindowWriter,
+    article_row_into, fmt_f_into, ArticleRow, ColumnDoc, CsvBuf, CsvOut, WindowRows, WindowWriter,
 };
 use super::ReportError;
 use crate::compare::outlets::{self, OutletAccumulator};
@@ -530,15 +529,28 @@ impl OutletColumns {
 fn write_outlets(acc: OutletAccumulator, path: &Path) -> Result<CsvOut, ReportError> {
     let mut out = CsvOut::create(path, &names(&outlet_columns()))?;
     let dir = path.parent().unwrap_or(Path::new("."));
+    // Rows are rendered field by field into one reused buffer (numbers
+    // through the reused `num`), written every few hundred rows.
+    let mut buf = CsvBuf::default();
+    let mut num = String::new();
     acc.for_each_row(|r| {
-        let mut row = vec![r.outlet, r.story_id, r.articles.to_string()];
+        buf.field(&r.outlet);
+        buf.field(&r.story_id);
+        buf.field_uint(r.articles as u64);
         for m in &r.metrics {
-            row.push(fmt_f(m.mean));
-            row.push(m.ci.map(|c| fmt_f(c.0)).unwrap_or_default());
-            row.push(m.ci.map(|c| fmt_f(c.1)).unwrap_or_default());
+            buf.field(float(&mut num, m.mean));
+            let (lo, hi) = m.ci.unwrap_or((f64::NAN, f64::NAN));
+            buf.field(float(&mut num, lo));
+            buf.field(float(&mut num, hi));
         }
-        Ok::<(), OutletsError>(out.row(row.iter().map(|x| x.as_str()))?)
+        buf.end_row();
+        if buf.as_bytes().len() >= 1 << 16 {
+            out.append(&buf)?;
+            buf.clear();
+        }
+        Ok::<(), OutletsError>(())
     })
+    .and_then(|()| Ok(out.append(&buf)?))
     .map_err(|e| match e {
         OutletsError::Io(e) => io_err(dir, e),
         OutletsError::Report(e) => e,
