@@ -21,7 +21,7 @@
 //! kept, however short: a one-line paragraph survives because the runs
 //! around it carry it. Everything is linear in the input size.
 
-use super::normalize::Line;
+use super::normalize::{Line, Lines};
 use super::patterns::{self, MarkerKind};
 use super::words::{self, LineStats};
 use crate::model::terms::FxMap;
@@ -87,7 +87,10 @@ pub(crate) enum Kind {
 /// The result of cleaning one page.
 #[derive(Debug, Clone)]
 pub(crate) struct Cleaned {
+    /// The page's lines; their texts lie in `buf`.
     pub lines: Vec<Line>,
+    /// The lines' texts ([`Lines::buf`]).
+    pub buf: String,
     pub kinds: Vec<Kind>,
     pub stats: Vec<LineStats>,
     /// Inside a list of other stories / tags.
@@ -118,7 +121,7 @@ pub(crate) struct Cleaned {
 impl Cleaned {
     /// The bullet-stripped text of line `i`.
     pub fn text(&self, i: usize) -> &str {
-        patterns::strip_bullet(&self.lines[i].text)
+        patterns::strip_bullet(self.lines[i].text(&self.buf))
     }
 }
 
@@ -144,8 +147,8 @@ fn sentence_like(st: &LineStats) -> bool {
 }
 
 /// Classify one line on its own.
-fn classify(line: &Line, figcaptions: &HashSet<&str>) -> (Kind, LineStats) {
-    let text = patterns::strip_bullet(&line.text);
+fn classify(line: &Line, buf: &str, figcaptions: &HashSet<&str>) -> (Kind, LineStats) {
+    let text = patterns::strip_bullet(line.text(buf));
     let st = words::stats(text);
     if line.image {
         return (Kind::Caption, st);
@@ -276,25 +279,27 @@ fn ends_list(kind: Kind, st: &LineStats) -> bool {
 }
 
 /// Clean a page's lines. See the module docs.
-pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
+pub(crate) fn clean(lines: Lines, figcaptions: &[String]) -> Cleaned {
+    let Lines { buf, lines } = lines;
     let n = lines.len();
+    let text_of = |i: usize| lines[i].text(&buf);
     let figcaptions: HashSet<&str> = figcaptions.iter().map(String::as_str).collect();
     let mut kinds = Vec::with_capacity(n);
     let mut stats = Vec::with_capacity(n);
     for l in &lines {
-        let (k, s) = classify(l, &figcaptions);
+        let (k, s) = classify(l, &buf, &figcaptions);
         kinds.push(k);
         stats.push(s);
     }
 
     // Alt text repeated just before/after its caption is part of it.
     for i in 0..n {
-        if matches!(kinds[i], Kind::Heading | Kind::Prose) && lines[i].text.len() <= 600 {
-            let t = lines[i].text.trim_end_matches('.');
+        if matches!(kinds[i], Kind::Heading | Kind::Prose) && lines[i].text_len() <= 600 {
+            let t = text_of(i).trim_end_matches('.');
             let near_caption = |j: usize| {
                 kinds[j] == Kind::Caption
-                    && lines[j].text.len() > t.len()
-                    && lines[j].text.starts_with(t)
+                    && lines[j].text_len() > t.len()
+                    && text_of(j).starts_with(t)
             };
             if (i + 1 < n && near_caption(i + 1)) || (i > 0 && near_caption(i - 1)) {
                 kinds[i] = Kind::Caption;
@@ -305,7 +310,7 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
     // Short lines repeated on the page (menus, mastheads, titles) are
     // furniture in the body; prose repeats are deduplicated later.
     // Each line's key is made once and looked up by reference.
-    let keys: Vec<Option<Cow<'_, str>>> = lines.iter().map(|l| repeat_key(&l.text)).collect();
+    let keys: Vec<Option<Cow<'_, str>>> = lines.iter().map(|l| repeat_key(l.text(&buf))).collect();
     // Fx hashing: these maps see every line's text and are only looked up.
     // Sized once for every line (no rehashing while it fills).
     let mut counts: FxMap<&str, usize> = FxMap::with_capacity_and_hasher(n, Default::default());
@@ -439,7 +444,7 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
             }
             continue;
         }
-        let text = patterns::strip_bullet(&lines[i].text);
+        let text = patterns::strip_bullet(text_of(i));
         if text.len() <= 2000 && seen.insert(text, ()).is_some() {
             continue;
         }
@@ -476,7 +481,7 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
         if in_body[i] || stats[i].words < 2 || stats[i].words > 40 {
             continue;
         }
-        let t = patterns::strip_bullet(&lines[i].text);
+        let t = patterns::strip_bullet(text_of(i));
         if patterns::is_spam(t) && seen_spam.insert(t) && spam.len() < MAX_SPAM_LISTED {
             spam.push(t.chars().take(200).collect());
         }
@@ -486,6 +491,7 @@ pub(crate) fn clean(lines: Vec<Line>, figcaptions: &[String]) -> Cleaned {
     drop(seen_spam);
     Cleaned {
         lines,
+        buf,
         kinds,
         stats,
         in_list,
@@ -598,7 +604,7 @@ The mayor said the town would hold a public meeting in the spring to discuss the
             println!("===== {}", p.display());
             for (i, l) in c.lines.iter().enumerate() {
                 let mark = if c.in_body[i] { "B" } else { " " };
-                let t: String = l.text.chars().take(70).collect();
+                let t: String = l.text(&c.buf).chars().take(70).collect();
                 println!(
                     "{mark} {:?}{} | {t}",
                     c.kinds[i],

@@ -334,7 +334,7 @@ pub fn extract(raw: RawDoc) -> Result<Article, InputError> {
     for (i, l) in cleaned.lines.iter().enumerate() {
         if !cleaned.in_body[i] && !is_caption[i] {
             junk.lines_dropped += 1;
-            junk.bytes_dropped += l.text.len();
+            junk.bytes_dropped += l.text_len();
         }
     }
     if cleaned.spam_total > cleaned.spam.len() {

@@ -2,7 +2,8 @@
 //!
 //! Takes: decoded page text (plain text, Markdown, or text produced from
 //! HTML).
-//! Gives: non-empty [`Line`]s with whitespace normalised (no-break and odd
+//! Gives: non-empty [`Line`]s (ranges into one shared text buffer,
+//! [`Lines`]) with whitespace normalised (no-break and odd
 //! spaces become plain spaces, invisible characters and control characters
 //! go), light Markdown syntax removed (links, emphasis, heading marks; image
 //! lines flagged), blank-line blocks numbered, and hard-wrapped prose lines
@@ -11,13 +12,33 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// The lines of one page: every line's text lies in the one shared `buf`
+/// (no `String` per line).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Lines {
+    /// The lines' texts, back to back (joined paragraphs appended after
+    /// the lines they replace).
+    pub buf: String,
+    pub lines: Vec<Line>,
+}
+
+#[cfg(test)]
+impl Lines {
+    /// The text of line `i`.
+    pub fn text(&self, i: usize) -> &str {
+        self.lines[i].text(&self.buf)
+    }
+}
+
 /// One non-empty line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Line {
-    pub text: String,
+    /// Where the line's text lies in [`Lines::buf`].
+    pub start: usize,
+    pub end: usize,
     /// Index of the blank-line separated block the line belongs to.
     pub block: usize,
-    /// The line was a Markdown image (`![alt](url)`); `text` is the alt text.
+    /// The line was a Markdown image (`![alt](url)`); its text is the alt text.
     pub image: bool,
     /// The line was a Markdown heading (`# ...`).
     pub heading: bool,
@@ -25,6 +46,18 @@ pub(crate) struct Line {
     /// or tabs) between words, as menus laid out with spaces do: the text
     /// with each gap shown as ` | `.
     pub segmented: Option<String>,
+}
+
+impl Line {
+    /// The line's text in `buf` (its [`Lines::buf`]).
+    pub fn text<'a>(&self, buf: &'a str) -> &'a str {
+        &buf[self.start..self.end]
+    }
+
+    /// Length of the line's text in bytes.
+    pub fn text_len(&self) -> usize {
+        self.end - self.start
+    }
 }
 
 /// Marks a wide gap (two or more spaces, or a tab) inside a line during
@@ -214,8 +247,9 @@ fn demarkdown(line: &str) -> (String, bool, bool) {
 
 /// Split normalised text into non-empty lines with block numbers, removing
 /// Markdown syntax and joining hard-wrapped prose.
-pub(crate) fn to_lines(text: &str) -> Vec<Line> {
+pub(crate) fn to_lines(text: &str) -> Lines {
     let norm = normalize_marking_gaps(text);
+    let mut buf = String::with_capacity(norm.len());
     let mut lines: Vec<Line> = Vec::new();
     let mut block = 0usize;
     let mut prev_blank = true;
@@ -237,30 +271,35 @@ pub(crate) fn to_lines(text: &str) -> Vec<Line> {
             (std::borrow::Cow::Borrowed(raw), None)
         };
         let raw: &str = &raw;
+        let start = buf.len();
         // Markdown syntax only matters on short-ish lines that carry it.
-        let (text, image, heading) = if raw.len() <= 20_000
+        let (image, heading) = if raw.len() <= 20_000
             && (raw.starts_with('#')
                 || raw.starts_with("> ")
                 || raw.contains("](")
                 || raw.contains("**")
                 || raw.contains("__"))
         {
-            demarkdown(raw)
+            let (text, image, heading) = demarkdown(raw);
+            buf.push_str(&text);
+            (image, heading)
         } else {
-            (raw.to_string(), false, false)
+            buf.push_str(raw);
+            (false, false)
         };
-        if text.is_empty() {
+        if buf.len() == start {
             continue;
         }
         lines.push(Line {
-            text,
+            start,
+            end: buf.len(),
             block,
             image,
             heading,
             segmented,
         });
     }
-    join_wrapped(lines)
+    join_wrapped(Lines { buf, lines })
 }
 
 /// Does this line start like a list item, a time or a date?
@@ -280,11 +319,14 @@ fn listish(s: &str) -> bool {
 /// line starts with a lower-case letter, or the line ends without
 /// punctuation and the next starts lower case). Lists of headlines have
 /// capitalised lines and do not qualify.
-fn join_wrapped(lines: Vec<Line>) -> Vec<Line> {
+fn join_wrapped(lines: Lines) -> Lines {
+    let Lines { mut buf, lines } = lines;
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
-    // Lines of blocks left as they are move over (taken out of `lines`,
-    // not cloned).
+    // Lines of blocks left as they are move over; a joined paragraph is
+    // appended to `buf` (the ranges of the lines it joins are left unused).
     let mut lines = lines;
+    // A joined paragraph, built here before it is appended to `buf`.
+    let mut joined = String::new();
     let mut i = 0;
     while i < lines.len() {
         let mut j = i + 1;
@@ -292,21 +334,25 @@ fn join_wrapped(lines: Vec<Line>) -> Vec<Line> {
             j += 1;
         }
         let group = &lines[i..j];
-        if group.len() >= 2 && is_wrapped(group) {
-            let mut text = String::new();
+        if group.len() >= 2 && is_wrapped(&buf, group) {
+            joined.clear();
             for l in group {
-                if text.ends_with('-')
-                    && text.chars().rev().nth(1).is_some_and(char::is_alphabetic)
-                    && l.text.starts_with(char::is_lowercase)
+                let line = l.text(&buf);
+                if joined.ends_with('-')
+                    && joined.chars().rev().nth(1).is_some_and(char::is_alphabetic)
+                    && line.starts_with(char::is_lowercase)
                 {
                     // A word hyphenated across lines: keep the hyphen.
-                } else if !text.is_empty() {
-                    text.push(' ');
+                } else if !joined.is_empty() {
+                    joined.push(' ');
                 }
-                text.push_str(&l.text);
+                joined.push_str(line);
             }
+            let start = buf.len();
+            buf.push_str(&joined);
             out.push(Line {
-                text,
+                start,
+                end: buf.len(),
                 block: group[0].block,
                 image: false,
                 heading: false,
@@ -314,18 +360,17 @@ fn join_wrapped(lines: Vec<Line>) -> Vec<Line> {
             });
         } else {
             out.extend(lines[i..j].iter_mut().map(|l| Line {
-                text: std::mem::take(&mut l.text),
                 segmented: l.segmented.take(),
                 ..*l
             }));
         }
         i = j;
     }
-    out
+    Lines { buf, lines: out }
 }
 
-fn is_wrapped(group: &[Line]) -> bool {
-    let lens: Vec<usize> = group.iter().map(|l| l.text.chars().count()).collect();
+fn is_wrapped(buf: &str, group: &[Line]) -> bool {
+    let lens: Vec<usize> = group.iter().map(|l| l.text(buf).chars().count()).collect();
     let max = *lens.iter().max().unwrap_or(&0);
     if !(40..=100).contains(&max) {
         return false;
@@ -335,14 +380,14 @@ fn is_wrapped(group: &[Line]) -> bool {
     }
     if group
         .iter()
-        .any(|l| l.image || l.heading || listish(&l.text))
+        .any(|l| l.image || l.heading || listish(l.text(buf)))
     {
         return false;
     }
     let breaks = group.len() - 1;
     let mid = group
         .windows(2)
-        .filter(|w| w[1].text.starts_with(|c: char| c.is_lowercase()))
+        .filter(|w| w[1].text(buf).starts_with(|c: char| c.is_lowercase()))
         .count();
     mid * 2 >= breaks
 }
@@ -360,24 +405,24 @@ mod tests {
     #[test]
     fn wide_gaps_are_kept_as_segments() {
         let lines = to_lines("Home   World\tSport  Business\nOne two.  Three four.\n");
-        assert_eq!(lines[0].text, "Home World Sport Business");
+        assert_eq!(lines.text(0), "Home World Sport Business");
         assert_eq!(
-            lines[0].segmented.as_deref(),
+            lines.lines[0].segmented.as_deref(),
             Some("Home | World | Sport | Business")
         );
-        assert_eq!(lines[1].text, "One two. Three four.");
+        assert_eq!(lines.text(1), "One two. Three four.");
     }
 
     #[test]
     fn blocks_and_markdown() {
         let lines = to_lines("# A Title #\n\nSee [the report](https://x.y/z) **now**.\n![Putin in Moscow](img.jpg)\n");
-        assert_eq!(lines.len(), 3);
-        assert_eq!(lines[0].text, "A Title");
-        assert!(lines[0].heading);
-        assert_eq!(lines[1].text, "See the report now.");
-        assert_eq!(lines[1].block, 1);
-        assert!(lines[2].image);
-        assert_eq!(lines[2].text, "Putin in Moscow");
+        assert_eq!(lines.lines.len(), 3);
+        assert_eq!(lines.text(0), "A Title");
+        assert!(lines.lines[0].heading);
+        assert_eq!(lines.text(1), "See the report now.");
+        assert_eq!(lines.lines[1].block, 1);
+        assert!(lines.lines[2].image);
+        assert_eq!(lines.text(2), "Putin in Moscow");
     }
 
     /// The word-at-a-time run end equals the byte-by-byte one, at every
@@ -448,10 +493,10 @@ mod tests {
     fn wrapped_prose_is_joined_but_lists_are_not() {
         let wrapped = "The minister arrived in the capital on Sunday for talks\nwith his counterpart, officials said, and the two men\nspoke for an hour.\n";
         let lines = to_lines(wrapped);
-        assert_eq!(lines.len(), 1);
-        assert!(lines[0].text.starts_with("The minister arrived"));
-        assert!(lines[0].text.ends_with("for an hour."));
+        assert_eq!(lines.lines.len(), 1);
+        assert!(lines.text(0).starts_with("The minister arrived"));
+        assert!(lines.text(0).ends_with("for an hour."));
         let list = "Minister arrives in capital for the first round of talks\nMarkets fall sharply after the central bank decision\nStorm hits the coast as thousands are told to leave\n";
-        assert_eq!(to_lines(list).len(), 3);
+        assert_eq!(to_lines(list).lines.len(), 3);
     }
 }
