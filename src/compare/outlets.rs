@@ -377,10 +377,13 @@ impl OutletAccumulator {
         if sp.runs.len() >= MAX_RUNS {
             let mut merged = Merger::new(std::mem::take(&mut sp.runs), BTreeMap::new())?;
             let mut w = RunWriter::create(&sp.dir)?;
+            let mut column = Vec::new();
             while let Some((outlet, story, articles)) = merged.next_cell()? {
                 w.cell(&outlet, &story, articles)?;
                 for _ in 0..width {
-                    w.values(merged.column()?)?;
+                    column.clear();
+                    merged.column_into(&mut column)?;
+                    w.values(column.iter().copied())?;
                 }
             }
             sp.runs.push(w.finish()?);
@@ -412,17 +415,21 @@ impl OutletAccumulator {
         let names = metric_names();
         let runs = self.spill.take().map(|sp| sp.runs).unwrap_or_default();
         let mut merged = Merger::new(runs, std::mem::take(&mut self.cells))?;
-        type Cell = (String, String, usize, Vec<Vec<f64>>);
+        // A cell's columns back to back (`articles` values each), in one Vec.
+        type Cell = (String, String, usize, Vec<f64>);
         let mut batch: Vec<Cell> = Vec::new();
         let mut batch_values = 0;
         let summarise = |batch: &mut Vec<Cell>| {
             std::mem::take(batch)
                 .into_par_iter()
-                .map(|(outlet, story, articles, cols)| {
-                    let metrics = cols
-                        .into_iter()
-                        .zip(&names)
-                        .map(|(v, name)| summary(v, &outlet, &story, name))
+                .map(|(outlet, story, articles, mut cols)| {
+                    let metrics = names
+                        .iter()
+                        .enumerate()
+                        .map(|(k, name)| {
+                            let v = &mut cols[k * articles..(k + 1) * articles];
+                            summary(v, &outlet, &story, name)
+                        })
                         .collect();
                     OutletRow {
                         outlet,
@@ -440,9 +447,11 @@ impl OutletAccumulator {
                 }
                 batch_values = 0;
                 let mut metrics = Vec::with_capacity(width);
+                let mut v = Vec::with_capacity(articles);
                 for name in &names {
-                    let v = merged.column()?;
-                    metrics.push(summary(v, &outlet, &story, name));
+                    v.clear();
+                    merged.column_into(&mut v)?;
+                    metrics.push(summary(&mut v, &outlet, &story, name));
                 }
                 emit(OutletRow {
                     outlet,
@@ -451,9 +460,11 @@ impl OutletAccumulator {
                     metrics,
                 })?;
             } else {
-                let cols = (0..width)
-                    .map(|_| merged.column())
-                    .collect::<io::Result<Vec<_>>>()?;
+                let mut cols = Vec::with_capacity(articles * width);
+                for _ in 0..width {
+                    merged.column_into(&mut cols)?;
+                }
+                debug_assert_eq!(cols.len(), articles * width);
                 batch_values += articles * width;
                 batch.push((outlet, story, articles, cols));
                 if batch_values >= BATCH_VALUES {
@@ -542,14 +553,14 @@ impl Merger {
         Ok(Some((key.0, key.1, self.articles)))
     }
 
-    /// The current cell's next metric: its values in every source.
-    fn column(&mut self) -> io::Result<Vec<f64>> {
-        let mut v = Vec::with_capacity(self.articles);
+    /// The current cell's next metric: its values in every source,
+    /// appended to `v` (one per article of the cell).
+    fn column_into(&mut self, v: &mut Vec<f64>) -> io::Result<()> {
         for &i in &self.group {
             let n = self.heads[i].as_ref().map_or(0, |h| h.2);
-            self.sources[i].read_column(n, &mut v)?;
+            self.sources[i].read_column(n, v)?;
         }
-        Ok(v)
+        Ok(())
     }
 }
 
@@ -579,16 +590,24 @@ fn cell_seed(outlet: &str, story: &str, name: &str) -> u64 {
 }
 
 /// Mean and interval of one cell's values of one metric.
-fn summary(mut v: Vec<f64>, outlet: &str, story: &str, name: &str) -> MetricSummary {
+/// Sorts `v` in place.
+fn summary(v: &mut [f64], outlet: &str, story: &str, name: &str) -> MetricSummary {
     // Sorted: the result depends only on the values, not on the order the
     // articles arrived in (so `merge` can rebuild it from articles.csv in
-    // any order, and spilled runs give the same rows).
-    v.retain(|x| x.is_finite());
+    // any order, and spilled runs give the same rows). In the total order
+    // the finite values are one run (after -NaN and -inf, before +inf and
+    // +NaN): that run is the sorted finite values.
     v.sort_by(f64::total_cmp);
+    let start = v.iter().position(|x| x.is_finite()).unwrap_or(v.len());
+    let end = v
+        .iter()
+        .rposition(|x| x.is_finite())
+        .map_or(start, |e| e + 1);
+    let v = &v[start..end];
     let seed = cell_seed(outlet, story, name);
     MetricSummary {
-        mean: mean(&v),
-        ci: bootstrap_ci(&v, seed),
+        mean: mean(v),
+        ci: bootstrap_ci(v, seed),
     }
 }
 
@@ -704,6 +723,37 @@ impl Source {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summary_uses_the_sorted_finite_values() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for len in 0..40 {
+            let mut v: Vec<f64> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    match x % 9 {
+                        0 => f64::NAN,
+                        1 => -f64::NAN,
+                        2 => f64::INFINITY,
+                        3 => f64::NEG_INFINITY,
+                        4 => -0.0,
+                        _ => (x % 1000) as f64 / 7.0 - 50.0,
+                    }
+                })
+                .collect();
+            let mut finite: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+            finite.sort_by(f64::total_cmp);
+            let want = (
+                mean(&finite),
+                bootstrap_ci(&finite, cell_seed("o", "s", "m")),
+            );
+            let got = summary(&mut v, "o", "s", "m");
+            assert_eq!(got.mean.to_bits(), want.0.to_bits());
+            assert_eq!(got.ci, want.1);
+        }
+    }
 
     #[test]
     fn cell_seed_is_the_hash_of_the_joined_key() {
