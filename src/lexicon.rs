@@ -114,7 +114,10 @@ fn ser_arc_str<S: serde::Serializer>(s: &Arc<str>, ser: S) -> Result<S::Ok, S::E
     ser.serialize_str(s)
 }
 
-fn ser_opt_arc_str<S: serde::Serializer>(s: &Option<Arc<str>>, ser: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_opt_arc_str<S: serde::Serializer>(
+    s: &Option<Arc<str>>,
+    ser: S,
+) -> Result<S::Ok, S::Error> {
     match s {
         Some(s) => ser.serialize_some(&**s),
         None => ser.serialize_none(),
@@ -1176,7 +1179,7 @@ fn materialize(r: RawSpan, layout: &Layout, lex: &Lexicons) -> Span {
                 (Some(n), SpeakerKind::Pronoun) => {
                     Some(Arc::from(format!("pronoun resolved to {n}, named earlier")))
                 }
-                (Some(n), _) => Some(Arc::from(n.as_str())),
+                (Some(n), _) => Some(n.clone()),
                 (None, _) => None,
             };
             (lex.rule_texts.named[pattern].clone(), note)
@@ -1188,8 +1191,8 @@ fn materialize(r: RawSpan, layout: &Layout, lex: &Lexicons) -> Span {
         RawSrc::Quote(qi) => {
             let q = &layout.quotes[qi as usize];
             let note = match (&q.speaker, &q.speaker_note) {
-                (Some(s), _) => Arc::from(s.as_str()),
-                (None, Some(n)) => Arc::from(n.as_str()),
+                (Some(s), _) => s.clone(),
+                (None, Some(n)) => n.clone(),
                 (None, None) => lex.rule_texts.no_speaker.clone(),
             };
             (lex.rule_texts.quote_rule.clone(), Some(note))

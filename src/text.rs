@@ -24,9 +24,10 @@
 //!   previous sentences only when exactly one person is named there; else
 //!   the speaker stays `None` and `speaker_note` says why.
 
-use crate::lexicon::{self, Hit, LexFile, Lexicons, RoleKind, Stance};
+use crate::lexicon::{self, ser_opt_arc_str, Hit, LexFile, Lexicons, RoleKind, Stance};
 use std::cell::Cell;
 use std::ops::Range;
+use std::sync::Arc;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// A sentence: byte range plus the paragraph it belongs to.
@@ -66,8 +67,10 @@ pub struct Quote {
     pub inner_start: usize,
     pub inner_end: usize,
     /// The speaker named next to the quote, if the text names one (for a
-    /// resolved pronoun: the name it refers to).
-    pub speaker: Option<String>,
+    /// resolved pronoun: the name it refers to). Shared with the
+    /// attribution's [`Speaker::name`] and the quote's span note.
+    #[serde(serialize_with = "ser_opt_arc_str")]
+    pub speaker: Option<Arc<str>>,
     /// Byte range of the speaker's name in the body (`&body[r] == speaker`;
     /// for a resolved pronoun, the earlier mention of the name).
     pub speaker_range: Option<(usize, usize)>,
@@ -75,7 +78,8 @@ pub struct Quote {
     pub sentence: usize,
     /// Why there is no speaker, or how it was found (pronoun resolution,
     /// unnamed source, same speaker as the previous quote).
-    pub speaker_note: Option<String>,
+    #[serde(serialize_with = "ser_opt_arc_str")]
+    pub speaker_note: Option<Arc<str>>,
     /// Index in [`Layout::attributions`] of the report verb that introduces
     /// the quote, if any.
     pub attribution: Option<usize>,
@@ -118,8 +122,10 @@ pub struct Speaker {
     pub kind: SpeakerKind,
     pub pattern: SpeakerPattern,
     /// The name: the phrase itself, or for a resolved pronoun the earlier
-    /// mention it refers to. `None` for unresolved pronouns.
-    pub name: Option<String>,
+    /// mention it refers to. `None` for unresolved pronouns. An `Arc` so
+    /// that the quote it introduces and its span share it.
+    #[serde(serialize_with = "ser_opt_arc_str")]
+    pub name: Option<Arc<str>>,
     /// For a resolved pronoun: range of the earlier mention (`&body[r] == name`).
     pub resolved: Option<(usize, usize)>,
     /// Why a pronoun was not resolved.
@@ -1910,7 +1916,7 @@ fn find_attributions(body: &str, layout: &mut Layout, lex: &Lexicons) {
                         end: en,
                         kind,
                         pattern,
-                        name: (kind != SpeakerKind::Pronoun).then(|| body[s..en].to_string()),
+                        name: (kind != SpeakerKind::Pronoun).then(|| Arc::from(&body[s..en])),
                         resolved: None,
                         note: None,
                         anonymous,
@@ -2118,7 +2124,7 @@ fn resolve_pronoun(body: &str, layout: &Layout, mentions: &[Mention], sp: &mut S
                 ));
                 return;
             }
-            sp.name = Some(body[m.start..m.end].to_string());
+            sp.name = Some(Arc::from(&body[m.start..m.end]));
             sp.resolved = Some((m.start, m.end));
         } else {
             let mut names: Vec<&str> = Vec::new();
@@ -2260,7 +2266,9 @@ fn quote_speakers(body: &str, layout: &mut Layout) {
         if same_para && p.speaker.is_some() {
             q.speaker = p.speaker.clone();
             q.speaker_range = p.speaker_range;
-            q.speaker_note = Some("same speaker as the previous quote in this paragraph".into());
+            q.speaker_note = Some(Arc::from(
+                "same speaker as the previous quote in this paragraph",
+            ));
         }
     }
 }
@@ -2275,22 +2283,26 @@ fn paragraph_of(paragraphs: &[Range<usize>], pos: usize) -> usize {
 fn fill_speaker(body: &str, q: &mut Quote, sp: &Speaker) {
     match sp.kind {
         SpeakerKind::Name | SpeakerKind::Role => {
-            q.speaker = Some(body[sp.start..sp.end].to_string());
+            // `sp.name` is `body[sp.start..sp.end]` for these kinds.
+            q.speaker = sp.name.clone();
             q.speaker_range = Some((sp.start, sp.end));
         }
         SpeakerKind::Pronoun => match (sp.resolved, &sp.name) {
             (Some(r), Some(n)) => {
                 q.speaker = Some(n.clone());
                 q.speaker_range = Some(r);
-                q.speaker_note = Some(format!(
+                q.speaker_note = Some(Arc::from(format!(
                     "\"{}\" refers to {n}, the person named just before",
                     &body[sp.start..sp.end]
-                ));
+                )));
             }
-            _ => q.speaker_note = sp.note.clone(),
+            _ => q.speaker_note = sp.note.as_deref().map(Arc::from),
         },
         SpeakerKind::Unnamed => {
-            q.speaker_note = Some(format!("unnamed source: {}", &body[sp.start..sp.end]));
+            q.speaker_note = Some(Arc::from(format!(
+                "unnamed source: {}",
+                &body[sp.start..sp.end]
+            )));
         }
     }
 }
@@ -2351,7 +2363,12 @@ mod tests {
         let l = segment(body);
         l.quotes
             .iter()
-            .map(|q| (body[q.start..q.end].to_string(), q.speaker.clone()))
+            .map(|q| {
+                (
+                    body[q.start..q.end].to_string(),
+                    q.speaker.as_deref().map(str::to_owned),
+                )
+            })
             .collect()
     }
 
@@ -2360,9 +2377,12 @@ mod tests {
         assert_eq!(l.quotes.len(), 1, "{body}: {:?}", l.quotes);
         let q = &l.quotes[0];
         if let (Some(r), Some(s)) = (q.speaker_range, &q.speaker) {
-            assert_eq!(&body[r.0..r.1], s);
+            assert_eq!(&body[r.0..r.1], &**s);
         }
-        (q.speaker.clone(), q.speaker_note.clone())
+        (
+            q.speaker.as_deref().map(str::to_owned),
+            q.speaker_note.as_deref().map(str::to_owned),
+        )
     }
 
     #[test]

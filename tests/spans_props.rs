@@ -130,7 +130,7 @@ fn check_layout(body: &str, l: &Layout) {
         }
         if let (Some(r), Some(name)) = (q.speaker_range, &q.speaker) {
             assert!(ok(r.0, r.1));
-            assert_eq!(&body[r.0..r.1], name);
+            assert_eq!(&body[r.0..r.1], &**name);
         }
         last = q.end;
     }

@@ -630,7 +630,8 @@ fn digest(s: &Scored, lex: &Lexicons) -> Digest {
             let text = body.get(q.inner_start..q.inner_end)?.trim().to_string();
             let speaker = q
                 .speaker
-                .clone()
+                .as_deref()
+                .map(str::to_owned)
                 .or_else(|| quotes::speaker_after(body, q.end, sent_end(&sent_ranges, q.end)))
                 .or_else(|| {
                     quotes::speaker_before(body, sent_start(&sent_ranges, q.start), q.start)

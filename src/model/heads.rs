@@ -14,6 +14,7 @@
 
 use super::terms::{self, TokenTexts};
 use super::vectorize::{self, BiasPrior, Scratch, Vocab};
+use std::sync::Arc;
 
 /// Platt scaling parameters: `p = sigmoid(a * z + b)`.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -382,12 +383,18 @@ pub struct MultiHead {
     /// [`MultiHead::reindex`]).
     #[serde(skip)]
     pub(crate) by_term: Vec<f32>,
+    /// `labels` as shared strings, handed to every scored article
+    /// ([`crate::model::Scored::frames`]) without a copy (built by
+    /// [`MultiHead::reindex`]).
+    #[serde(skip)]
+    pub(crate) shared_labels: Vec<Arc<str>>,
 }
 
 impl MultiHead {
     /// Rebuild lookup indexes after deserialising.
     pub fn reindex(&mut self) {
         self.vocab.reindex();
+        self.shared_labels = self.labels.iter().map(|l| Arc::from(l.as_str())).collect();
         let (l, n) = (self.weights.len(), self.vocab.len());
         self.by_term.clear();
         if self.weights.iter().all(|w| w.len() == n) {
@@ -508,6 +515,7 @@ mod tests {
             platt: vec![Platt::IDENTITY; 5],
             exclusive: false,
             by_term: Vec::new(),
+            shared_labels: Vec::new(),
         };
         let plain = head.clone();
         head.reindex();

@@ -39,6 +39,7 @@ pub mod vectorize;
 use crate::features::Analysis;
 use crate::schema;
 use heads::{MultiHead, SentenceHead};
+use std::sync::Arc;
 use vectorize::Scratch;
 
 /// Errors of the model stage.
@@ -75,10 +76,18 @@ pub struct Scored {
     /// Terms contributing most over the whole article, strongest first.
     pub top_terms: Vec<String>,
     /// `(frame name, probability)` in the fixed frame order; empty when the
-    /// model has no frame head.
-    pub frames: Vec<(String, f64)>,
+    /// model has no frame head. The names are the model's own, shared.
+    #[serde(serialize_with = "ser_label_probs")]
+    pub frames: Vec<(Arc<str>, f64)>,
     /// `(genre, probability)`; empty when the model has no genre head.
-    pub genre: Vec<(String, f64)>,
+    #[serde(serialize_with = "ser_label_probs")]
+    pub genre: Vec<(Arc<str>, f64)>,
+}
+
+// Serialised as `[name, probability]` pairs, as `(String, f64)` was
+// (serde's `rc` feature is not enabled).
+fn ser_label_probs<S: serde::Serializer>(v: &[(Arc<str>, f64)], ser: S) -> Result<S::Ok, S::Error> {
+    ser.collect_seq(v.iter().map(|(n, p)| (&**n, *p)))
 }
 
 /// The file format tag of model files.
@@ -378,7 +387,7 @@ pub fn frame_cells(s: &Scored) -> Vec<String> {
 }
 
 /// [`frame_cells`] of a `frames` list, cut from [`frame_cells_into`].
-fn cells_of(frames: &[(String, f64)]) -> Vec<String> {
+fn cells_of(frames: &[(Arc<str>, f64)]) -> Vec<String> {
     let mut text = String::new();
     let mut ends = Vec::new();
     frame_cells_into(frames, &mut text, |t| ends.push(t.len()));
@@ -397,19 +406,19 @@ fn cells_of(frames: &[(String, f64)]) -> Vec<String> {
 /// called after each one (the export rows keep their cells back to back in
 /// one string).
 pub fn frame_cells_into(
-    frames: &[(String, f64)],
+    frames: &[(Arc<str>, f64)],
     out: &mut String,
     mut end_cell: impl FnMut(&mut String),
 ) {
     for f in frames::FRAMES {
-        if let Some((_, p)) = frames.iter().find(|(n, _)| n == f) {
+        if let Some((_, p)) = frames.iter().find(|(n, _)| &**n == f) {
             crate::report::exports::fmt_f_into(out, *p);
         }
         end_cell(out);
     }
     // The TOP_FRAMES first of the frames sorted by probability (highest
     // first), then name: picked one by one instead of sorting them all.
-    let before = |a: &(String, f64), b: &(String, f64)| {
+    let before = |a: &(Arc<str>, f64), b: &(Arc<str>, f64)| {
         b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)).is_lt()
     };
     let mut taken = [usize::MAX; TOP_FRAMES];
@@ -601,7 +610,7 @@ fn article_head_probs(
     body: &str,
     shared: bool,
     s: &mut Scratch,
-) -> Vec<(String, f64)> {
+) -> Vec<(Arc<str>, f64)> {
     let p = if shared {
         let words = std::mem::take(&mut s.lookups[column]);
         let z = h.decisions_from(&words, s);
@@ -610,7 +619,16 @@ fn article_head_probs(
     } else {
         h.probs(body, s)
     };
-    h.labels.iter().cloned().zip(p).collect()
+    if h.shared_labels.len() == h.labels.len() {
+        h.shared_labels.iter().cloned().zip(p).collect()
+    } else {
+        // A head not reindexed (straight from training).
+        h.labels
+            .iter()
+            .map(|l| Arc::from(l.as_str()))
+            .zip(p)
+            .collect()
+    }
 }
 
 fn score_with(analysis: Analysis, model: &Model, s: &mut Scratch) -> Scored {
@@ -834,7 +852,11 @@ mod tests {
                     (name, p)
                 })
                 .collect();
-            let got = super::cells_of(&frames);
+            let shared: Vec<(std::sync::Arc<str>, f64)> = frames
+                .iter()
+                .map(|(n, p)| (n.as_str().into(), *p))
+                .collect();
+            let got = super::cells_of(&shared);
             assert_eq!(got.len(), names.len() + 1);
             let want = frame_cells_reference(&frames);
             assert_eq!(got, want, "{frames:?}");

@@ -612,5 +612,6 @@ fn fit_multi_raw(
         platt: vec![Platt::IDENTITY; labels.len()],
         exclusive,
         by_term: Vec::new(),
+        shared_labels: Vec::new(),
     })
 }

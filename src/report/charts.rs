@@ -1256,7 +1256,7 @@ pub fn frame_profile(cmp: &Comparison) -> Result<Option<Chart>, ReportError> {
     let Some(first) = cmp.articles.iter().find(|s| !s.frames.is_empty()) else {
         return Ok(None);
     };
-    let frames: Vec<String> = first.frames.iter().map(|(f, _)| f.clone()).collect();
+    let frames: Vec<String> = first.frames.iter().map(|(f, _)| f.to_string()).collect();
     let mut values = vec![vec![0.0; groups.len()]; frames.len()];
     let mut outlets = Vec::new();
     for (oi, g) in groups.iter().enumerate() {
@@ -1269,7 +1269,7 @@ pub fn frame_profile(cmp: &Comparison) -> Result<Option<Chart>, ReportError> {
                     cmp.articles[i]
                         .frames
                         .iter()
-                        .find(|(name, _)| name == f)
+                        .find(|(name, _)| **name == **f)
                         .map(|(_, p)| *p)
                         .filter(|p| p.is_finite())
                 })

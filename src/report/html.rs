@@ -1487,7 +1487,7 @@ fn card(cmp: &Comparison, i: usize, strip: Option<&Chart>, threshold: f64) -> Ca
         }),
         rating_disagrees: pa.and_then(|p| p.source_rating_disagrees).unwrap_or(false),
         genre: {
-            let mut g: Vec<&(String, f64)> = s.genre.iter().collect();
+            let mut g: Vec<&(_, f64)> = s.genre.iter().collect();
             g.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             g.iter()
                 .take(2)
@@ -1495,7 +1495,7 @@ fn card(cmp: &Comparison, i: usize, strip: Option<&Chart>, threshold: f64) -> Ca
                 .collect()
         },
         frames: {
-            let mut f: Vec<&(String, f64)> = s.frames.iter().collect();
+            let mut f: Vec<&(_, f64)> = s.frames.iter().collect();
             f.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             f.iter()
                 .take(3)

@@ -99,7 +99,7 @@ pub fn check_layout(body: &str, l: &Layout) -> Result<(), String> {
         if let Some((s, e)) = q.speaker_range {
             range(body, &format!("quote {i} speaker"), s, e)?;
             if let Some(name) = &q.speaker {
-                if &body[s..e] != name {
+                if body[s..e] != **name {
                     return Err(format!(
                         "quote {i}: speaker {name:?} but body[{s}..{e}] is {:?}",
                         &body[s..e]
@@ -120,7 +120,7 @@ pub fn check_layout(body: &str, l: &Layout) -> Result<(), String> {
             if let Some((s, e)) = sp.resolved {
                 range(body, &format!("attribution {i} resolved speaker"), s, e)?;
                 if let Some(name) = &sp.name {
-                    if &body[s..e] != name {
+                    if body[s..e] != **name {
                         return Err(format!(
                             "attribution {i}: resolved name {name:?} but body[{s}..{e}] is {:?}",
                             &body[s..e]
