@@ -1649,18 +1649,7 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        for i in 0..100_000u64 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let v = match i % 3 {
-                0 => (x >> 11) as f64 / (1u64 << 53) as f64,
-                1 => (x % 2_000_000) as f64 / 10_000.0 - 100.0,
-                _ => (x >> 11) as f64 * 10f64.powi((x % 30) as i32 - 20),
-            };
-            cells.push(fmt_f(v));
-        }
+        cells.extend(sample_floats(0x2545_f491_4f6c_dd1d, 100_000).map(fmt_f));
         for c in cells {
             let mut out = Vec::new();
             push_typed_cell(&mut out, CellType::Float, &c);
@@ -1680,12 +1669,24 @@ mod tests {
             0.0, -0.0, 1.0, 0.5, 0.03125, 0.09375, -0.03125, 0.00005, 0.00015, 0.99995, 9.99995,
             1e-320, 5e-324, 1e14, 1.2e14, 4.5e15, 1e300, 12.3456, 100.0, 0.1, 0.7, 2.675,
         ];
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        for i in 0..200_000u64 {
+        vals.extend(sample_floats(0x9e37_79b9_7f4a_7c15, 200_000));
+        for v in vals {
+            if v.is_finite() {
+                assert_eq!(fmt_f(v), slow(v), "{v:e} ({:#x})", v.to_bits());
+            }
+        }
+    }
+
+    /// `n` pseudo-random floats of the kinds the exports format: any bit
+    /// pattern, probabilities, scores, values near a rounding boundary and a
+    /// wide range of magnitudes of both signs.
+    fn sample_floats(seed: u64, n: u64) -> impl Iterator<Item = f64> {
+        let mut x = seed;
+        (0..n).map(move |i| {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            let v = match i % 5 {
+            match i % 5 {
                 // Any bit pattern.
                 0 => f64::from_bits(x),
                 // Probabilities and scores.
@@ -1699,13 +1700,7 @@ mod tests {
                         * 10f64.powi((x % 40) as i32 - 30)
                         * if x & 1 == 0 { 1.0 } else { -1.0 }
                 }
-            };
-            vals.push(v);
-        }
-        for v in vals {
-            if v.is_finite() {
-                assert_eq!(fmt_f(v), slow(v), "{v:e} ({:#x})", v.to_bits());
             }
-        }
+        })
     }
 }
